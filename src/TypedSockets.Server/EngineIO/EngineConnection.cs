@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http;
+
+namespace TypedSockets.Server.EngineIO;
+
+/// <summary>
+/// One Engine.IO session as seen by the layer above it: a sequence of messages in, a sequence of messages out,
+/// whatever transport (long-polling, WebSocket, or the upgrade between them) carries it. Thread safe.
+/// </summary>
+public abstract class EngineConnection
+{
+    /// <summary>The Engine.IO session id (the <c>sid</c> query parameter).</summary>
+    public abstract string Id { get; }
+
+    /// <summary>
+    /// A stable copy of the request that opened the session (headers, query, path, user, connection info,
+    /// RequestServices). It stays valid for the whole session, unlike the transport's own requests.
+    /// </summary>
+    public abstract HttpContext HttpContext { get; }
+
+    /// <summary>"polling" or "websocket": the transport currently carrying the session.</summary>
+    public abstract string Transport { get; }
+
+    /// <summary>When the handshake was made.</summary>
+    public abstract DateTimeOffset Issued { get; }
+
+    /// <summary>Fires once when the session closes, before <see cref="IEngineConnectionHandler.OnClose"/>.</summary>
+    public abstract CancellationToken Closed { get; }
+
+    /// <summary>False once the session is closing or closed.</summary>
+    public abstract bool IsOpen { get; }
+
+    /// <summary>
+    /// True when the transport can take a message right now without buffering it
+    /// (a parked long-polling GET, or an idle WebSocket). Volatile messages are dropped when false.
+    /// </summary>
+    public abstract bool IsWritable { get; }
+
+    /// <summary>
+    /// Queues one message. Returns false when the session is closed, or when <paramref name="isVolatile"/>
+    /// is set and the transport is not writable now (the message is dropped).
+    /// </summary>
+    public abstract bool TrySend(EngineMessage message, bool isVolatile = false);
+
+    /// <summary>
+    /// Queues several messages atomically: no other message is interleaved between them
+    /// (a Socket.IO header and its binary attachments).
+    /// </summary>
+    public abstract bool TrySend(ReadOnlySpan<EngineMessage> messages, bool isVolatile = false);
+
+    /// <summary>
+    /// Closes the session: messages already queued are flushed first, then the transport is closed.
+    /// <see cref="IEngineConnectionHandler.OnClose"/> is called with <paramref name="reason"/>.
+    /// </summary>
+    public abstract void Close(string reason = EngineCloseReasons.ForcedClose);
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Http;
+
+namespace TypedSockets.Server.EngineIO;
+
+/// <summary>Which transports a server accepts.</summary>
+[Flags]
+public enum EngineTransports
+{
+    None = 0,
+    Polling = 1,
+    WebSocket = 2,
+    All = Polling | WebSocket,
+}
+
+/// <summary>The answer of <see cref="EngineIOOptions.AllowRequest"/>.</summary>
+public readonly record struct EngineRequestVerdict(bool Allowed, string? Message)
+{
+    public static EngineRequestVerdict Allow() => new(true, null);
+
+    /// <summary>Deny with HTTP 403 and <c>{"code":4,"message":...}</c> (default message "Forbidden").</summary>
+    public static EngineRequestVerdict Deny(string? message = null) => new(false, message);
+}
+
+/// <summary>The optional <c>io</c> cookie set on the handshake response (off by default, as in the reference).</summary>
+public sealed class EngineCookieOptions
+{
+    public string Name { get; set; } = "io";
+    public string Path { get; set; } = "/";
+    public bool HttpOnly { get; set; } = true;
+    public SameSiteMode SameSite { get; set; } = SameSiteMode.Lax;
+    public bool Secure { get; set; }
+}
+
+/// <summary>Engine.IO v4 server settings. Defaults are the reference server's.</summary>
+public class EngineIOOptions
+{
+    /// <summary>How often the server sends a ping. Default 25 s.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How long the server waits for the pong before closing with "ping timeout". Default 20 s.</summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long an upgrade (probe to upgrade packet) may take before the WebSocket is dropped. Default 10 s.</summary>
+    public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Largest POST body or WebSocket message accepted, in bytes; announced as maxPayload. Default 1,000,000.</summary>
+    public long MaxHttpBufferSize { get; set; } = 1_000_000;
+
+    /// <summary>Whether a polling session may upgrade to WebSocket. Default true.</summary>
+    public bool AllowUpgrades { get; set; } = true;
+
+    /// <summary>The accepted transports. Default both.</summary>
+    public EngineTransports Transports { get; set; } = EngineTransports.All;
+
+    /// <summary>
+    /// How many outgoing messages may wait for a slow client before the session is closed with "transport error".
+    /// Bounds memory per connection. Default 10,000.
+    /// </summary>
+    public int MaxBufferedMessages { get; set; } = 10_000;
+
+    /// <summary>The <c>io</c> cookie; null (the default) sets none.</summary>
+    public EngineCookieOptions? Cookie { get; set; }
+
+    /// <summary>Called on every handshake (and on every request of a session when set); deny answers 403 code 4.</summary>
+    public Func<HttpContext, ValueTask<EngineRequestVerdict>>? AllowRequest { get; set; }
+
+    /// <summary>Copies every setting onto <paramref name="target"/>.</summary>
+    public void CopyTo(EngineIOOptions target)
+    {
+        target.PingInterval = PingInterval;
+        target.PingTimeout = PingTimeout;
+        target.UpgradeTimeout = UpgradeTimeout;
+        target.MaxHttpBufferSize = MaxHttpBufferSize;
+        target.AllowUpgrades = AllowUpgrades;
+        target.Transports = Transports;
+        target.MaxBufferedMessages = MaxBufferedMessages;
+        target.Cookie = Cookie;
+        target.AllowRequest = AllowRequest;
+    }
+}

@@ -1,0 +1,25 @@
+namespace TypedSockets.Server.EngineIO;
+
+/// <summary>
+/// One Engine.IO "message" packet (type 4): either UTF-8 text or raw binary.
+/// Outgoing messages may share their <see cref="Data"/> between many connections (broadcasts),
+/// so the bytes must never be mutated after they are handed to <see cref="EngineConnection.TrySend(EngineMessage, bool)"/>.
+/// </summary>
+public readonly struct EngineMessage
+{
+    public EngineMessage(ReadOnlyMemory<byte> data, bool isBinary)
+    {
+        Data = data;
+        IsBinary = isBinary;
+    }
+
+    /// <summary>The payload: UTF-8 text (without the leading '4') or raw binary bytes.</summary>
+    public ReadOnlyMemory<byte> Data { get; }
+
+    /// <summary>True for a binary message (WebSocket binary frame, or 'b'+base64 in polling).</summary>
+    public bool IsBinary { get; }
+
+    public static EngineMessage Text(ReadOnlyMemory<byte> utf8) => new(utf8, isBinary: false);
+
+    public static EngineMessage Binary(ReadOnlyMemory<byte> bytes) => new(bytes, isBinary: true);
+}

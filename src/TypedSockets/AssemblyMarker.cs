@@ -1,0 +1,1 @@
+namespace TypedSockets; internal static class AssemblyMarker { }
