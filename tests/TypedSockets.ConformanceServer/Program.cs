@@ -1,0 +1,4 @@
+using TypedSockets.ConformanceServer;
+
+var app = ConformanceHost.Build(args);
+await app.RunAsync();
