@@ -42,6 +42,11 @@ async function openPage(browser, name, errors) {
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT_MS);
   page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) {
+      errors.push(`${name}: ${response.status()} for ${response.url()}`);
+    }
+  });
   page.on('console', (message) => {
     if (message.type() === 'error') {
       errors.push(`${name} console: ${message.text()}`);
