@@ -27,6 +27,7 @@
     typers: new Map(), // user -> expiry timer
     typingSentAt: 0,
     typingStopTimer: 0,
+    attempt: 0,        // the current reconnection attempt, 0 when connected
   };
 
   const socket = io({ reconnectionDelayMax: 5000 });
@@ -39,14 +40,24 @@
   }
 
   socket.on('connect', () => {
+    state.attempt = 0;
     setStatus('connected', 'Connected');
     if (state.wantedName) {
       login(state.wantedName, state.room);
     }
   });
 
+  // While the connection is down, the chat stays on screen (dimmed) but takes no input.
+  function setOnline(online) {
+    ui.chat.classList.toggle('offline', !online);
+    for (const control of ui.chat.querySelectorAll('input, button')) {
+      control.disabled = !online;
+    }
+  }
+
   socket.on('disconnect', (reason) => {
     clearTypers();
+    setOnline(false);
     state.username = null;
     if (reason === 'io server disconnect') {
       setStatus('disconnected', 'Disconnected by the server');
@@ -56,10 +67,19 @@
   });
 
   socket.on('connect_error', () => {
-    setStatus(socket.active ? 'reconnecting' : 'disconnected', socket.active ? 'Cannot reach the server: retrying…' : 'Cannot connect');
+    if (!socket.active) {
+      setStatus('disconnected', 'Cannot connect');
+    } else if (state.attempt > 0) {
+      setStatus('reconnecting', `Reconnecting… (attempt ${state.attempt})`);
+    } else {
+      setStatus('reconnecting', 'Cannot reach the server: retrying…');
+    }
   });
 
-  socket.io.on('reconnect_attempt', (attempt) => setStatus('reconnecting', `Reconnecting… (attempt ${attempt})`));
+  socket.io.on('reconnect_attempt', (attempt) => {
+    state.attempt = attempt;
+    setStatus('reconnecting', `Reconnecting… (attempt ${attempt})`);
+  });
   socket.io.on('reconnect_failed', () => setStatus('disconnected', 'Could not reconnect'));
 
   async function request(event, payload) {
@@ -93,6 +113,7 @@
     ui.me.textContent = `Signed in as ${reply.username}`;
     ui.login.hidden = true;
     ui.chat.hidden = false;
+    setOnline(true);
     renderRooms(reply.rooms);
     enterRoom(reply.room);
     ui.messageInput.focus();
