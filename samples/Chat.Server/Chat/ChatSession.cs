@@ -160,7 +160,7 @@ public sealed class ChatSession
         }
 
         ChatLog.Moved(_logger, username, previous, room);
-        await _socket.To(room).EmitAsync(ChatEvents.Notice, new RoomNotice(room, username, RoomNotice.Joined, _time.GetUtcNow()));
+        await _socket.To(room).EmitAsync(ChatEvents.Notice, new RoomNotice(room, username, RoomNotice.Joined, _time.Now()));
         await _socket.To(room).EmitAsync(ChatEvents.Users, new RoomUsers(room, snapshot.Users));
         return snapshot;
     }
@@ -174,7 +174,7 @@ public sealed class ChatSession
         }
 
         var others = _socket.Namespace.To(room).Except(_socket.Id);
-        await others.EmitAsync(ChatEvents.Notice, new RoomNotice(room, username, RoomNotice.Left, _time.GetUtcNow()));
+        await others.EmitAsync(ChatEvents.Notice, new RoomNotice(room, username, RoomNotice.Left, _time.Now()));
         await others.EmitAsync(ChatEvents.Users, new RoomUsers(room, remaining));
     }
 

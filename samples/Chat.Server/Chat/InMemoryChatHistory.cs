@@ -17,7 +17,7 @@ public sealed class InMemoryChatHistory(IOptions<ChatOptions> options, TimeProvi
         lock (log)
         {
             // Id and timestamp are taken under the room's lock, so a room's history is ordered by both.
-            var message = new ChatMessage(Interlocked.Increment(ref _lastId), room, user, text, time.GetUtcNow());
+            var message = new ChatMessage(Interlocked.Increment(ref _lastId), room, user, text, time.Now());
             if (_capacity > 0)
             {
                 if (log.Messages.Count == _capacity)

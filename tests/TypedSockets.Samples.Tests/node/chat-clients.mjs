@@ -73,6 +73,7 @@ const scenarios = {
     assert.equal(fromBob.message.user, 'Bob');
     assert.equal(fromBob.message.room, 'dotnet');
     assert.equal(typeof fromBob.message.id, 'number');
+    assert.match(fromBob.message.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?\+00:00$/, 'ISO 8601, UTC, milliseconds at most');
     assert.ok(Math.abs(Date.parse(fromBob.message.timestamp) - Date.now()) < 60000, `timestamp ${fromBob.message.timestamp}`);
     assert.deepEqual(await alice.waitFor('message', (m) => m.id === fromBob.message.id), fromBob.message);
 
