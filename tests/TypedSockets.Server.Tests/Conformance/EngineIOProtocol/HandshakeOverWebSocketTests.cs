@@ -19,8 +19,8 @@ public sealed class HandshakeOverWebSocketTests(ConformanceServerFixture server)
     [Fact]
     public async Task ShouldFailWithAnInvalidEIOQueryParameter()
     {
-        await Handshakes.AssertWebSocketRefusedAsync(server.WebSocketUri("transport=websocket"));
-        await Handshakes.AssertWebSocketRefusedAsync(server.WebSocketUri("EIO=abc&transport=websocket"));
+        await Handshakes.AssertNoSessionOverWebSocketAsync(server.WebSocketUri("transport=websocket"));
+        await Handshakes.AssertNoSessionOverWebSocketAsync(server.WebSocketUri("EIO=abc&transport=websocket"));
     }
 
     [Fact]

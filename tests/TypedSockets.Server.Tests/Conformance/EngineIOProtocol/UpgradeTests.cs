@@ -7,12 +7,14 @@ namespace TypedSockets.Server.Tests.Conformance.EngineIOProtocol;
 [Collection(ConformanceCollection.Name)]
 public sealed class UpgradeTests(ConformanceServerFixture server)
 {
+    // The upgraded WebSockets answer pings: the checks added after each upgrade must not race the heartbeat.
+
     [Fact]
     public async Task ShouldSuccessfullyUpgradeFromHttpLongPollingToWebSocket()
     {
         var sid = await server.Polling.OpenSessionAsync();
 
-        await using var socket = await RawWebSocket.ConnectAsync(server.WebSocketTransportUri(sid));
+        await using var socket = await RawWebSocket.ConnectAsync(server.WebSocketTransportUri(sid), answerPings: true);
 
         // send probe
         await socket.SendTextAsync("2probe");
@@ -65,7 +67,7 @@ public sealed class UpgradeTests(ConformanceServerFixture server)
     /// </summary>
     private async Task<RawWebSocket> UpgradeAsync(string sid)
     {
-        var socket = await RawWebSocket.ConnectAsync(server.WebSocketTransportUri(sid));
+        var socket = await RawWebSocket.ConnectAsync(server.WebSocketTransportUri(sid), answerPings: true);
         try
         {
             await socket.SendTextAsync("2probe");

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.Json;
+using Xunit.Sdk;
 
 namespace TypedSockets.Server.Tests.Conformance.Kit;
 
@@ -73,24 +75,43 @@ public static class Handshakes
     }
 
     /// <summary>
-    /// A WebSocket to <paramref name="uri"/> must be refused. The suite only waits for <c>close</c>; the reference
-    /// server (engine.io <c>abortUpgrade</c>) answers the upgrade request with HTTP 400, and so must we
-    /// (PROTOCOL.md: "WebSocket: plain 400 before the upgrade").
+    /// A WebSocket to <paramref name="uri"/> must be refused with HTTP 400 before the upgrade, as engine.io's
+    /// <c>verify</c> + <c>abortUpgrade</c> do for a bad transport or an unknown sid (the suite only waits for <c>close</c>).
     /// </summary>
     public static async Task AssertWebSocketRefusedAsync(Uri uri)
     {
         var attempt = await RawWebSocket.TryConnectAsync(uri);
         if (attempt.Socket is not null)
         {
-            var frames = await attempt.Socket.WaitForCloseAsync();
-            var transcript = attempt.Socket.Transcript;
-            await attempt.Socket.DisposeAsync();
-            throw new Xunit.Sdk.XunitException(
-                $"The WebSocket upgrade to {uri} was accepted (then closed with {frames.Count} frames left); expected HTTP 400.\nTranscript:\n{transcript}");
+            await using var socket = attempt.Socket;
+            await socket.WaitForCloseAsync();
+            throw new XunitException(
+                $"The WebSocket upgrade to {uri} was accepted, expected HTTP 400.\nTranscript:\n{socket.Transcript}");
         }
 
         Assert.True(
-            attempt.StatusCode == System.Net.HttpStatusCode.BadRequest,
+            attempt.StatusCode == HttpStatusCode.BadRequest,
             $"Expected the upgrade to {uri} to be refused with 400, got {(int)attempt.StatusCode} ({attempt.Failure}).");
+    }
+
+    /// <summary>
+    /// A WebSocket to <paramref name="uri"/> must not get a session: either the upgrade is refused with HTTP 400, or
+    /// it is accepted and closed without a single frame. The reference checks the EIO version after the upgrade
+    /// (engine.io <c>handshake()</c>, not <c>verify()</c>), so it does the latter; the suite only waits for <c>close</c>.
+    /// </summary>
+    public static async Task AssertNoSessionOverWebSocketAsync(Uri uri)
+    {
+        var attempt = await RawWebSocket.TryConnectAsync(uri);
+        if (attempt.Socket is null)
+        {
+            Assert.True(
+                attempt.StatusCode == HttpStatusCode.BadRequest,
+                $"Expected the upgrade to {uri} to be refused with 400 (or accepted and closed), got {(int)attempt.StatusCode} ({attempt.Failure}).");
+            return;
+        }
+
+        await using var socket = attempt.Socket;
+        var frames = await socket.WaitForCloseAsync();
+        Assert.True(frames.Count == 0, $"The WebSocket to {uri} got frames before its close.\nTranscript:\n{socket.Transcript}");
     }
 }

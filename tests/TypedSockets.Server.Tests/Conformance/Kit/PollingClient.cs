@@ -15,6 +15,7 @@ public sealed class PollingClient(ConformanceServerFixture server)
     public const char RecordSeparator = '\x1e';
 
     private readonly List<string> _transcript = [];
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
     public string Transcript
     {
@@ -132,9 +133,10 @@ public sealed class PollingClient(ConformanceServerFixture server)
 
     private void Record(string line)
     {
+        var elapsed = (long)_clock.Elapsed.TotalMilliseconds;
         lock (_transcript)
         {
-            _transcript.Add(line);
+            _transcript.Add($"[{elapsed,5} ms] {line}");
         }
     }
 }

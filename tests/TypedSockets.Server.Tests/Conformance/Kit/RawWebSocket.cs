@@ -19,6 +19,7 @@ public sealed class RawWebSocket : IAsyncDisposable
     private readonly Channel<WebSocketFrame> _inbox = Channel.CreateUnbounded<WebSocketFrame>();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly List<string> _transcript = [];
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Task _receiveLoop;
 
     private RawWebSocket(ClientWebSocket socket, bool answerPings)
@@ -64,6 +65,7 @@ public sealed class RawWebSocket : IAsyncDisposable
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         using var cts = new CancellationTokenSource(Timeouts.Connect);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             await socket.ConnectAsync(uri, cts.Token);
@@ -72,7 +74,7 @@ public sealed class RawWebSocket : IAsyncDisposable
         {
             var status = socket.HttpStatusCode;
             socket.Dispose();
-            return new WebSocketAttempt(null, status, e.GetType().Name + ": " + e.Message);
+            return new WebSocketAttempt(null, status, $"{e.GetType().Name} after {clock.ElapsedMilliseconds} ms: {e.Message}");
         }
 
         return new WebSocketAttempt(new RawWebSocket(socket, answerPings), HttpStatusCode.SwitchingProtocols, null);
@@ -279,9 +281,10 @@ public sealed class RawWebSocket : IAsyncDisposable
 
     private void Record(string line)
     {
+        var elapsed = (long)_clock.Elapsed.TotalMilliseconds;
         lock (_transcript)
         {
-            _transcript.Add(line);
+            _transcript.Add($"[{elapsed,5} ms] {line}");
         }
     }
 }
