@@ -7,7 +7,7 @@ public static class Timeouts
     public static readonly TimeSpan Receive = TimeSpan.FromSeconds(3);
 
     /// <summary>Waiting for a connection to be closed by the server.</summary>
-    public static readonly TimeSpan Close = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan Close = TimeSpan.FromSeconds(2);
 
     /// <summary>Opening a WebSocket.</summary>
     public static readonly TimeSpan Connect = TimeSpan.FromSeconds(3);
