@@ -13,5 +13,5 @@ public static class Timeouts
     public static readonly TimeSpan Connect = TimeSpan.FromSeconds(3);
 
     /// <summary>One HTTP request (a parked GET returns within pingInterval at the latest).</summary>
-    public static readonly TimeSpan Http = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Http = TimeSpan.FromSeconds(3);
 }
