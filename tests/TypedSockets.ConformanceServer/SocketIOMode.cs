@@ -1,13 +1,38 @@
+using TypedSockets.Server;
+
 namespace TypedSockets.ConformanceServer;
 
-/// <summary>Socket.IO mode: <c>/socket.io/</c> with the suite's expected handlers.</summary>
+/// <summary>
+/// Socket.IO mode: <c>/socket.io/</c> with the settings the official v5 suite expects (ping 300/200 ms, connect timeout
+/// 1 s, CORS any origin). On connect to "/" and "/custom" the server emits <c>auth</c> with the handshake auth; it echoes
+/// <c>message</c> as <c>message-back</c> and acknowledges <c>message-with-ack</c> with its arguments. Other namespaces are refused.
+/// </summary>
 internal static class SocketIOMode
 {
     public static WebApplication Configure(WebApplicationBuilder builder)
     {
+        builder.Services.AddTypedSockets(o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(300);
+            o.PingTimeout = TimeSpan.FromMilliseconds(200);
+            o.MaxHttpBufferSize = 1_000_000;
+            o.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
+        });
+
         var app = builder.Build();
         app.UseCors();
-        // Filled in by the Socket.IO layer.
+        app.MapSocketIO("/socket.io", io =>
+        {
+            io.Of("/").OnConnection(OnConnection);
+            io.Of("/custom").OnConnection(OnConnection);
+        });
         return app;
+    }
+
+    private static void OnConnection(SocketIOSocket socket)
+    {
+        socket.Emit("auth", socket.Handshake.Auth);
+        socket.On("message", e => socket.Emit("message-back", e.Arguments.ToRawArray()));
+        socket.On("message-with-ack", e => e.Ack(e.Arguments.ToRawArray()));
     }
 }

@@ -26,6 +26,9 @@ public abstract class EngineConnection
     /// <summary>Fires once when the session closes, before <see cref="IEngineConnectionHandler.OnClose"/>.</summary>
     public abstract CancellationToken Closed { get; }
 
+    /// <summary>A slot for the layer above (the Socket.IO layer keeps its per-connection state here).</summary>
+    public object? State { get; set; }
+
     /// <summary>False once the session is closing or closed.</summary>
     public abstract bool IsOpen { get; }
 

@@ -1,0 +1,175 @@
+using System.Text.Json;
+
+namespace TypedSockets.Protocol.SocketIO.Json;
+
+/// <summary>Arguments of a packet read by the JSON parser: elements of a JSON array plus its binary attachments.</summary>
+public sealed class JsonSocketIOArguments : SocketIOArguments
+{
+    private readonly JsonElement _root;
+    private readonly int _offset;
+    private readonly int _count;
+    private readonly bool _single;
+    private readonly byte[][] _attachments;
+    private readonly JsonSerializerOptions _options;
+
+    internal JsonSocketIOArguments(JsonElement array, int offset, byte[][] attachments, JsonSerializerOptions options)
+    {
+        _root = array;
+        _offset = offset;
+        _count = array.GetArrayLength() - offset;
+        _attachments = attachments;
+        _options = options;
+    }
+
+    internal JsonSocketIOArguments(JsonElement single, byte[][] attachments, JsonSerializerOptions options)
+    {
+        _root = single;
+        _single = true;
+        _count = 1;
+        _attachments = attachments;
+        _options = options;
+    }
+
+    public override int Count => _count;
+
+    /// <summary>The binary attachments of the packet, in placeholder order.</summary>
+    public IReadOnlyList<byte[]> Attachments => _attachments;
+
+    /// <summary>The JSON of argument <paramref name="index"/> (placeholders left as they are).</summary>
+    public JsonElement GetElement(int index)
+    {
+        if ((uint)index >= (uint)_count)
+        {
+            throw NoSuchArgument(index, _count);
+        }
+
+        return _single ? _root : _root[_offset + index];
+    }
+
+    public override T? Get<T>(int index) where T : default
+    {
+        var element = GetElement(index);
+        if (typeof(T) == typeof(JsonElement))
+        {
+            return (T)(object)element;
+        }
+
+        var previous = JsonAttachmentScope.EnterIncoming(_attachments);
+        try
+        {
+            return element.Deserialize<T>(_options);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        {
+            throw new SocketIOBindingException($"Argument {index} cannot be read as {typeof(T)}: {e.Message}", e);
+        }
+        finally
+        {
+            JsonAttachmentScope.ExitIncoming(previous);
+        }
+    }
+
+    public override object? Get(int index, Type type)
+    {
+        var element = GetElement(index);
+        if (type == typeof(JsonElement))
+        {
+            return element;
+        }
+
+        var previous = JsonAttachmentScope.EnterIncoming(_attachments);
+        try
+        {
+            return element.Deserialize(type, _options);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+        {
+            throw new SocketIOBindingException($"Argument {index} cannot be read as {type}: {e.Message}", e);
+        }
+        finally
+        {
+            JsonAttachmentScope.ExitIncoming(previous);
+        }
+    }
+
+    public override object? GetRaw(int index)
+    {
+        var element = GetElement(index);
+        if (_attachments.Length > 0 && JsonPlaceholders.TryGetPlaceholder(element, out var num) && num < _attachments.Length)
+        {
+            return _attachments[num];
+        }
+
+        return element;
+    }
+
+    public override bool TryGetStringProperty(int index, string name, out string? value)
+    {
+        value = null;
+        if ((uint)index >= (uint)_count)
+        {
+            return false;
+        }
+
+        var element = GetElement(index);
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
+        {
+            value = property.GetString();
+            return true;
+        }
+
+        return false;
+    }
+
+    public override bool IsNull(int index) => GetElement(index).ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
+
+    public override string ToString() => _single ? _root.GetRawText() : $"{_count} argument(s) of {_root.GetRawText()}";
+}
+
+internal static class JsonPlaceholders
+{
+    public static bool TryGetPlaceholder(JsonElement element, out int num)
+    {
+        num = -1;
+        if (element.ValueKind != JsonValueKind.Object ||
+            !element.TryGetProperty("_placeholder"u8, out var flag) || flag.ValueKind != JsonValueKind.True ||
+            !element.TryGetProperty("num"u8, out var n) || n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out num))
+        {
+            return false;
+        }
+
+        return num >= 0;
+    }
+
+    /// <summary>Checks every placeholder of a reassembled packet, as the reference does ("illegal attachments").</summary>
+    public static void Validate(JsonElement element, int attachmentCount)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    Validate(item, attachmentCount);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                if (element.TryGetProperty("_placeholder"u8, out var flag) && flag.ValueKind == JsonValueKind.True)
+                {
+                    if (!TryGetPlaceholder(element, out var num) || num >= attachmentCount)
+                    {
+                        throw new InvalidDataException("illegal attachments");
+                    }
+
+                    return;
+                }
+
+                foreach (var property in element.EnumerateObject())
+                {
+                    Validate(property.Value, attachmentCount);
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace TypedSockets.Protocol.SocketIO.Json;
+
+/// <summary>
+/// Decodes the default Socket.IO text format (socket.io-parser):
+/// <c>&lt;type&gt;[&lt;attachments&gt;-][&lt;nsp&gt;,][&lt;ack id&gt;][&lt;json&gt;]</c>, then binary attachments as separate messages.
+/// Validation follows the reference decoder exactly.
+/// </summary>
+internal sealed class JsonSocketIODecoder : SocketIODecoder
+{
+    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
+
+    // Largest ack id that survives a JS Number exactly.
+    private const long MaxSafeInteger = 9007199254740991;
+
+    private readonly JsonSerializerOptions _options;
+    private readonly int _maxAttachments;
+
+    // A binary packet being reassembled.
+    private PendingBinary? _pending;
+
+    public JsonSocketIODecoder(JsonSerializerOptions options, int maxAttachments)
+    {
+        _options = options;
+        _maxAttachments = maxAttachments;
+    }
+
+    public override void Reset() => _pending = null;
+
+    public override bool TryDecode(in ReadOnlySequence<byte> message, bool isBinary, out SocketIOPacket? packet)
+    {
+        if (isBinary)
+        {
+            if (_pending is null)
+            {
+                throw new InvalidDataException("got binary data when not reconstructing a packet");
+            }
+
+            var pending = _pending;
+            pending.Attachments[pending.Received++] = message.ToArray();
+            if (pending.Received < pending.Attachments.Length)
+            {
+                packet = null;
+                return false;
+            }
+
+            _pending = null;
+            packet = pending.Complete(_options);
+            return true;
+        }
+
+        if (_pending is not null)
+        {
+            throw new InvalidDataException("got plaintext data when reconstructing a packet");
+        }
+
+        if (message.IsSingleSegment)
+        {
+            return DecodeText(message.FirstSpan, out packet);
+        }
+
+        var length = checked((int)message.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            message.CopyTo(rented);
+            return DecodeText(rented.AsSpan(0, length), out packet);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private bool DecodeText(ReadOnlySpan<byte> text, out SocketIOPacket? packet)
+    {
+        if (text.IsEmpty)
+        {
+            throw new InvalidDataException("unknown packet type");
+        }
+
+        var typeDigit = text[0] - (byte)'0';
+        if ((uint)typeDigit > 6)
+        {
+            throw new InvalidDataException("unknown packet type");
+        }
+
+        var type = (SocketIOPacketType)typeDigit;
+        var i = 1;
+        var attachments = 0;
+        if (type is SocketIOPacketType.BinaryEvent or SocketIOPacketType.BinaryAck)
+        {
+            var dash = text[i..].IndexOf((byte)'-');
+            if (dash < 0)
+            {
+                throw new InvalidDataException("Illegal attachments");
+            }
+
+            var digits = text.Slice(i, dash);
+            long n = 0;
+            foreach (var c in digits)
+            {
+                if (c is < (byte)'0' or > (byte)'9')
+                {
+                    throw new InvalidDataException("Illegal attachments");
+                }
+
+                n = (n * 10) + (c - '0');
+                if (n > int.MaxValue)
+                {
+                    throw new InvalidDataException("too many attachments");
+                }
+            }
+
+            if (n > _maxAttachments)
+            {
+                throw new InvalidDataException("too many attachments");
+            }
+
+            attachments = (int)n;
+            i += dash + 1;
+        }
+
+        var nsp = "/";
+        if (i < text.Length && text[i] == (byte)'/')
+        {
+            var comma = text[i..].IndexOf((byte)',');
+            var end = comma < 0 ? text.Length : i + comma;
+            nsp = Encoding.UTF8.GetString(text[i..end]);
+            i = comma < 0 ? end : end + 1;
+        }
+
+        long ackId = -1;
+        if (i < text.Length && IsDigit(text[i]))
+        {
+            ackId = 0;
+            while (i < text.Length && IsDigit(text[i]))
+            {
+                ackId = (ackId * 10) + (text[i] - '0');
+                if (ackId > MaxSafeInteger)
+                {
+                    throw new InvalidDataException("invalid ack id");
+                }
+
+                i++;
+            }
+        }
+
+        JsonElement? payload = null;
+        if (i < text.Length)
+        {
+            payload = ParsePayload(text[i..]);
+        }
+
+        if (!IsPayloadValid(type, payload))
+        {
+            throw new InvalidDataException("invalid payload");
+        }
+
+        if (type is SocketIOPacketType.BinaryEvent or SocketIOPacketType.BinaryAck)
+        {
+            var pending = new PendingBinary(type == SocketIOPacketType.BinaryEvent ? SocketIOPacketType.Event : SocketIOPacketType.Ack, nsp, ackId, payload!.Value, attachments);
+            if (attachments == 0)
+            {
+                packet = pending.Complete(_options);
+                return true;
+            }
+
+            _pending = pending;
+            packet = null;
+            return false;
+        }
+
+        packet = Build(type, nsp, ackId, payload, [], _options);
+        return true;
+    }
+
+    private static bool IsDigit(byte c) => c is >= (byte)'0' and <= (byte)'9';
+
+    private static JsonElement? ParsePayload(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+            var element = JsonElement.ParseValue(ref reader);
+            if (reader.BytesConsumed != json.Length && json[(int)reader.BytesConsumed..].TrimStart(" \t\r\n"u8).Length != 0)
+            {
+                return null;
+            }
+
+            return element;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsPayloadValid(SocketIOPacketType type, JsonElement? payload)
+    {
+        switch (type)
+        {
+            case SocketIOPacketType.Connect:
+                return payload is null || payload.Value.ValueKind == JsonValueKind.Object;
+            case SocketIOPacketType.Disconnect:
+                return payload is null;
+            case SocketIOPacketType.ConnectError:
+                return payload is { ValueKind: JsonValueKind.String or JsonValueKind.Object };
+            case SocketIOPacketType.Event:
+            case SocketIOPacketType.BinaryEvent:
+                if (payload is not { ValueKind: JsonValueKind.Array } array || array.GetArrayLength() == 0)
+                {
+                    return false;
+                }
+
+                var first = array[0];
+                return first.ValueKind == JsonValueKind.Number ||
+                    (first.ValueKind == JsonValueKind.String && Array.IndexOf(s_reserved, first.GetString()) < 0);
+            case SocketIOPacketType.Ack:
+            case SocketIOPacketType.BinaryAck:
+                // The reference accepts an ack without payload (no arguments).
+                return payload is null || payload.Value.ValueKind == JsonValueKind.Array;
+            default:
+                return false;
+        }
+    }
+
+    private static SocketIOPacket Build(SocketIOPacketType type, string nsp, long ackId, JsonElement? payload, byte[][] attachments, JsonSerializerOptions options)
+    {
+        switch (type)
+        {
+            case SocketIOPacketType.Event:
+                {
+                    var array = payload!.Value;
+                    var first = array[0];
+                    var name = first.ValueKind == JsonValueKind.String ? first.GetString()! : first.GetRawText();
+                    return new SocketIOPacket(type, nsp, ackId, name, new JsonSocketIOArguments(array, 1, attachments, options));
+                }
+
+            case SocketIOPacketType.Ack:
+                return new SocketIOPacket(type, nsp, ackId, null, payload is { } ack ? new JsonSocketIOArguments(ack, 0, attachments, options) : SocketIOArguments.Empty);
+            case SocketIOPacketType.Connect:
+            case SocketIOPacketType.ConnectError:
+                return new SocketIOPacket(type, nsp, ackId, null, payload is { } single ? new JsonSocketIOArguments(single, attachments, options) : SocketIOArguments.Empty);
+            default:
+                return new SocketIOPacket(type, nsp, ackId, null, null);
+        }
+    }
+
+    private sealed class PendingBinary(SocketIOPacketType type, string nsp, long ackId, JsonElement payload, int attachmentCount)
+    {
+        public byte[][] Attachments { get; } = new byte[attachmentCount][];
+
+        public int Received { get; set; }
+
+        public SocketIOPacket Complete(JsonSerializerOptions options)
+        {
+            JsonPlaceholders.Validate(payload, Attachments.Length);
+            return Build(type, nsp, ackId, payload, Attachments, options);
+        }
+    }
+}

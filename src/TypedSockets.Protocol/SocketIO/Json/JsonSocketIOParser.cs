@@ -1,0 +1,310 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace TypedSockets.Protocol.SocketIO.Json;
+
+/// <summary>
+/// The default Socket.IO parser (npm <c>socket.io-parser</c>): packets as text with a JSON payload, binary values as
+/// placeholders followed by attachments. Arguments serialize with System.Text.Json.
+/// </summary>
+public sealed class JsonSocketIOParser : SocketIOParser
+{
+    private static readonly JsonEncodedText s_sid = JsonEncodedText.Encode("sid");
+    private static readonly JsonEncodedText s_pid = JsonEncodedText.Encode("pid");
+    private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
+
+    [ThreadStatic]
+    private static EncoderState? t_state;
+
+    /// <summary>A parser with the web defaults (camelCase, case-insensitive reads) and relaxed escaping, as JS writes JSON.</summary>
+    public JsonSocketIOParser()
+        : this(null)
+    {
+    }
+
+    /// <summary>A parser serializing arguments with <paramref name="options"/> (copied; binary converters are added).</summary>
+    public JsonSocketIOParser(JsonSerializerOptions? options)
+    {
+        var copy = options is null
+            ? new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }
+            : new JsonSerializerOptions(options);
+        copy.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
+        copy.Converters.Insert(0, new BinaryPlaceholderConverterFactory());
+        copy.MakeReadOnly();
+        SerializerOptions = copy;
+    }
+
+    /// <summary>The shared default instance.</summary>
+    public static JsonSocketIOParser Default { get; } = new();
+
+    public override string Name => "json";
+
+    /// <summary>The options arguments are (de)serialized with.</summary>
+    public JsonSerializerOptions SerializerOptions { get; }
+
+    public override SocketIODecoder CreateDecoder(int maxAttachments = SocketIODecoder.DefaultMaxAttachments) =>
+        new JsonSocketIODecoder(SerializerOptions, maxAttachments);
+
+    public override EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long ackId = -1)
+    {
+        var state = RentState();
+        try
+        {
+            var writer = state.Json;
+            writer.WriteStartArray();
+            writer.WriteStringValue(eventName);
+            WriteArguments(writer, args);
+            writer.WriteEndArray();
+            writer.Flush();
+            return state.Build(SocketIOPacketType.Event, nsp, ackId);
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
+    public override EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args)
+    {
+        var state = RentState();
+        try
+        {
+            var writer = state.Json;
+            writer.WriteStartArray();
+            WriteArguments(writer, args);
+            writer.WriteEndArray();
+            writer.Flush();
+            return state.Build(SocketIOPacketType.Ack, nsp, ackId);
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
+    public override EncodedPacket EncodeConnect(string nsp, string sid, string? pid)
+    {
+        var state = RentState();
+        try
+        {
+            var writer = state.Json;
+            writer.WriteStartObject();
+            writer.WriteString(s_sid, sid);
+            if (pid is not null)
+            {
+                writer.WriteString(s_pid, pid);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            return state.Build(SocketIOPacketType.Connect, nsp, -1);
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
+    public override EncodedPacket EncodeClientConnect(string nsp, object? auth)
+    {
+        var state = RentState();
+        try
+        {
+            if (auth is not null)
+            {
+                JsonSerializer.Serialize(state.Json, auth, auth.GetType(), SerializerOptions);
+                state.Json.Flush();
+            }
+
+            return state.Build(SocketIOPacketType.Connect, nsp, -1);
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
+    public override EncodedPacket EncodeConnectError(string nsp, string message, object? data)
+    {
+        var state = RentState();
+        try
+        {
+            var writer = state.Json;
+            writer.WriteStartObject();
+            writer.WriteString(s_message, message);
+            if (data is not null)
+            {
+                writer.WritePropertyName(s_data);
+                JsonSerializer.Serialize(writer, data, data.GetType(), SerializerOptions);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            return state.Build(SocketIOPacketType.ConnectError, nsp, -1);
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
+    public override EncodedPacket EncodeDisconnect(string nsp)
+    {
+        var state = RentState();
+        try
+        {
+            return state.Build(SocketIOPacketType.Disconnect, nsp, -1);
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
+    private void WriteArguments(Utf8JsonWriter writer, ReadOnlySpan<object?> args)
+    {
+        foreach (var arg in args)
+        {
+            switch (arg)
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case string s:
+                    writer.WriteStringValue(s);
+                    break;
+                case int n:
+                    writer.WriteNumberValue(n);
+                    break;
+                case long n:
+                    writer.WriteNumberValue(n);
+                    break;
+                case double d:
+                    writer.WriteNumberValue(d);
+                    break;
+                case bool b:
+                    writer.WriteBooleanValue(b);
+                    break;
+                case JsonElement e:
+                    e.WriteTo(writer);
+                    break;
+                default:
+                    JsonSerializer.Serialize(writer, arg, arg.GetType(), SerializerOptions);
+                    break;
+            }
+        }
+    }
+
+    private static EncoderState RentState()
+    {
+        var state = t_state;
+        if (state is null || state.InUse)
+        {
+            state = new EncoderState();
+            t_state ??= state;
+        }
+
+        state.Enter();
+        return state;
+    }
+
+    private static void ReturnState(EncoderState state) => state.Exit();
+
+    /// <summary>Per-thread buffers: the JSON body is written first (collecting attachments), then the header in front of it.</summary>
+    private sealed class EncoderState
+    {
+        private readonly PooledByteBufferWriter _body = new();
+        private readonly List<ReadOnlyMemory<byte>> _attachments = [];
+        private List<ReadOnlyMemory<byte>>? _previous;
+
+        public EncoderState()
+        {
+            Json = new Utf8JsonWriter(_body, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = false });
+        }
+
+        public Utf8JsonWriter Json { get; }
+
+        public bool InUse { get; private set; }
+
+        public void Enter()
+        {
+            InUse = true;
+            _body.Clear();
+            _attachments.Clear();
+            Json.Reset(_body);
+            _previous = JsonAttachmentScope.EnterOutgoing(_attachments);
+        }
+
+        public void Exit()
+        {
+            JsonAttachmentScope.ExitOutgoing(_previous);
+            _previous = null;
+            _attachments.Clear();
+            _body.TrimIfLarge();
+            InUse = false;
+        }
+
+        public EncodedPacket Build(SocketIOPacketType type, string nsp, long ackId)
+        {
+            var binary = _attachments.Count > 0;
+            if (binary)
+            {
+                type = type switch
+                {
+                    SocketIOPacketType.Event => SocketIOPacketType.BinaryEvent,
+                    SocketIOPacketType.Ack => SocketIOPacketType.BinaryAck,
+                    _ => type,
+                };
+            }
+
+            var hasNsp = nsp.Length > 0 && nsp != "/";
+            var nspBytes = hasNsp ? Encoding.UTF8.GetByteCount(nsp) + 1 : 0;
+            Span<byte> digits = stackalloc byte[40];
+            var length = 1;
+            var attachmentDigits = 0;
+            if (binary)
+            {
+                Utf8Formatter.TryFormat(_attachments.Count, digits, out attachmentDigits);
+                length += attachmentDigits + 1;
+            }
+
+            var ackDigits = 0;
+            if (ackId >= 0)
+            {
+                Utf8Formatter.TryFormat(ackId, digits[20..], out ackDigits);
+            }
+
+            length += nspBytes + ackDigits + _body.WrittenCount;
+            var result = new byte[length];
+            var span = result.AsSpan();
+            span[0] = (byte)('0' + (int)type);
+            var pos = 1;
+            if (binary)
+            {
+                digits[..attachmentDigits].CopyTo(span[pos..]);
+                pos += attachmentDigits;
+                span[pos++] = (byte)'-';
+            }
+
+            if (hasNsp)
+            {
+                pos += Encoding.UTF8.GetBytes(nsp, span[pos..]);
+                span[pos++] = (byte)',';
+            }
+
+            if (ackDigits > 0)
+            {
+                digits.Slice(20, ackDigits).CopyTo(span[pos..]);
+                pos += ackDigits;
+            }
+
+            _body.WrittenSpan.CopyTo(span[pos..]);
+            return new EncodedPacket(result, payloadIsBinary: false, binary ? _attachments.ToArray() : null);
+        }
+    }
+}

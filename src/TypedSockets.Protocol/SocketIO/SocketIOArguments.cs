@@ -1,0 +1,86 @@
+namespace TypedSockets.Protocol.SocketIO;
+
+/// <summary>
+/// The arguments of an incoming packet, kept in the parser's own form until the application asks for a type.
+/// Reading is thread safe; the values stay valid as long as the instance is referenced.
+/// </summary>
+public abstract class SocketIOArguments
+{
+    /// <summary>How many arguments there are.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>Deserializes argument <paramref name="index"/> as <typeparamref name="T"/>. Binary attachments bind to byte[] / ReadOnlyMemory&lt;byte&gt;.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such argument.</exception>
+    /// <exception cref="SocketIOBindingException">The value cannot be read as <typeparamref name="T"/>.</exception>
+    public abstract T? Get<T>(int index);
+
+    /// <summary>Deserializes argument <paramref name="index"/> as <paramref name="type"/>.</summary>
+    public abstract object? Get(int index, Type type);
+
+    /// <summary>
+    /// The argument in a form that re-emits unchanged: a binary attachment as byte[], anything else as the parser's
+    /// natural dynamic value (a <c>JsonElement</c> with the JSON parser).
+    /// </summary>
+    public abstract object? GetRaw(int index);
+
+    /// <summary>True when argument <paramref name="index"/> is null (or JS undefined).</summary>
+    public abstract bool IsNull(int index);
+
+    /// <summary>
+    /// Reads a string property of an object argument without binding a type (used for the recovery fields of a
+    /// CONNECT payload). False when the argument is not an object or the property is missing or not a string.
+    /// </summary>
+    public abstract bool TryGetStringProperty(int index, string name, out string? value);
+
+    /// <summary>All arguments in their re-emittable raw form (see <see cref="GetRaw"/>).</summary>
+    public object?[] ToRawArray()
+    {
+        var count = Count;
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var result = new object?[count];
+        for (var i = 0; i < count; i++)
+        {
+            result[i] = GetRaw(i);
+        }
+
+        return result;
+    }
+
+    /// <summary>An empty argument list.</summary>
+    public static SocketIOArguments Empty { get; } = new EmptyArguments();
+
+    protected static ArgumentOutOfRangeException NoSuchArgument(int index, int count) =>
+        new(nameof(index), index, $"Argument {index} does not exist: the packet has {count} argument(s).");
+
+    private sealed class EmptyArguments : SocketIOArguments
+    {
+        public override int Count => 0;
+
+        public override T? Get<T>(int index) where T : default => throw NoSuchArgument(index, 0);
+
+        public override object? Get(int index, Type type) => throw NoSuchArgument(index, 0);
+
+        public override object? GetRaw(int index) => throw NoSuchArgument(index, 0);
+
+        public override bool IsNull(int index) => throw NoSuchArgument(index, 0);
+
+        public override bool TryGetStringProperty(int index, string name, out string? value)
+        {
+            value = null;
+            return false;
+        }
+    }
+}
+
+/// <summary>An argument could not be read as the requested type.</summary>
+public sealed class SocketIOBindingException : Exception
+{
+    public SocketIOBindingException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}

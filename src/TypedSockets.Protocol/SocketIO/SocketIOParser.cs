@@ -1,0 +1,50 @@
+using System.Buffers;
+
+namespace TypedSockets.Protocol.SocketIO;
+
+/// <summary>
+/// A Socket.IO packet format: the default JSON one (socket.io-parser) or another one wire compatible with a JS parser.
+/// Encoders are stateless and thread safe; decoders are per connection.
+/// </summary>
+public abstract class SocketIOParser
+{
+    /// <summary>A short name: "json", "msgpack".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>A decoder for one connection (it keeps the state of a binary packet being reassembled).</summary>
+    public abstract SocketIODecoder CreateDecoder(int maxAttachments = SocketIODecoder.DefaultMaxAttachments);
+
+    /// <summary>EVENT (or BINARY_EVENT when an argument is binary). <paramref name="ackId"/> -1 for none.</summary>
+    public abstract EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long ackId = -1);
+
+    /// <summary>ACK (or BINARY_ACK).</summary>
+    public abstract EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args);
+
+    /// <summary>The server's CONNECT reply <c>{"sid":..,"pid":..}</c> (pid omitted when null).</summary>
+    public abstract EncodedPacket EncodeConnect(string nsp, string sid, string? pid);
+
+    /// <summary>A client's CONNECT with an optional auth payload.</summary>
+    public abstract EncodedPacket EncodeClientConnect(string nsp, object? auth);
+
+    /// <summary>CONNECT_ERROR <c>{"message":..,"data":..}</c> (data omitted when null).</summary>
+    public abstract EncodedPacket EncodeConnectError(string nsp, string message, object? data);
+
+    /// <summary>DISCONNECT.</summary>
+    public abstract EncodedPacket EncodeDisconnect(string nsp);
+}
+
+/// <summary>Decodes the Engine.IO messages of one connection into Socket.IO packets.</summary>
+public abstract class SocketIODecoder
+{
+    public const int DefaultMaxAttachments = 10;
+
+    /// <summary>
+    /// Feeds one Engine.IO message. Returns true with a complete packet, false when more messages are needed
+    /// (binary attachments still to come).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The message breaks the protocol; the connection must close.</exception>
+    public abstract bool TryDecode(in ReadOnlySequence<byte> message, bool isBinary, out SocketIOPacket? packet);
+
+    /// <summary>Forgets a partly reassembled packet.</summary>
+    public abstract void Reset();
+}

@@ -1,0 +1,102 @@
+using TypedSockets.Protocol.SocketIO;
+
+namespace TypedSockets.Server.Adapters;
+
+/// <summary>
+/// Rooms and every cross-socket operation of one namespace. The default keeps them in memory; a cluster adapter
+/// (Redis) extends it and forwards operations to other servers. Every operation is asynchronous and its inputs
+/// serializable so it can cross a network.
+/// </summary>
+public abstract class SocketIOAdapter : IAsyncDisposable
+{
+    protected SocketIOAdapter(SocketIONamespace nsp)
+    {
+        Namespace = nsp;
+    }
+
+    public SocketIONamespace Namespace { get; }
+
+    /// <summary>A room was created (its first member joined).</summary>
+    public event Action<string>? RoomCreated;
+
+    /// <summary>A room was deleted (its last member left).</summary>
+    public event Action<string>? RoomDeleted;
+
+    /// <summary>A socket joined a room: (room, socket id).</summary>
+    public event Action<string, string>? RoomJoined;
+
+    /// <summary>A socket left a room: (room, socket id).</summary>
+    public event Action<string, string>? RoomLeft;
+
+    /// <summary>Called once when the namespace is created.</summary>
+    public virtual ValueTask InitAsync() => ValueTask.CompletedTask;
+
+    public abstract ValueTask AddAllAsync(string socketId, IReadOnlyCollection<string> rooms);
+
+    public abstract ValueTask DelAsync(string socketId, string room);
+
+    public abstract ValueTask DelAllAsync(string socketId);
+
+    /// <summary>The rooms of a local socket (null when unknown).</summary>
+    public abstract IReadOnlyCollection<string>? GetSocketRooms(string socketId);
+
+    /// <summary>Every room on this server.</summary>
+    public abstract IReadOnlyCollection<string> GetRooms();
+
+    /// <summary>Local socket ids in any of <paramref name="rooms"/> (all when empty).</summary>
+    public abstract IReadOnlyCollection<string> GetSockets(IReadOnlyCollection<string> rooms);
+
+    public abstract ValueTask BroadcastAsync(BroadcastPacket packet, BroadcastOptions options);
+
+    /// <summary>
+    /// Broadcasts with an ack: <paramref name="onClientCount"/> is called with how many sockets were reached
+    /// (once per server), <paramref name="onAck"/> with each reply.
+    /// </summary>
+    public abstract ValueTask BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> onClientCount, Action<SocketIOArguments?> onAck);
+
+    public abstract ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options);
+
+    public abstract ValueTask AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms);
+
+    public abstract ValueTask DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms);
+
+    public abstract ValueTask DisconnectSocketsAsync(BroadcastOptions options, bool close);
+
+    /// <summary>Keeps the state of a socket that disconnected for a recoverable reason (connection state recovery).</summary>
+    public virtual ValueTask PersistSessionAsync(SocketSession session) => ValueTask.CompletedTask;
+
+    /// <summary>Finds a kept session and the packets broadcast after <paramref name="offset"/>; null when it cannot be recovered.</summary>
+    public virtual ValueTask<RecoveredSession?> RestoreSessionAsync(string pid, string offset) => new((RecoveredSession?)null);
+
+    /// <summary>A kept session expired without being recovered.</summary>
+    public event Action<SocketSession>? SessionExpired;
+
+    protected void OnSessionExpired(SocketSession session) => SessionExpired?.Invoke(session);
+
+    /// <summary>All rooms across the cluster.</summary>
+    public virtual ValueTask<IReadOnlyCollection<string>> GetAllRoomsAsync() => new(GetRooms());
+
+    /// <summary>How many servers share this namespace (1 without a cluster).</summary>
+    public virtual ValueTask<int> ServerCountAsync() => new(1);
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    protected void OnRoomCreated(string room) => RoomCreated?.Invoke(room);
+
+    protected void OnRoomDeleted(string room) => RoomDeleted?.Invoke(room);
+
+    protected void OnRoomJoined(string room, string socketId) => RoomJoined?.Invoke(room, socketId);
+
+    protected void OnRoomLeft(string room, string socketId) => RoomLeft?.Invoke(room, socketId);
+}
+
+/// <summary>Creates the adapter of each namespace. Register another one in DI to change adapter.</summary>
+public interface ISocketIOAdapterFactory
+{
+    SocketIOAdapter Create(SocketIONamespace nsp);
+}
+
+internal sealed class InMemoryAdapterFactory : ISocketIOAdapterFactory
+{
+    public SocketIOAdapter Create(SocketIONamespace nsp) => new InMemoryAdapter(nsp);
+}

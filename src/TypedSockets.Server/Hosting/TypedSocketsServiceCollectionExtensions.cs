@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TypedSockets.Server;
+using TypedSockets.Server.Adapters;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the TypedSockets server.</summary>
+public static class TypedSocketsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Socket.IO server services. Options are bound from the "TypedSockets" configuration section, then
+    /// <paramref name="configure"/> runs. Map endpoints with <c>app.MapSocketIO(...)</c>.
+    /// </summary>
+    public static ITypedSocketsBuilder AddTypedSockets(this IServiceCollection services, Action<SocketIOServerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SocketIOServerOptions>().BindConfiguration(SocketIOServerOptions.SectionName);
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton<SocketIOServerRegistry>();
+        services.TryAddSingleton<ISocketIOAdapterFactory, InMemoryAdapterFactory>();
+        services.TryAddSingleton(static sp => sp.GetRequiredService<SocketIOServerRegistry>().Default);
+        return new TypedSocketsBuilder(services);
+    }
+
+    private sealed class TypedSocketsBuilder(IServiceCollection services) : ITypedSocketsBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+}
+
+/// <summary>Configures TypedSockets further (adapters, parsers).</summary>
+public interface ITypedSocketsBuilder
+{
+    IServiceCollection Services { get; }
+}

@@ -1,0 +1,178 @@
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.Adapters;
+
+namespace TypedSockets.Server;
+
+/// <summary>
+/// Targets sockets of a namespace (rooms, exceptions, flags) and runs an operation on them through the adapter.
+/// Immutable: every modifier returns a new operator.
+/// </summary>
+public readonly struct BroadcastOperator
+{
+    private readonly SocketIONamespace _namespace;
+    private readonly BroadcastOptions _options;
+
+    internal BroadcastOperator(SocketIONamespace nsp, BroadcastOptions options)
+    {
+        _namespace = nsp;
+        _options = options;
+    }
+
+    public BroadcastOptions Options => _options ?? BroadcastOptions.All;
+
+    /// <summary>Adds rooms to target (union with those already targeted).</summary>
+    public BroadcastOperator To(params string[] rooms) => new(_namespace, Options with { Rooms = Union(Options.Rooms, rooms) });
+
+    /// <summary>Same as <see cref="To"/>.</summary>
+    public BroadcastOperator In(params string[] rooms) => To(rooms);
+
+    /// <summary>Excludes the members of these rooms (or these socket ids).</summary>
+    public BroadcastOperator Except(params string[] rooms) => new(_namespace, Options with { Except = Union(Options.Except, rooms) });
+
+    /// <summary>Only sockets connected to this server.</summary>
+    public BroadcastOperator Local => new(_namespace, Options with { Local = true });
+
+    /// <summary>Skip sockets that cannot take the packet right now.</summary>
+    public BroadcastOperator Volatile => new(_namespace, Options with { Volatile = true });
+
+    /// <summary>How long <see cref="EmitWithAckAsync(string, object?[])"/> waits for the replies.</summary>
+    public BroadcastOperator Timeout(TimeSpan timeout) => new(_namespace, Options with { Timeout = timeout });
+
+    /// <summary>
+    /// Sends the event to every targeted socket without waiting for cluster adapters (fire and forget, as in the
+    /// reference); failures are logged.
+    /// </summary>
+    public void Emit(string eventName, params object?[] args)
+    {
+        var task = EmitAsync(eventName, args);
+        if (!task.IsCompletedSuccessfully)
+        {
+            Observe(task, _namespace);
+        }
+    }
+
+    private static async void Observe(ValueTask task, SocketIONamespace nsp)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.BroadcastFailed(nsp.Server.Logger, nsp.Name, e);
+        }
+    }
+
+    /// <summary>Sends the event to every targeted socket; completes when the adapter has handed it on.</summary>
+    public ValueTask EmitAsync(string eventName, params object?[] args)
+    {
+        SocketIOSocket.ThrowIfReserved(eventName);
+        return _namespace.Adapter.BroadcastAsync(new BroadcastPacket(_namespace.Name, eventName, args), Options);
+    }
+
+    /// <summary>
+    /// Sends the event and collects every targeted socket's reply until all replied or the timeout
+    /// (<see cref="Timeout"/>, required) expires.
+    /// </summary>
+    public async Task<BroadcastAckResult> EmitWithAckAsync(string eventName, params object?[] args)
+    {
+        return await EmitWithAckAsync(eventName, args, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="EmitWithAckAsync(string, object?[])"/>
+    public async Task<BroadcastAckResult> EmitWithAckAsync(string eventName, object?[] args, CancellationToken cancellationToken)
+    {
+        SocketIOSocket.ThrowIfReserved(eventName);
+        var options = Options;
+        var timeout = options.Timeout ?? throw new InvalidOperationException("A broadcast with acknowledgement needs a timeout: call Timeout(...) first.");
+        var serverCount = await _namespace.Adapter.ServerCountAsync().ConfigureAwait(false);
+        var collector = new BroadcastAckCollector(options.Local ? 1 : serverCount);
+        await _namespace.Adapter.BroadcastWithAckAsync(new BroadcastPacket(_namespace.Name, eventName, args), options, collector.OnClientCount, collector.OnAck).ConfigureAwait(false);
+        return await collector.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => _namespace.Adapter.FetchSocketsAsync(Options);
+
+    public ValueTask SocketsJoinAsync(params string[] rooms) => _namespace.Adapter.AddSocketsAsync(Options, rooms);
+
+    public ValueTask SocketsLeaveAsync(params string[] rooms) => _namespace.Adapter.DelSocketsAsync(Options, rooms);
+
+    public ValueTask DisconnectSocketsAsync(bool close = false) => _namespace.Adapter.DisconnectSocketsAsync(Options, close);
+
+    private static IReadOnlyCollection<string> Union(IReadOnlyCollection<string> existing, string[] added)
+    {
+        if (existing.Count == 0)
+        {
+            return added.Length == 1 ? [added[0]] : [.. new HashSet<string>(added, StringComparer.Ordinal)];
+        }
+
+        var set = new HashSet<string>(existing, StringComparer.Ordinal);
+        set.UnionWith(added);
+        return [.. set];
+    }
+
+    /// <summary>Counts expected replies from every server, completes when all arrived or on timeout.</summary>
+    private sealed class BroadcastAckCollector
+    {
+        private readonly Lock _sync = new();
+        private readonly List<SocketIOArguments> _responses = [];
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _serversPending;
+        private int _expected;
+        private int _missing;
+
+        public BroadcastAckCollector(int servers) => _serversPending = servers;
+
+        public void OnClientCount(int count)
+        {
+            lock (_sync)
+            {
+                _expected += count;
+                _serversPending--;
+                CheckDone();
+            }
+        }
+
+        public void OnAck(SocketIOArguments? args)
+        {
+            lock (_sync)
+            {
+                if (args is null)
+                {
+                    _missing++;
+                }
+                else
+                {
+                    _responses.Add(args);
+                }
+
+                CheckDone();
+            }
+        }
+
+        private void CheckDone()
+        {
+            if (_serversPending <= 0 && _responses.Count + _missing >= _expected)
+            {
+                _done.TrySetResult();
+            }
+        }
+
+        public async Task<BroadcastAckResult> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await _done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Partial result below.
+            }
+
+            lock (_sync)
+            {
+                return new BroadcastAckResult([.. _responses], _expected);
+            }
+        }
+    }
+}

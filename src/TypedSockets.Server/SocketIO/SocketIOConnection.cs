@@ -1,0 +1,249 @@
+using System.Buffers;
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.EngineIO;
+
+namespace TypedSockets.Server;
+
+/// <summary>
+/// The Socket.IO state of one Engine.IO connection (the reference's "Client"): the decoder and the sockets of every
+/// namespace multiplexed on it.
+/// </summary>
+internal sealed class SocketIOConnection
+{
+    private readonly SocketIOServer _server;
+    private readonly SocketIODecoder _decoder;
+    private readonly Lock _sync = new();
+    private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SocketIOSocket> _pending = new(StringComparer.Ordinal);
+    private Timer? _connectTimer;
+    private bool _everConnected;
+    private volatile bool _failed;
+
+    public SocketIOConnection(SocketIOServer server, EngineConnection connection)
+    {
+        _server = server;
+        Connection = connection;
+        _decoder = server.Parser.CreateDecoder(server.Options.MaxAttachments);
+        var timeout = server.Options.ConnectTimeout;
+        if (timeout > TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            _connectTimer = new Timer(static s => ((SocketIOConnection)s!).OnConnectTimeout(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public EngineConnection Connection { get; }
+
+    public void OnMessage(in ReadOnlySequence<byte> data, bool isBinary)
+    {
+        if (_failed)
+        {
+            return;
+        }
+
+        SocketIOPacket? packet;
+        try
+        {
+            if (!_decoder.TryDecode(data, isBinary, out packet))
+            {
+                return;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            SocketIOLog.InvalidPacket(_server.Logger, Connection.Id, e.Message);
+            Fail();
+            return;
+        }
+
+        if (packet!.Type == SocketIOPacketType.Connect)
+        {
+            OnConnectPacket(packet);
+            return;
+        }
+
+        SocketIOSocket? socket;
+        lock (_sync)
+        {
+            _sockets.TryGetValue(packet.Namespace, out socket);
+        }
+
+        if (socket is null)
+        {
+            SocketIOLog.PacketForUnknownNamespace(_server.Logger, Connection.Id, packet.Type.ToString(), packet.Namespace);
+            Fail();
+            return;
+        }
+
+        socket.OnPacket(packet);
+    }
+
+    private void OnConnectPacket(SocketIOPacket packet)
+    {
+        var name = packet.Namespace;
+        lock (_sync)
+        {
+            if (_sockets.ContainsKey(name) || _pending.ContainsKey(name))
+            {
+                SocketIOLog.DuplicateConnect(_server.Logger, Connection.Id, name);
+                _failed = true;
+            }
+        }
+
+        if (_failed)
+        {
+            Connection.Close(EngineCloseReasons.ForcedClose);
+            return;
+        }
+
+        var nsp = _server.ResolveNamespace(name);
+        if (nsp is null)
+        {
+            SocketIOLog.InvalidNamespace(_server.Logger, Connection.Id, name);
+            Send(_server.Parser.EncodeConnectError(name, "Invalid namespace", null), isVolatile: false);
+            return;
+        }
+
+        var task = nsp.ConnectAsync(this, packet.Data ?? SocketIOArguments.Empty);
+        if (!task.IsCompletedSuccessfully)
+        {
+            ObserveConnect(task, name);
+        }
+    }
+
+    private async void ObserveConnect(ValueTask task, string name)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.ConnectFailed(_server.Logger, Connection.Id, name, e);
+            Connection.Close(EngineCloseReasons.ForcedClose);
+        }
+    }
+
+    /// <summary>A protocol error: the whole connection closes, as the reference does.</summary>
+    private void Fail()
+    {
+        _failed = true;
+        _decoder.Reset();
+        Connection.Close(EngineCloseReasons.ForcedClose);
+    }
+
+    public bool Send(EncodedPacket packet, bool isVolatile)
+    {
+        var attachments = packet.Attachments;
+        if (attachments.Length == 0)
+        {
+            return Connection.TrySend(new EngineMessage(packet.Payload, packet.PayloadIsBinary), isVolatile);
+        }
+
+        var messages = new EngineMessage[1 + attachments.Length];
+        messages[0] = new EngineMessage(packet.Payload, packet.PayloadIsBinary);
+        for (var i = 0; i < attachments.Length; i++)
+        {
+            messages[i + 1] = EngineMessage.Binary(attachments[i]);
+        }
+
+        return Connection.TrySend(messages, isVolatile);
+    }
+
+    public void AddPending(SocketIOSocket socket)
+    {
+        lock (_sync)
+        {
+            _pending[socket.Namespace.Name] = socket;
+        }
+    }
+
+    public void RemovePending(SocketIOSocket socket)
+    {
+        lock (_sync)
+        {
+            if (_pending.TryGetValue(socket.Namespace.Name, out var existing) && ReferenceEquals(existing, socket))
+            {
+                _pending.Remove(socket.Namespace.Name);
+            }
+        }
+    }
+
+    public void Promote(SocketIOSocket socket)
+    {
+        Timer? timer;
+        lock (_sync)
+        {
+            _pending.Remove(socket.Namespace.Name);
+            _sockets[socket.Namespace.Name] = socket;
+            _everConnected = true;
+            timer = _connectTimer;
+            _connectTimer = null;
+        }
+
+        timer?.Dispose();
+    }
+
+    public void RemoveSocket(SocketIOSocket socket)
+    {
+        lock (_sync)
+        {
+            if (_sockets.TryGetValue(socket.Namespace.Name, out var existing) && ReferenceEquals(existing, socket))
+            {
+                _sockets.Remove(socket.Namespace.Name);
+            }
+        }
+    }
+
+    /// <summary>Server-side <c>disconnect(true)</c>: every namespace gets DISCONNECT, then the connection closes.</summary>
+    public void DisconnectAllAndClose()
+    {
+        foreach (var socket in Snapshot())
+        {
+            socket.Disconnect(close: false);
+        }
+
+        Connection.Close(EngineCloseReasons.ForcedClose);
+    }
+
+    private SocketIOSocket[] Snapshot()
+    {
+        lock (_sync)
+        {
+            return [.. _sockets.Values, .. _pending.Values];
+        }
+    }
+
+    private void OnConnectTimeout()
+    {
+        bool connected;
+        lock (_sync)
+        {
+            connected = _everConnected || _sockets.Count > 0;
+            _connectTimer?.Dispose();
+            _connectTimer = null;
+        }
+
+        if (!connected)
+        {
+            SocketIOLog.ConnectTimeout(_server.Logger, Connection.Id);
+            Connection.Close(EngineCloseReasons.ForcedClose);
+        }
+    }
+
+    public void OnClose(string reason)
+    {
+        Timer? timer;
+        lock (_sync)
+        {
+            timer = _connectTimer;
+            _connectTimer = null;
+        }
+
+        timer?.Dispose();
+        _decoder.Reset();
+        foreach (var socket in Snapshot())
+        {
+            socket.OnClose(reason);
+        }
+    }
+}

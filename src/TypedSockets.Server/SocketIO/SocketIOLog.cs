@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+
+namespace TypedSockets.Server;
+
+internal static partial class SocketIOLog
+{
+    [LoggerMessage(2001, LogLevel.Debug, "Socket {SocketId} connected to namespace {Namespace} on connection {ConnectionId}.")]
+    public static partial void SocketConnected(ILogger logger, string socketId, string @namespace, string connectionId);
+
+    [LoggerMessage(2002, LogLevel.Debug, "Socket {SocketId} disconnected from namespace {Namespace}: {Reason}.")]
+    public static partial void SocketDisconnected(ILogger logger, string socketId, string @namespace, string reason);
+
+    [LoggerMessage(2003, LogLevel.Information, "Connection {ConnectionId} sent an invalid packet and is closed: {Error}.")]
+    public static partial void InvalidPacket(ILogger logger, string connectionId, string error);
+
+    [LoggerMessage(2004, LogLevel.Information, "Connection {ConnectionId} sent a {PacketType} packet for namespace {Namespace} it has not joined; closing it.")]
+    public static partial void PacketForUnknownNamespace(ILogger logger, string connectionId, string packetType, string @namespace);
+
+    [LoggerMessage(2005, LogLevel.Information, "Connection {ConnectionId} asked to join namespace {Namespace} twice; closing it.")]
+    public static partial void DuplicateConnect(ILogger logger, string connectionId, string @namespace);
+
+    [LoggerMessage(2006, LogLevel.Debug, "Connection {ConnectionId} asked for unknown namespace {Namespace}.")]
+    public static partial void InvalidNamespace(ILogger logger, string connectionId, string @namespace);
+
+    [LoggerMessage(2007, LogLevel.Debug, "Connection refused by a middleware of namespace {Namespace}: {Message}.")]
+    public static partial void ConnectRefused(ILogger logger, string @namespace, string message);
+
+    [LoggerMessage(2008, LogLevel.Error, "A middleware failed for socket {SocketId}.")]
+    public static partial void MiddlewareFailed(ILogger logger, string socketId, Exception error);
+
+    [LoggerMessage(2009, LogLevel.Error, "The '{EventName}' handler of socket {SocketId} failed.")]
+    public static partial void HandlerFailed(ILogger logger, string eventName, string socketId, Exception error);
+
+    [LoggerMessage(2010, LogLevel.Debug, "No handler for event '{EventName}' in namespace {Namespace} (socket {SocketId}).")]
+    public static partial void NoHandler(ILogger logger, string eventName, string @namespace, string socketId);
+
+    [LoggerMessage(2011, LogLevel.Debug, "Socket {SocketId} acknowledged unknown or expired ack id {AckId}.")]
+    public static partial void UnknownAck(ILogger logger, string socketId, long ackId);
+
+    [LoggerMessage(2012, LogLevel.Information, "Connection {ConnectionId} joined no namespace in time; closing it.")]
+    public static partial void ConnectTimeout(ILogger logger, string connectionId);
+
+    [LoggerMessage(2013, LogLevel.Error, "Connecting connection {ConnectionId} to namespace {Namespace} failed.")]
+    public static partial void ConnectFailed(ILogger logger, string connectionId, string @namespace, Exception error);
+
+    [LoggerMessage(2015, LogLevel.Error, "A broadcast in namespace {Namespace} failed.")]
+    public static partial void BroadcastFailed(ILogger logger, string @namespace, Exception error);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Restoring a session in namespace {Namespace} failed; a new session starts.")]
+    public static partial void RestoreSessionFailed(ILogger logger, string @namespace, Exception error);
+
+    [LoggerMessage(2014, LogLevel.Error, "Initializing the adapter of namespace {Namespace} failed.")]
+    public static partial void AdapterInitFailed(ILogger logger, string @namespace, Exception error);
+}

@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.RegularExpressions;
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.Adapters;
+
+namespace TypedSockets.Server;
+
+/// <summary>
+/// A namespace ("/", "/admin", ...): its connect middlewares, connection handlers, sockets and rooms.
+/// A dynamic parent (created by a regex or predicate) shares its middlewares and handlers with every child it creates.
+/// </summary>
+public class SocketIONamespace
+{
+    private readonly Lock _sync = new();
+    private readonly SocketIONamespace? _parent;
+    private Func<SocketIOSocket, ValueTask>[] _middlewares = [];
+    private Func<SocketIOSocket, ValueTask>[] _connectionHandlers = [];
+    private long _nextAckId;
+
+    internal SocketIONamespace(SocketIOServer server, string name, SocketIONamespace? parent)
+    {
+        Server = server;
+        Name = name;
+        _parent = parent;
+        Adapter = server.AdapterFactory.Create(this);
+    }
+
+    /// <summary>The namespace name ("/" for the main namespace).</summary>
+    public string Name { get; }
+
+    public SocketIOServer Server { get; }
+
+    /// <summary>The dynamic parent this namespace was created by, if any.</summary>
+    public SocketIONamespace? Parent => _parent;
+
+    public SocketIOAdapter Adapter { get; }
+
+    /// <summary>The sockets connected to this namespace on this server, by socket id.</summary>
+    public IReadOnlyDictionary<string, SocketIOSocket> Sockets => LocalSockets;
+
+    internal ConcurrentDictionary<string, SocketIOSocket> LocalSockets { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Adds a connect middleware. It sees <see cref="SocketIOSocket.Handshake"/> (auth, headers, query, user) and refuses
+    /// the connection by throwing <see cref="SocketConnectException"/>; middlewares run in order.
+    /// </summary>
+    public SocketIONamespace Use(Func<SocketIOSocket, ValueTask> middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_sync)
+        {
+            _middlewares = [.. _middlewares, middleware];
+        }
+
+        return this;
+    }
+
+    /// <summary>Called for every socket that joins the namespace, after the middlewares accepted it.</summary>
+    public SocketIONamespace OnConnection(Func<SocketIOSocket, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_sync)
+        {
+            _connectionHandlers = [.. _connectionHandlers, handler];
+        }
+
+        return this;
+    }
+
+    /// <inheritdoc cref="OnConnection(Func{SocketIOSocket, ValueTask})"/>
+    public SocketIONamespace OnConnection(Action<SocketIOSocket> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return OnConnection(socket =>
+        {
+            handler(socket);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    // ---- Broadcasting ------------------------------------------------------------------------------------------------
+
+    /// <summary>Targets every socket of the namespace.</summary>
+    public BroadcastOperator All => new(this, BroadcastOptions.All);
+
+    public BroadcastOperator To(params string[] rooms) => All.To(rooms);
+
+    public BroadcastOperator In(params string[] rooms) => All.To(rooms);
+
+    public BroadcastOperator Except(params string[] rooms) => All.Except(rooms);
+
+    public BroadcastOperator Local => All.Local;
+
+    public BroadcastOperator Volatile => All.Volatile;
+
+    public BroadcastOperator Timeout(TimeSpan timeout) => All.Timeout(timeout);
+
+    /// <summary>Sends an event to every socket of the namespace (every child namespace for a dynamic parent).</summary>
+    public virtual ValueTask EmitAsync(string eventName, params object?[] args) => All.EmitAsync(eventName, args);
+
+    public ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => All.FetchSocketsAsync();
+
+    public ValueTask SocketsJoinAsync(params string[] rooms) => All.SocketsJoinAsync(rooms);
+
+    public ValueTask SocketsLeaveAsync(params string[] rooms) => All.SocketsLeaveAsync(rooms);
+
+    public ValueTask DisconnectSocketsAsync(bool close = false) => All.DisconnectSocketsAsync(close);
+
+    // ---- Internals ---------------------------------------------------------------------------------------------------
+
+    internal long NextAckId() => Interlocked.Increment(ref _nextAckId) - 1;
+
+    private Func<SocketIOSocket, ValueTask>[] Middlewares => _parent is null ? _middlewares : [.. _parent._middlewares, .. _middlewares];
+
+    private Func<SocketIOSocket, ValueTask>[] ConnectionHandlers => _parent is null ? _connectionHandlers : [.. _parent._connectionHandlers, .. _connectionHandlers];
+
+    internal void Remove(SocketIOSocket socket) => LocalSockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+
+    /// <summary>Runs the connect sequence of a new socket: middlewares, CONNECT reply, connection handlers.</summary>
+    internal async ValueTask ConnectAsync(SocketIOConnection client, SocketIOArguments auth)
+    {
+        var handshake = new SocketIOHandshake(client.Connection.HttpContext, auth, client.Connection.Issued);
+        var recovery = Server.Options.ConnectionStateRecovery;
+        RecoveredSession? recovered = null;
+        if (recovery is not null &&
+            auth.Count > 0 &&
+            auth.TryGetStringProperty(0, "pid", out var pid) &&
+            auth.TryGetStringProperty(0, "offset", out var offset))
+        {
+            try
+            {
+                recovered = await Adapter.RestoreSessionAsync(pid!, offset!).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                SocketIOLog.RestoreSessionFailed(Server.Logger, Name, e);
+            }
+        }
+
+        var scope = Server.ScopeFactory.CreateAsyncScope();
+        var socket = recovered is null
+            ? new SocketIOSocket(this, client, handshake, SocketIds.Create(), recovery is null ? null : SocketIds.Create(), scope)
+            : new SocketIOSocket(this, client, handshake, recovered.Session.Sid, recovered.Session.Pid, scope) { Recovered = true };
+        if (recovered is not null)
+        {
+            foreach (var (key, value) in recovered.Session.Data)
+            {
+                socket.Data[key] = value;
+            }
+        }
+
+        client.AddPending(socket);
+
+        var middlewares = recovered is not null && recovery!.SkipMiddlewares ? [] : Middlewares;
+        foreach (var middleware in middlewares)
+        {
+            try
+            {
+                await middleware(socket).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                var (message, data) = e is SocketConnectException sce ? (sce.Message, sce.ErrorData) : ("Internal server error", null);
+                if (e is not SocketConnectException)
+                {
+                    SocketIOLog.MiddlewareFailed(Server.Logger, socket.Id, e);
+                }
+                else
+                {
+                    SocketIOLog.ConnectRefused(Server.Logger, Name, message);
+                }
+
+                client.RemovePending(socket);
+                client.Send(Server.Parser.EncodeConnectError(Name, message, data), isVolatile: false);
+                socket.OnClose(SocketDisconnectReasons.ServerNamespaceDisconnect);
+                return;
+            }
+        }
+
+        if (!client.Connection.IsOpen)
+        {
+            client.RemovePending(socket);
+            socket.OnClose(SocketDisconnectReasons.TransportClose);
+            return;
+        }
+
+        LocalSockets[socket.Id] = socket;
+        await Adapter.AddAllAsync(socket.Id, recovered is null ? [socket.Id] : [socket.Id, .. recovered.Session.Rooms]).ConfigureAwait(false);
+        socket.MarkConnected();
+        client.Promote(socket);
+        if (recovered is not null)
+        {
+            // The missed packets go first, then the CONNECT reply with the same sid and pid.
+            foreach (var missed in recovered.MissedPackets)
+            {
+                client.Send(missed.Encode(Server.Parser), isVolatile: false);
+            }
+        }
+
+        client.Send(Server.Parser.EncodeConnect(Name, socket.Id, socket.Pid), isVolatile: false);
+        SocketIOMetrics.SocketConnected(Name);
+        SocketIOLog.SocketConnected(Server.Logger, socket.Id, Name, client.Connection.Id);
+
+        foreach (var handler in ConnectionHandlers)
+        {
+            try
+            {
+                await handler(socket).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                SocketIOLog.HandlerFailed(Server.Logger, "connection", socket.Id, e);
+            }
+        }
+    }
+}
+
+/// <summary>A namespace matching names by a regex or predicate; children are created on their first connection.</summary>
+public sealed class SocketIOParentNamespace : SocketIONamespace
+{
+    private readonly Func<string, bool> _matches;
+    private readonly ConcurrentDictionary<string, SocketIONamespace> _children = new(StringComparer.Ordinal);
+
+    internal SocketIOParentNamespace(SocketIOServer server, string description, Func<string, bool> matches)
+        : base(server, description, null)
+    {
+        _matches = matches;
+    }
+
+    internal SocketIOParentNamespace(SocketIOServer server, Regex regex)
+        : this(server, "/_" + regex, regex.IsMatch)
+    {
+    }
+
+    /// <summary>The child namespaces created so far.</summary>
+    public IReadOnlyCollection<SocketIONamespace> Children => [.. _children.Values];
+
+    internal bool Matches(string name) => _matches(name);
+
+    internal SocketIONamespace GetOrCreateChild(string name) =>
+        _children.GetOrAdd(name, static (n, parent) => parent.Server.CreateChild(n, parent), this);
+
+    /// <summary>Sends an event to every socket of every child namespace.</summary>
+    public override async ValueTask EmitAsync(string eventName, params object?[] args)
+    {
+        foreach (var child in _children.Values)
+        {
+            await child.EmitAsync(eventName, args).ConfigureAwait(false);
+        }
+    }
+}

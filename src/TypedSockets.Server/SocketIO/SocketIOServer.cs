@@ -1,0 +1,205 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Protocol.SocketIO.Json;
+using TypedSockets.Server.Adapters;
+using TypedSockets.Server.EngineIO;
+
+namespace TypedSockets.Server;
+
+/// <summary>
+/// A Socket.IO server mapped at one path (the reference's <c>io</c>): its namespaces, and shortcuts to the main
+/// namespace "/". Obtain it in <c>MapSocketIO</c>'s callback, or from DI (<see cref="SocketIOServerRegistry"/>).
+/// </summary>
+public sealed class SocketIOServer : IEngineConnectionHandler
+{
+    private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
+    private readonly Lock _parentsSync = new();
+    private SocketIOParentNamespace[] _parents = [];
+
+    internal SocketIOServer(string path, SocketIOServerOptions options, IServiceProvider services)
+    {
+        Path = path;
+        Options = options;
+        Services = services;
+        Parser = options.Parser ?? (options.JsonSerializerOptions is null ? JsonSocketIOParser.Default : new JsonSocketIOParser(options.JsonSerializerOptions));
+        Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("TypedSockets.Server.SocketIO");
+        ScopeFactory = services.GetRequiredService<IServiceScopeFactory>();
+        AdapterFactory = services.GetService<ISocketIOAdapterFactory>() ?? new InMemoryAdapterFactory();
+        Of("/");
+    }
+
+    /// <summary>The Engine.IO server carrying this server's connections (set when mapped).</summary>
+    public EngineIOServer? Engine { get; internal set; }
+
+    /// <summary>The path the server is mapped at, e.g. "/socket.io".</summary>
+    public string Path { get; }
+
+    public SocketIOServerOptions Options { get; }
+
+    /// <summary>The packet format of this endpoint.</summary>
+    public SocketIOParser Parser { get; }
+
+    public IServiceProvider Services { get; }
+
+    internal ILogger Logger { get; }
+
+    internal IServiceScopeFactory ScopeFactory { get; }
+
+    internal ISocketIOAdapterFactory AdapterFactory { get; }
+
+    /// <summary>The main namespace "/".</summary>
+    public SocketIONamespace Sockets => _namespaces["/"];
+
+    /// <summary>Every static namespace and every child created by a dynamic one.</summary>
+    public IReadOnlyCollection<SocketIONamespace> Namespaces => [.. _namespaces.Values];
+
+    /// <summary>The namespace <paramref name="name"/>, created when it does not exist yet.</summary>
+    public SocketIONamespace Of(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name[0] != '/')
+        {
+            name = "/" + name;
+        }
+
+        return _namespaces.GetOrAdd(name, static (n, server) => server.Init(new SocketIONamespace(server, n, null)), this);
+    }
+
+    /// <summary>A dynamic namespace: every name matching <paramref name="pattern"/> is accepted and shares its handlers.</summary>
+    public SocketIOParentNamespace Of(Regex pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return AddParent(new SocketIOParentNamespace(this, pattern));
+    }
+
+    /// <summary>A dynamic namespace: every name <paramref name="predicate"/> accepts is created on demand.</summary>
+    public SocketIOParentNamespace Of(Func<string, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        return AddParent(new SocketIOParentNamespace(this, "/_predicate" + _parents.Length, predicate));
+    }
+
+    private SocketIOParentNamespace AddParent(SocketIOParentNamespace parent)
+    {
+        Init(parent);
+        lock (_parentsSync)
+        {
+            _parents = [.. _parents, parent];
+        }
+
+        return parent;
+    }
+
+    internal SocketIONamespace CreateChild(string name, SocketIOParentNamespace parent)
+    {
+        var child = _namespaces.GetOrAdd(name, static (n, state) => state.server.Init(new SocketIONamespace(state.server, n, state.parent)), (server: this, parent));
+        return child;
+    }
+
+    private T Init<T>(T nsp)
+        where T : SocketIONamespace
+    {
+        var init = nsp.Adapter.InitAsync();
+        if (!init.IsCompletedSuccessfully)
+        {
+            ObserveInit(init, nsp.Name);
+        }
+
+        return nsp;
+    }
+
+    private async void ObserveInit(ValueTask init, string name)
+    {
+        try
+        {
+            await init.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.AdapterInitFailed(Logger, name, e);
+        }
+    }
+
+    /// <summary>The namespace a client asks for: a static one, or a child of the first dynamic parent that accepts it.</summary>
+    internal SocketIONamespace? ResolveNamespace(string name)
+    {
+        if (_namespaces.TryGetValue(name, out var nsp))
+        {
+            return nsp;
+        }
+
+        foreach (var parent in _parents)
+        {
+            if (parent.Matches(name))
+            {
+                return parent.GetOrCreateChild(name);
+            }
+        }
+
+        return null;
+    }
+
+    // ---- Shortcuts to the main namespace -------------------------------------------------------------------------------
+
+    /// <inheritdoc cref="SocketIONamespace.Use"/>
+    public SocketIOServer Use(Func<SocketIOSocket, ValueTask> middleware)
+    {
+        Sockets.Use(middleware);
+        return this;
+    }
+
+    /// <inheritdoc cref="SocketIONamespace.OnConnection(Func{SocketIOSocket, ValueTask})"/>
+    public SocketIOServer OnConnection(Func<SocketIOSocket, ValueTask> handler)
+    {
+        Sockets.OnConnection(handler);
+        return this;
+    }
+
+    /// <inheritdoc cref="SocketIONamespace.OnConnection(Action{SocketIOSocket})"/>
+    public SocketIOServer OnConnection(Action<SocketIOSocket> handler)
+    {
+        Sockets.OnConnection(handler);
+        return this;
+    }
+
+    public BroadcastOperator To(params string[] rooms) => Sockets.To(rooms);
+
+    public BroadcastOperator In(params string[] rooms) => Sockets.To(rooms);
+
+    public BroadcastOperator Except(params string[] rooms) => Sockets.Except(rooms);
+
+    public BroadcastOperator Local => Sockets.Local;
+
+    public BroadcastOperator Volatile => Sockets.Volatile;
+
+    public BroadcastOperator Timeout(TimeSpan timeout) => Sockets.Timeout(timeout);
+
+    public ValueTask EmitAsync(string eventName, params object?[] args) => Sockets.EmitAsync(eventName, args);
+
+    public ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => Sockets.FetchSocketsAsync();
+
+    public ValueTask SocketsJoinAsync(params string[] rooms) => Sockets.SocketsJoinAsync(rooms);
+
+    public ValueTask SocketsLeaveAsync(params string[] rooms) => Sockets.SocketsLeaveAsync(rooms);
+
+    public ValueTask DisconnectSocketsAsync(bool close = false) => Sockets.DisconnectSocketsAsync(close);
+
+    // ---- Engine.IO events ------------------------------------------------------------------------------------------
+
+    void IEngineConnectionHandler.OnOpen(EngineConnection connection) => connection.State = new SocketIOConnection(this, connection);
+
+    void IEngineConnectionHandler.OnMessage(EngineConnection connection, in ReadOnlySequence<byte> data, bool isBinary) =>
+        ((SocketIOConnection)connection.State!).OnMessage(data, isBinary);
+
+    void IEngineConnectionHandler.OnClose(EngineConnection connection, string reason, Exception? error)
+    {
+        if (connection.State is SocketIOConnection client)
+        {
+            client.OnClose(reason);
+        }
+    }
+}

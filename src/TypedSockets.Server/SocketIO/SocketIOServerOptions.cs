@@ -1,0 +1,47 @@
+using System.Text.Json;
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.EngineIO;
+
+namespace TypedSockets.Server;
+
+/// <summary>
+/// Socket.IO server settings; bound from the "TypedSockets" configuration section by <c>AddTypedSockets</c>.
+/// Defaults are the reference server's.
+/// </summary>
+public sealed class SocketIOServerOptions : EngineIOOptions
+{
+    /// <summary>The configuration section options are bound from.</summary>
+    public const string SectionName = "TypedSockets";
+
+    /// <summary>How long a new connection may wait before joining a namespace; then it is closed. Default 45 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Most binary attachments one packet may announce. Default 10.</summary>
+    public int MaxAttachments { get; set; } = SocketIODecoder.DefaultMaxAttachments;
+
+    /// <summary>
+    /// The packet format. Default: the JSON parser (npm socket.io-parser) with <see cref="JsonSerializerOptions"/>.
+    /// </summary>
+    public SocketIOParser? Parser { get; set; }
+
+    /// <summary>Options for the default JSON parser; ignored when <see cref="Parser"/> is set. Default: web defaults.</summary>
+    public JsonSerializerOptions? JsonSerializerOptions { get; set; }
+
+    /// <summary>Applied to acks awaited without an explicit timeout; null (the default) waits until the socket disconnects.</summary>
+    public TimeSpan? DefaultAckTimeout { get; set; }
+
+    /// <summary>Connection state recovery; null (the default) disables it.</summary>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
+    /// <summary>Copies every setting onto <paramref name="target"/>.</summary>
+    public void CopyTo(SocketIOServerOptions target)
+    {
+        base.CopyTo(target);
+        target.ConnectTimeout = ConnectTimeout;
+        target.MaxAttachments = MaxAttachments;
+        target.Parser = Parser;
+        target.JsonSerializerOptions = JsonSerializerOptions;
+        target.DefaultAckTimeout = DefaultAckTimeout;
+        target.ConnectionStateRecovery = ConnectionStateRecovery;
+    }
+}

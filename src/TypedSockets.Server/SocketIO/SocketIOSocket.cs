@@ -1,0 +1,623 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.Adapters;
+
+namespace TypedSockets.Server;
+
+/// <summary>
+/// One client in one namespace. Thread safe: emit, join and leave from any thread.
+/// Event handlers run in the order the packets arrived; an asynchronous handler does not hold back the next packet.
+/// </summary>
+public sealed class SocketIOSocket
+{
+    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
+
+    private readonly SocketIOConnection _client;
+    private readonly AsyncServiceScope _scope;
+    private readonly CancellationTokenSource _disconnected = new();
+    private readonly ConcurrentDictionary<long, AckWaiter> _acks = new();
+    private readonly Lock _handlersSync = new();
+    private Dictionary<string, Func<SocketIOEvent, ValueTask>[]> _handlers = new(StringComparer.Ordinal);
+    private Func<SocketIOEvent, ValueTask>[] _anyHandlers = [];
+    private Action<string, object?[]>[] _anyOutgoing = [];
+    private Func<SocketIOEvent, Func<ValueTask>, ValueTask>[] _middlewares = [];
+    private Action<string>[] _disconnecting = [];
+    private Func<string, ValueTask>[] _disconnect = [];
+    private Action<Exception>[] _errors = [];
+    private int _state; // 0 connecting, 1 connected, 2 disconnected
+    private string? _disconnectReason;
+
+    private static readonly HashSet<string> s_recoverableReasons =
+    [
+        SocketDisconnectReasons.TransportError,
+        SocketDisconnectReasons.TransportClose,
+        SocketDisconnectReasons.ForcedClose,
+        SocketDisconnectReasons.PingTimeout,
+        SocketDisconnectReasons.ServerShuttingDown,
+        SocketDisconnectReasons.ForcedServerClose,
+    ];
+
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection client, SocketIOHandshake handshake, string id, string? pid, AsyncServiceScope scope)
+    {
+        Namespace = nsp;
+        _client = client;
+        Handshake = handshake;
+        Id = id;
+        Pid = pid;
+        _scope = scope;
+    }
+
+    /// <summary>The private session id used by connection state recovery (null when recovery is off).</summary>
+    public string? Pid { get; }
+
+    /// <summary>The socket id: a room of its own, unrelated to the Engine.IO session id.</summary>
+    public string Id { get; }
+
+    public SocketIONamespace Namespace { get; }
+
+    public SocketIOServer Server => Namespace.Server;
+
+    public SocketIOHandshake Handshake { get; }
+
+    /// <summary>A stable copy of the request that opened the connection.</summary>
+    public HttpContext HttpContext => Handshake.HttpContext;
+
+    /// <summary>Services scoped to this socket's connection; disposed when it disconnects.</summary>
+    public IServiceProvider Services => _scope.ServiceProvider;
+
+    /// <summary>The Engine.IO session id of the underlying connection.</summary>
+    public string ConnectionId => _client.Connection.Id;
+
+    /// <summary>"polling" or "websocket".</summary>
+    public string Transport => _client.Connection.Transport;
+
+    public bool Connected => Volatile.Read(ref _state) == 1;
+
+    /// <summary>Why the socket disconnected (null while connected).</summary>
+    public string? DisconnectReason => _disconnectReason;
+
+    /// <summary>Fires when the socket disconnects.</summary>
+    public CancellationToken Disconnected => _disconnected.Token;
+
+    /// <summary>Whether the connection state was recovered on reconnection.</summary>
+    public bool Recovered { get; internal set; }
+
+    /// <summary>Application data about this socket (visible through <c>FetchSocketsAsync</c>).</summary>
+    public ConcurrentDictionary<string, object?> Data { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The rooms the socket is in (its own id included).</summary>
+    public IReadOnlyCollection<string> Rooms => Namespace.Adapter.GetSocketRooms(Id) ?? [];
+
+    internal SocketIOConnection Client => _client;
+
+    // ---- Incoming events -------------------------------------------------------------------------------------------
+
+    /// <summary>Handles event <paramref name="eventName"/>.</summary>
+    public SocketIOSocket On(string eventName, Func<SocketIOEvent, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlersSync)
+        {
+            var copy = new Dictionary<string, Func<SocketIOEvent, ValueTask>[]>(_handlers, StringComparer.Ordinal);
+            copy[eventName] = copy.TryGetValue(eventName, out var existing) ? [.. existing, handler] : [handler];
+            _handlers = copy;
+        }
+
+        return this;
+    }
+
+    /// <summary>Handles event <paramref name="eventName"/> synchronously.</summary>
+    public SocketIOSocket On(string eventName, Action<SocketIOEvent> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return On(eventName, e =>
+        {
+            handler(e);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Removes every handler of <paramref name="eventName"/>.</summary>
+    public SocketIOSocket Off(string eventName)
+    {
+        lock (_handlersSync)
+        {
+            var copy = new Dictionary<string, Func<SocketIOEvent, ValueTask>[]>(_handlers, StringComparer.Ordinal);
+            copy.Remove(eventName);
+            _handlers = copy;
+        }
+
+        return this;
+    }
+
+    /// <summary>A catch-all listener, called for every incoming event before the named handlers.</summary>
+    public SocketIOSocket OnAny(Func<SocketIOEvent, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlersSync)
+        {
+            _anyHandlers = [.. _anyHandlers, handler];
+        }
+
+        return this;
+    }
+
+    /// <summary>A catch-all listener for every outgoing event (name, arguments) of this socket.</summary>
+    public SocketIOSocket OnAnyOutgoing(Action<string, object?[]> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        lock (_handlersSync)
+        {
+            _anyOutgoing = [.. _anyOutgoing, listener];
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// A per-packet middleware: call <c>next()</c> to go on; return without calling it to drop the event; throw to
+    /// drop it and raise <see cref="OnError"/>.
+    /// </summary>
+    public SocketIOSocket Use(Func<SocketIOEvent, Func<ValueTask>, ValueTask> middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        lock (_handlersSync)
+        {
+            _middlewares = [.. _middlewares, middleware];
+        }
+
+        return this;
+    }
+
+    /// <summary>Called when the socket is about to disconnect, while it is still in its rooms.</summary>
+    public SocketIOSocket OnDisconnecting(Action<string> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlersSync)
+        {
+            _disconnecting = [.. _disconnecting, handler];
+        }
+
+        return this;
+    }
+
+    /// <summary>Called once the socket has disconnected, with the reason.</summary>
+    public SocketIOSocket OnDisconnect(Func<string, ValueTask> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlersSync)
+        {
+            _disconnect = [.. _disconnect, handler];
+        }
+
+        return this;
+    }
+
+    /// <inheritdoc cref="OnDisconnect(Func{string, ValueTask})"/>
+    public SocketIOSocket OnDisconnect(Action<string> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return OnDisconnect(reason =>
+        {
+            handler(reason);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>Called when a per-packet middleware throws.</summary>
+    public SocketIOSocket OnError(Action<Exception> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_handlersSync)
+        {
+            _errors = [.. _errors, handler];
+        }
+
+        return this;
+    }
+
+    // ---- Outgoing events -------------------------------------------------------------------------------------------
+
+    /// <summary>Sends an event. Returns false when the socket is disconnected.</summary>
+    public bool Emit(string eventName, params object?[] args) => EmitCore(eventName, args, isVolatile: false);
+
+    /// <summary>Sends an event, or drops it when the transport cannot take it right now.</summary>
+    public bool EmitVolatile(string eventName, params object?[] args) => EmitCore(eventName, args, isVolatile: true);
+
+    private bool EmitCore(string eventName, object?[] args, bool isVolatile)
+    {
+        ThrowIfReserved(eventName);
+        if (!Connected)
+        {
+            return false;
+        }
+
+        NotifyOutgoing(eventName, args);
+        if (!isVolatile && Server.Options.ConnectionStateRecovery is not null)
+        {
+            // Routed through the adapter to the socket's own room, so the packet gets an offset and can be replayed.
+            new BroadcastOperator(Namespace, new BroadcastOptions { Rooms = [Id] }).Emit(eventName, args);
+            return true;
+        }
+
+        return _client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile);
+    }
+
+    /// <summary>
+    /// Sends an event and waits for the client's acknowledgement (all its arguments), for at most
+    /// <c>DefaultAckTimeout</c> when set.
+    /// </summary>
+    public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] args) =>
+        EmitWithAckAsync(eventName, args, Server.Options.DefaultAckTimeout, CancellationToken.None);
+
+    /// <summary>Sends an event and waits for the client's acknowledgement for at most <paramref name="timeout"/>.</summary>
+    /// <exception cref="SocketAckTimeoutException">No reply in time.</exception>
+    /// <exception cref="SocketDisconnectedException">The socket disconnected first.</exception>
+    public async Task<SocketIOArguments> EmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken = default)
+    {
+        ThrowIfReserved(eventName);
+        if (!Connected)
+        {
+            throw new SocketDisconnectedException(Id, _disconnectReason ?? "not connected");
+        }
+
+        var id = Namespace.NextAckId();
+        var waiter = new AckWaiter();
+        _acks[id] = waiter;
+        NotifyOutgoing(eventName, args);
+        if (!_client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id), isVolatile: false))
+        {
+            _acks.TryRemove(id, out _);
+            throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
+        }
+
+        try
+        {
+            if (timeout is { } t)
+            {
+                return await waiter.Task.WaitAsync(t, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new SocketAckTimeoutException(eventName, timeout!.Value);
+        }
+        finally
+        {
+            _acks.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Sends an event and returns the first argument of the client's acknowledgement as <typeparamref name="T"/>.</summary>
+    public async Task<T?> EmitWithAckAsync<T>(string eventName, object?[] args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await EmitWithAckAsync(eventName, args, timeout ?? Server.Options.DefaultAckTimeout, cancellationToken).ConfigureAwait(false);
+        return reply.Count > 0 ? reply.Get<T>(0) : default;
+    }
+
+    // ---- Rooms and broadcasts --------------------------------------------------------------------------------------
+
+    public ValueTask JoinAsync(string room) => Namespace.Adapter.AddAllAsync(Id, [room]);
+
+    public ValueTask JoinAsync(IReadOnlyCollection<string> rooms) => Namespace.Adapter.AddAllAsync(Id, rooms);
+
+    public ValueTask LeaveAsync(string room) => Namespace.Adapter.DelAsync(Id, room);
+
+    /// <summary>Every socket of the namespace but this one.</summary>
+    public BroadcastOperator Broadcast => new(Namespace, new BroadcastOptions { Except = [Id] });
+
+    /// <summary>The members of <paramref name="rooms"/>, this socket excluded.</summary>
+    public BroadcastOperator To(params string[] rooms) => Broadcast.To(rooms);
+
+    /// <inheritdoc cref="To"/>
+    public BroadcastOperator In(params string[] rooms) => Broadcast.To(rooms);
+
+    /// <summary>Every socket but this one and the members of <paramref name="rooms"/>.</summary>
+    public BroadcastOperator Except(params string[] rooms) => Broadcast.Except(rooms);
+
+    /// <summary>
+    /// Disconnects this socket from its namespace (the client receives DISCONNECT and does not reconnect). With
+    /// <paramref name="close"/>, closes the whole underlying connection and every namespace on it.
+    /// </summary>
+    public void Disconnect(bool close = false)
+    {
+        if (!Connected)
+        {
+            return;
+        }
+
+        if (close)
+        {
+            _client.DisconnectAllAndClose();
+            return;
+        }
+
+        _client.Send(Server.Parser.EncodeDisconnect(Namespace.Name), isVolatile: false);
+        OnClose(SocketDisconnectReasons.ServerNamespaceDisconnect);
+    }
+
+    // ---- Internals -------------------------------------------------------------------------------------------------
+
+    internal static void ThrowIfReserved(string eventName)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        if (Array.IndexOf(s_reserved, eventName) >= 0)
+        {
+            throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
+        }
+    }
+
+    internal bool SendEncoded(EncodedPacket packet, bool isVolatile) => Connected && _client.Send(packet, isVolatile);
+
+    internal bool SendAck(long ackId, object?[] args) =>
+        Connected && _client.Send(Server.Parser.EncodeAck(Namespace.Name, ackId, args), isVolatile: false);
+
+    internal void RegisterBroadcastAck(long ackId, Action<SocketIOArguments?> onAck) => _acks[ackId] = new AckWaiter(onAck);
+
+    /// <summary>Marks the socket connected (after the middlewares) and sends the CONNECT reply.</summary>
+    internal void MarkConnected() => Volatile.Write(ref _state, 1);
+
+    internal void OnPacket(SocketIOPacket packet)
+    {
+        switch (packet.Type)
+        {
+            case SocketIOPacketType.Event:
+                OnEvent(new SocketIOEvent(this, packet.EventName!, packet.Data ?? SocketIOArguments.Empty, packet.AckId));
+                break;
+            case SocketIOPacketType.Ack:
+                if (_acks.TryRemove(packet.AckId, out var waiter))
+                {
+                    waiter.Complete(packet.Data ?? SocketIOArguments.Empty);
+                }
+                else
+                {
+                    SocketIOLog.UnknownAck(Server.Logger, Id, packet.AckId);
+                }
+
+                break;
+            case SocketIOPacketType.Disconnect:
+                OnClose(SocketDisconnectReasons.ClientNamespaceDisconnect);
+                break;
+        }
+    }
+
+    private void OnEvent(SocketIOEvent evt)
+    {
+        SocketIOMetrics.EventReceived(Namespace.Name);
+        var middlewares = _middlewares;
+        if (middlewares.Length == 0)
+        {
+            Dispatch(evt);
+            return;
+        }
+
+        Observe(RunMiddlewares(evt, middlewares, 0), evt.Name);
+    }
+
+    private async ValueTask RunMiddlewares(SocketIOEvent evt, Func<SocketIOEvent, Func<ValueTask>, ValueTask>[] middlewares, int index)
+    {
+        if (index == middlewares.Length)
+        {
+            if (Connected)
+            {
+                Dispatch(evt);
+            }
+
+            return;
+        }
+
+        try
+        {
+            await middlewares[index](evt, () => RunMiddlewares(evt, middlewares, index + 1)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (index < middlewares.Length)
+        {
+            RaiseError(e);
+        }
+    }
+
+    private void RaiseError(Exception error)
+    {
+        var handlers = _errors;
+        if (handlers.Length == 0)
+        {
+            SocketIOLog.MiddlewareFailed(Server.Logger, Id, error);
+            return;
+        }
+
+        foreach (var handler in handlers)
+        {
+            try
+            {
+                handler(error);
+            }
+            catch (Exception e)
+            {
+                SocketIOLog.HandlerFailed(Server.Logger, "error", Id, e);
+            }
+        }
+    }
+
+    private void Dispatch(SocketIOEvent evt)
+    {
+        foreach (var handler in _anyHandlers)
+        {
+            Invoke(handler, evt);
+        }
+
+        if (_handlers.TryGetValue(evt.Name, out var handlers))
+        {
+            foreach (var handler in handlers)
+            {
+                Invoke(handler, evt);
+            }
+        }
+        else if (_anyHandlers.Length == 0)
+        {
+            SocketIOLog.NoHandler(Server.Logger, evt.Name, Namespace.Name, Id);
+        }
+    }
+
+    private void Invoke(Func<SocketIOEvent, ValueTask> handler, SocketIOEvent evt)
+    {
+        ValueTask task;
+        try
+        {
+            task = handler(evt);
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.HandlerFailed(Server.Logger, evt.Name, Id, e);
+            return;
+        }
+
+        if (task.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        Observe(task, evt.Name);
+    }
+
+    private async void Observe(ValueTask task, string name)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Disconnected.IsCancellationRequested)
+        {
+            // The handler gave up because the socket went away.
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.HandlerFailed(Server.Logger, name, Id, e);
+        }
+    }
+
+    private void NotifyOutgoing(string eventName, object?[] args)
+    {
+        foreach (var listener in _anyOutgoing)
+        {
+            try
+            {
+                listener(eventName, args);
+            }
+            catch (Exception e)
+            {
+                SocketIOLog.HandlerFailed(Server.Logger, "anyOutgoing", Id, e);
+            }
+        }
+    }
+
+    /// <summary>Runs the disconnect sequence once: disconnecting hooks, leave rooms, disconnect hooks, dispose scope.</summary>
+    internal void OnClose(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        {
+            // Never fully connected (middlewares still running): just release.
+            if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
+            {
+                _disconnectReason = reason;
+                _disconnected.Cancel();
+                _ = _scope.DisposeAsync();
+            }
+
+            return;
+        }
+
+        _disconnectReason = reason;
+        Observe(CloseAsync(reason), "disconnect");
+    }
+
+    private async ValueTask CloseAsync(string reason)
+    {
+        SocketIOLog.SocketDisconnected(Server.Logger, Id, Namespace.Name, reason);
+        SocketIOMetrics.SocketDisconnected(Namespace.Name);
+        foreach (var handler in _disconnecting)
+        {
+            try
+            {
+                handler(reason);
+            }
+            catch (Exception e)
+            {
+                SocketIOLog.HandlerFailed(Server.Logger, "disconnecting", Id, e);
+            }
+        }
+
+        try
+        {
+            if (Pid is not null && Server.Options.ConnectionStateRecovery is not null && s_recoverableReasons.Contains(reason))
+            {
+                await Namespace.Adapter.PersistSessionAsync(new SocketSession(Id, Pid, [.. Rooms], new Dictionary<string, object?>(Data))).ConfigureAwait(false);
+            }
+
+            await Namespace.Adapter.DelAllAsync(Id).ConfigureAwait(false);
+        }
+        finally
+        {
+            Namespace.Remove(this);
+            _client.RemoveSocket(this);
+            _disconnected.Cancel();
+            foreach (var pair in _acks)
+            {
+                if (_acks.TryRemove(pair.Key, out var waiter))
+                {
+                    waiter.Fail(new SocketDisconnectedException(Id, reason));
+                }
+            }
+        }
+
+        foreach (var handler in _disconnect)
+        {
+            try
+            {
+                await handler(reason).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                SocketIOLog.HandlerFailed(Server.Logger, "disconnect", Id, e);
+            }
+        }
+
+        await _scope.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A pending acknowledgement: a single emit's task, or one recipient of a broadcast.</summary>
+    private sealed class AckWaiter
+    {
+        private readonly TaskCompletionSource<SocketIOArguments>? _tcs;
+        private readonly Action<SocketIOArguments?>? _callback;
+
+        public AckWaiter()
+        {
+            _tcs = new TaskCompletionSource<SocketIOArguments>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        public AckWaiter(Action<SocketIOArguments?> callback)
+        {
+            _callback = callback;
+        }
+
+        public Task<SocketIOArguments> Task => _tcs!.Task;
+
+        public void Complete(SocketIOArguments args)
+        {
+            _tcs?.TrySetResult(args);
+            _callback?.Invoke(args);
+        }
+
+        public void Fail(Exception error)
+        {
+            _tcs?.TrySetException(error);
+            _callback?.Invoke(null);
+        }
+    }
+}
