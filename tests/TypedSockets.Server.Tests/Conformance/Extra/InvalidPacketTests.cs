@@ -98,6 +98,21 @@ public sealed class InvalidPacketTests(ConformanceServerFixture server)
         await AssertStillEchoesAsync(bystander);
     }
 
+    [Fact]
+    public async Task ShouldCloseOnlyTheConnectionThatSentAPlaceholderWithoutItsAttachment()
+    {
+        // One attachment announced, placeholder number 1: the reference's reconstructPacket throws "illegal attachments".
+        await using var offender = await Handshakes.OpenSocketIOAsync(server, answerPings: true);
+        await using var bystander = await Handshakes.OpenSocketIOAsync(server, answerPings: true);
+
+        await offender.SendTextAsync("451-[\"message\",{\"_placeholder\":true,\"num\":1}]");
+        await offender.SendBinaryAsync(1, 2, 3);
+
+        var frames = await offender.WaitForCloseAsync();
+        Assert.Empty(frames);
+        await AssertStillEchoesAsync(bystander);
+    }
+
     private static string EventWithPlaceholders(int count) =>
         "[\"message\"" + string.Concat(Enumerable.Range(0, count).Select(i => ",{\"_placeholder\":true,\"num\":" + i + "}")) + "]";
 
