@@ -43,6 +43,21 @@ public sealed class PollingTransportTests(ConformanceServerFixture server)
     }
 
     [Fact]
+    public async Task ShouldReassembleABinaryEventSentAcrossTwoPollingPosts()
+    {
+        // The decoder keeps waiting for the attachment from one POST to the next.
+        var polling = server.Polling;
+        var sid = await OpenSocketIOOverPollingAsync(polling);
+
+        await polling.PushOkAsync(sid, "451-[\"message\",{\"_placeholder\":true,\"num\":0}]");
+        await polling.PushOkAsync(sid, "bAQID");
+
+        var received = await polling.ReceivePacketsAsync(sid, 2);
+
+        Assert.Equal(["451-[\"message-back\",{\"_placeholder\":true,\"num\":0}]", "bAQID"], received.Packets);
+    }
+
+    [Fact]
     public async Task ShouldCarryABinaryAckOverPolling()
     {
         var polling = server.Polling;
