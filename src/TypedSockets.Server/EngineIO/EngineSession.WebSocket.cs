@@ -25,6 +25,7 @@ internal sealed partial class EngineSession
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
     private CancellationTokenSource? _probeSource;
+    private CancellationTokenSource? _socketSource;
 
     private enum ProbeAction
     {
@@ -82,6 +83,7 @@ internal sealed partial class EngineSession
         }
         else
         {
+            Volatile.Write(ref _socketSource, receiveSource);
             writer = RunWriterAsync(socket, receiveSource);
         }
 
@@ -178,6 +180,7 @@ internal sealed partial class EngineSession
                             probing = false;
                             receiveSource.CancelAfter(Timeout.InfiniteTimeSpan);
                             Volatile.Write(ref _probeSource, null);
+                            Volatile.Write(ref _socketSource, receiveSource);
                             EngineIOLog.UpgradeCompleted(_logger, Id);
                             writer = RunWriterAsync(socket, receiveSource);
                             break;
@@ -231,6 +234,24 @@ internal sealed partial class EngineSession
         if (writer is not null)
         {
             await writer.ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _socketSource, null);
+    }
+
+    /// <summary>
+    /// Once the session is over, its WebSocket gets a short grace period for the close handshake; then the pending
+    /// receive is cancelled, which aborts the socket and unblocks a writer stuck on a client that stopped reading.
+    /// </summary>
+    private void AbortSocketSoon()
+    {
+        try
+        {
+            Volatile.Read(ref _socketSource)?.CancelAfter(CloseHandshakeTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The socket is done already.
         }
     }
 

@@ -216,20 +216,16 @@ internal sealed partial class EngineSession : EngineConnection
 
             _state = SessionState.Closing;
             _closeReason = reason;
-            if (_isWebSocket || _pollParked)
-            {
-                _timerState = TimerState.Stopped;
-                _timer.Change(Timeout.Infinite, Timeout.Infinite);
-                WakeWriter();
-            }
-            else if (discard)
+            if (!_isWebSocket && !_pollParked && discard)
             {
                 closeNow = true;
             }
             else
             {
-                // Wait for the client's next poll to carry the close packet, but not forever.
+                // The writer (the next GET, or the WebSocket writer) flushes and closes; a client that does not
+                // take the data in time is dropped.
                 ArmTimer(TimerState.WaitingForCloseFlush, _options.PingInterval + _options.PingTimeout);
+                WakeWriter();
             }
         }
 
@@ -288,6 +284,7 @@ internal sealed partial class EngineSession : EngineConnection
 
         _timer.Dispose();
         CancelProbe();
+        AbortSocketSoon();
         _server.Remove(this);
         EngineIOMetrics.SessionClosed();
         EngineIOLog.SessionClosed(_logger, Id, reason, error);

@@ -10,6 +10,7 @@ using TypedSockets.Server.EngineIO;
 namespace TypedSockets.Server.Tests.EngineIO;
 
 /// <summary>The contract with the layer above: close semantics, reasons, bounded queue, volatile and atomic sends, the cloned HttpContext.</summary>
+[Collection(EngineIOCollection.Name)]
 public class EngineIOSessionTests
 {
     private static void QuietHeartbeat(EngineIOOptions options)

@@ -50,6 +50,36 @@ public sealed class EngineIOTestClient : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Polls like a real client: a server ping at the head of the payload is answered with a pong and removed.</summary>
+    public async Task<(HttpStatusCode Status, string Content)> PollSkippingPingsAsync(string sid)
+    {
+        while (true)
+        {
+            var (status, content) = await PollTextAsync(sid);
+            if (status != HttpStatusCode.OK || !content.StartsWith('2'))
+            {
+                return (status, content);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(sid, "3")).Status);
+            if (content.Length > 1)
+            {
+                Assert.Equal('\u001e', content[1]);
+                return (status, content[2..]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the server's ping and answers it: the session then has a full ping interval before the next one,
+    /// so a test's parked GET is not answered by a ping on this short-heartbeat host.
+    /// </summary>
+    public async Task AwaitPingAndPongAsync(string sid)
+    {
+        Assert.Equal((HttpStatusCode.OK, "2"), await PollTextAsync(sid));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(sid, "3")).Status);
+    }
+
     public async Task<(HttpStatusCode Status, string Content)> PostAsync(string sid, string body, string? contentType = null)
     {
         using var content = new StringContent(body, Encoding.UTF8);
