@@ -42,6 +42,7 @@ internal sealed partial class EngineSession
         Queue<EnginePacket>? batch = null;
         EnginePacketType? trailer = null;
         var finish = false;
+        var abandoned = false;
         var registration = context.RequestAborted.Register(
             static state => ((EngineSession)state!).OnPollAborted(), this);
         try
@@ -53,6 +54,7 @@ internal sealed partial class EngineSession
                     if (_pollAborted)
                     {
                         _pollParked = false;
+                        abandoned = !_isWebSocket;
                         break;
                     }
 
@@ -60,6 +62,14 @@ internal sealed partial class EngineSession
                     {
                         // The session ended while this GET was parked: close (or noop) only.
                         trailer = _pollTrailer;
+                        _pollParked = false;
+                        break;
+                    }
+
+                    if (_isWebSocket)
+                    {
+                        // Upgraded while parked: the queue now belongs to the WebSocket.
+                        trailer = EnginePacketType.Noop;
                         _pollParked = false;
                         break;
                     }
@@ -72,14 +82,6 @@ internal sealed partial class EngineSession
                         _state = SessionState.Closed;
                         _pollParked = false;
                         finish = true;
-                        break;
-                    }
-
-                    if (_isWebSocket)
-                    {
-                        // Upgraded while parked: the queue now belongs to the WebSocket.
-                        trailer = EnginePacketType.Noop;
-                        _pollParked = false;
                         break;
                     }
 
@@ -108,8 +110,12 @@ internal sealed partial class EngineSession
 
         if (batch is null && trailer is null)
         {
-            // The client went away while the GET was parked.
-            Abort(EngineCloseReasons.TransportClose, null);
+            if (abandoned)
+            {
+                // The client went away while the GET was parked (once upgraded, that no longer matters).
+                Abort(EngineCloseReasons.TransportClose, null);
+            }
+
             return;
         }
 
