@@ -43,6 +43,7 @@ internal sealed partial class EngineSession
         EnginePacketType? trailer = null;
         var finish = false;
         var abandoned = false;
+        var upgraded = false;
         var registration = context.RequestAborted.Register(
             static state => ((EngineSession)state!).OnPollAborted(), this);
         try
@@ -68,9 +69,11 @@ internal sealed partial class EngineSession
 
                     if (_isWebSocket)
                     {
-                        // Upgraded while parked: the queue now belongs to the WebSocket.
-                        trailer = EnginePacketType.Noop;
+                        // Upgraded while parked (a conforming client has no GET left by then, since it waits for its
+                        // polls to end before sending the upgrade): the queue belongs to the WebSocket now, and this
+                        // GET is answered as any polling request after the upgrade.
                         _pollParked = false;
+                        upgraded = true;
                         break;
                     }
 
@@ -106,6 +109,12 @@ internal sealed partial class EngineSession
         finally
         {
             registration.Dispose();
+        }
+
+        if (upgraded)
+        {
+            await EngineIOServer.WriteErrorAsync(context, EngineErrorCode.BadRequest, null, webSocket: false).ConfigureAwait(false);
+            return;
         }
 
         if (batch is null && trailer is null)
@@ -212,7 +221,10 @@ internal sealed partial class EngineSession
         }
     }
 
-    private async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer)
+    /// <summary>Answers a GET with a payload of one noop packet.</summary>
+    internal static Task WriteNoopAsync(HttpContext context) => WritePayloadAsync(context, null, EnginePacketType.Noop);
+
+    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer)
     {
         long length = 0;
         var count = 0;

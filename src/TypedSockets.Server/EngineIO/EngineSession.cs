@@ -47,6 +47,7 @@ internal sealed partial class EngineSession : EngineConnection
     private bool _closeNotified;
 
     private int _finalized;
+    private bool _answerLateGetWithNoop;
 
     public EngineSession(EngineIOServer server, string id, HttpContext handshakeContext, bool isWebSocket)
     {
@@ -148,7 +149,7 @@ internal sealed partial class EngineSession : EngineConnection
         }
 
         _timer.Dispose();
-        _server.Remove(this);
+        _server.Remove(this, answerLateGetWithNoop: false);
         _ = DisposeScopeAsync();
     }
 
@@ -257,6 +258,12 @@ internal sealed partial class EngineSession : EngineConnection
             {
                 _pollTrailer = pollTrailer;
             }
+            else if (pollTrailer == EnginePacketType.Noop && !_isWebSocket)
+            {
+                // The client closed (POST "1") and its GET is not here yet: it may be in flight on another
+                // connection, reordered behind the POST. Let the server answer it with the noop it would have got.
+                _answerLateGetWithNoop = true;
+            }
 
             WakeWriter();
         }
@@ -285,7 +292,7 @@ internal sealed partial class EngineSession : EngineConnection
         _timer.Dispose();
         CancelProbe();
         AbortSocketSoon();
-        _server.Remove(this);
+        _server.Remove(this, _answerLateGetWithNoop);
         EngineIOMetrics.SessionClosed();
         EngineIOLog.SessionClosed(_logger, Id, reason, error);
 

@@ -47,6 +47,17 @@ public class EngineIOBadInputTests(ConformanceHostFixture host) : IClassFixture<
     }
 
     [Fact]
+    public async Task GetOvertakenByTheClientsClosePostGetsANoopOnceThenTheSidIsUnknown()
+    {
+        var sid = await Client.OpenPollingAsync();
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), await Client.PostAsync(sid, "1"));
+
+        Assert.Equal((HttpStatusCode.OK, "6"), await Client.PollTextAsync(sid));
+        Assert.Equal((HttpStatusCode.BadRequest, "{\"code\":1,\"message\":\"Session ID unknown\"}"), await Client.PollTextAsync(sid));
+    }
+
+    [Fact]
     public async Task PingFromTheClientIsAnInvalidHeartbeatDirectionAndClosesTheSession()
     {
         var sid = await Client.OpenPollingAsync();
