@@ -71,6 +71,7 @@ internal sealed partial class EngineSession
         var rejectStatus = WebSocketCloseStatus.NormalClosure;
         var max = _options.MaxHttpBufferSize;
         byte[]? buffer = null;
+        var stop = false;
 
         if (probing)
         {
@@ -89,7 +90,7 @@ internal sealed partial class EngineSession
 
         try
         {
-            while (true)
+            while (!stop)
             {
                 // Wait for a frame without holding a buffer.
                 var result = await socket.ReceiveAsync(Memory<byte>.Empty, receiveSource.Token).ConfigureAwait(false);
@@ -174,7 +175,8 @@ internal sealed partial class EngineSession
                             if (!TryCompleteUpgrade())
                             {
                                 upgradeFailure = "the session closed";
-                                goto EndOfLoop;
+                                stop = true;
+                                break;
                             }
 
                             probing = false;
@@ -187,15 +189,14 @@ internal sealed partial class EngineSession
 
                         default:
                             upgradeFailure = "unexpected packet during the upgrade";
-                            goto EndOfLoop;
+                            stop = true;
+                            break;
                     }
                 }
 
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = null;
             }
-
-        EndOfLoop:;
         }
         catch (OperationCanceledException ex)
         {
