@@ -42,6 +42,8 @@ internal sealed partial class EngineSession
         Queue<EnginePacket>? batch = null;
         EnginePacketType? trailer = null;
         var finish = false;
+        var abandoned = false;
+        var upgraded = false;
         var registration = context.RequestAborted.Register(
             static state => ((EngineSession)state!).OnPollAborted(), this);
         try
@@ -53,6 +55,7 @@ internal sealed partial class EngineSession
                     if (_pollAborted)
                     {
                         _pollParked = false;
+                        abandoned = !_isWebSocket;
                         break;
                     }
 
@@ -64,6 +67,16 @@ internal sealed partial class EngineSession
                         break;
                     }
 
+                    if (_isWebSocket)
+                    {
+                        // Upgraded while parked (a conforming client has no GET left by then, since it waits for its
+                        // polls to end before sending the upgrade): the queue belongs to the WebSocket now, and this
+                        // GET is answered as any polling request after the upgrade.
+                        _pollParked = false;
+                        upgraded = true;
+                        break;
+                    }
+
                     if (_state == SessionState.Closing)
                     {
                         // Flush what is left, then the close packet.
@@ -72,14 +85,6 @@ internal sealed partial class EngineSession
                         _state = SessionState.Closed;
                         _pollParked = false;
                         finish = true;
-                        break;
-                    }
-
-                    if (_isWebSocket)
-                    {
-                        // Upgraded while parked: the queue now belongs to the WebSocket.
-                        trailer = EnginePacketType.Noop;
-                        _pollParked = false;
                         break;
                     }
 
@@ -106,10 +111,20 @@ internal sealed partial class EngineSession
             registration.Dispose();
         }
 
+        if (upgraded)
+        {
+            await EngineIOServer.WriteErrorAsync(context, EngineErrorCode.BadRequest, null, webSocket: false).ConfigureAwait(false);
+            return;
+        }
+
         if (batch is null && trailer is null)
         {
-            // The client went away while the GET was parked.
-            Abort(EngineCloseReasons.TransportClose, null);
+            if (abandoned)
+            {
+                // The client went away while the GET was parked (once upgraded, that no longer matters).
+                Abort(EngineCloseReasons.TransportClose, null);
+            }
+
             return;
         }
 
@@ -206,7 +221,10 @@ internal sealed partial class EngineSession
         }
     }
 
-    private async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer)
+    /// <summary>Answers a GET with a payload of one noop packet.</summary>
+    internal static Task WriteNoopAsync(HttpContext context) => WritePayloadAsync(context, null, EnginePacketType.Noop);
+
+    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer)
     {
         long length = 0;
         var count = 0;
