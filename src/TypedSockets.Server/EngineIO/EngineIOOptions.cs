@@ -61,7 +61,10 @@ public class EngineIOOptions
     /// <summary>The <c>io</c> cookie; null (the default) sets none.</summary>
     public EngineCookieOptions? Cookie { get; set; }
 
-    /// <summary>Called on every handshake (and on every request of a session when set); deny answers 403 code 4.</summary>
+    /// <summary>
+    /// Called on every handshake request (not on the later requests of a session, as in the reference server);
+    /// deny answers HTTP 403 <c>{"code":4,"message":...}</c> on polling, a plain 400 on WebSocket.
+    /// </summary>
     public Func<HttpContext, ValueTask<EngineRequestVerdict>>? AllowRequest { get; set; }
 
     /// <summary>Copies every setting onto <paramref name="target"/>.</summary>

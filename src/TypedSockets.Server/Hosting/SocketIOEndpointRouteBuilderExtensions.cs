@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TypedSockets.Server.EngineIO;
 using Microsoft.Extensions.Options;
 using TypedSockets.Server;
 
@@ -33,6 +36,15 @@ public static class SocketIOEndpointRouteBuilderExtensions
         return MapEngine(endpoints, server);
     }
 
-    private static IEndpointConventionBuilder MapEngine(IEndpointRouteBuilder endpoints, SocketIOServer server) =>
-        throw new NotImplementedException("Waiting for the Engine.IO server.");
+    private static IEndpointConventionBuilder MapEngine(IEndpointRouteBuilder endpoints, SocketIOServer server)
+    {
+        var services = endpoints.ServiceProvider;
+        var engine = new EngineIOServer(
+            server.Options,
+            server,
+            services.GetRequiredService<ILoggerFactory>(),
+            services.GetService<IHostApplicationLifetime>());
+        server.Engine = engine;
+        return endpoints.MapEngineIOServer(server.Path, engine);
+    }
 }

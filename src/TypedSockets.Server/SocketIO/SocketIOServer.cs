@@ -32,6 +32,9 @@ public sealed class SocketIOServer : IEngineConnectionHandler
         Of("/");
     }
 
+    /// <summary>The Engine.IO server carrying this server's connections (set when mapped).</summary>
+    public EngineIOServer? Engine { get; internal set; }
+
     /// <summary>The path the server is mapped at, e.g. "/socket.io".</summary>
     public string Path { get; }
 

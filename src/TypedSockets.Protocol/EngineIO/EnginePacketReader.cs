@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Buffers.Text;
+
+namespace TypedSockets.Protocol.EngineIO;
+
+/// <summary>
+/// Reads the Engine.IO v4 packets of one complete input: a WebSocket text frame or an HTTP long-polling payload.
+/// Malformed input throws <see cref="InvalidDataException"/>. The data of a packet decoded from base64 lives in a
+/// pooled buffer owned by the reader: it is valid until the next <see cref="TryRead"/> or <see cref="Dispose"/>;
+/// other packets slice the input. Dispose the reader to return that buffer.
+/// </summary>
+public ref struct EnginePacketReader
+{
+    private ReadOnlySequence<byte> _remaining;
+    private readonly bool _isPayload;
+    private bool _done;
+    private byte[]? _scratch;
+
+    public EnginePacketReader(ReadOnlySequence<byte> input, EnginePacketFraming framing)
+    {
+        _remaining = input;
+        _isPayload = framing == EnginePacketFraming.Payload;
+        _done = false;
+        _scratch = null;
+    }
+
+    /// <summary>Reads the next packet; false once the input is exhausted. An empty input or element is malformed.</summary>
+    public bool TryRead(out EnginePacket packet)
+    {
+        if (_done)
+        {
+            packet = default;
+            return false;
+        }
+
+        ReadOnlySequence<byte> encoded;
+        if (_isPayload && _remaining.PositionOf(EnginePacketWriter.RecordSeparator) is SequencePosition separator)
+        {
+            encoded = _remaining.Slice(0, separator);
+            _remaining = _remaining.Slice(_remaining.GetPosition(1, separator));
+        }
+        else
+        {
+            encoded = _remaining;
+            _remaining = default;
+            _done = true;
+        }
+
+        packet = ParsePacket(encoded);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        if (_scratch is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_scratch);
+            _scratch = null;
+        }
+    }
+
+    private EnginePacket ParsePacket(in ReadOnlySequence<byte> encoded)
+    {
+        if (encoded.IsEmpty)
+        {
+            EngineIOThrowHelper.ThrowEmptyPacket();
+        }
+
+        var first = FirstByte(encoded);
+        if (first == (byte)'b')
+        {
+            return EnginePacket.BinaryMessage(DecodeBase64(encoded.Slice(1)));
+        }
+
+        var type = (uint)(first - (byte)'0');
+        if (type > (uint)EnginePacketType.Noop)
+        {
+            EngineIOThrowHelper.ThrowInvalidPacketType(first);
+        }
+
+        return new EnginePacket((EnginePacketType)type, encoded.Slice(1));
+    }
+
+    private ReadOnlyMemory<byte> DecodeBase64(in ReadOnlySequence<byte> base64)
+    {
+        var length = checked((int)base64.Length);
+        if (length == 0)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        if (_scratch is null || _scratch.Length < length)
+        {
+            if (_scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_scratch);
+            }
+
+            _scratch = ArrayPool<byte>.Shared.Rent(length);
+        }
+
+        base64.CopyTo(_scratch);
+        var status = Base64.DecodeFromUtf8InPlace(_scratch.AsSpan(0, length), out var written);
+        if (status != OperationStatus.Done)
+        {
+            EngineIOThrowHelper.ThrowInvalidBase64();
+        }
+
+        return new ReadOnlyMemory<byte>(_scratch, 0, written);
+    }
+
+    private static byte FirstByte(in ReadOnlySequence<byte> sequence)
+    {
+        var span = sequence.FirstSpan;
+        if (!span.IsEmpty)
+        {
+            return span[0];
+        }
+
+        foreach (var segment in sequence)
+        {
+            if (!segment.IsEmpty)
+            {
+                return segment.Span[0];
+            }
+        }
+
+        EngineIOThrowHelper.ThrowEmptyPacket();
+        return 0;
+    }
+}

@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace TypedSockets.Server.EngineIO;
+
+/// <summary>
+/// An Engine.IO v4 server: handles every request under its path (handshakes, long-polling GET/POST, WebSockets and
+/// upgrades) and owns the sessions. Map it with <c>MapEngineIOServer</c> (which also adds the WebSocket middleware).
+/// On <see cref="IHostApplicationLifetime.ApplicationStopping"/> every session is closed with "server shutting down".
+/// </summary>
+public sealed class EngineIOServer
+{
+    private static readonly WebSocketAcceptContext AcceptContext = new() { KeepAliveInterval = TimeSpan.Zero };
+
+    private readonly ConcurrentDictionary<string, EngineConnection> _sessions = new(StringComparer.Ordinal);
+    private int _count;
+    private volatile bool _stopping;
+
+    public EngineIOServer(EngineIOOptions options, IEngineConnectionHandler handler, ILoggerFactory loggerFactory, IHostApplicationLifetime? lifetime = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        if (options.PingInterval <= TimeSpan.Zero || options.PingTimeout <= TimeSpan.Zero || options.UpgradeTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("PingInterval, PingTimeout and UpgradeTimeout must be positive.", nameof(options));
+        }
+
+        if (options.MaxHttpBufferSize <= 0 || options.MaxBufferedMessages <= 0)
+        {
+            throw new ArgumentException("MaxHttpBufferSize and MaxBufferedMessages must be positive.", nameof(options));
+        }
+
+        Options = new EngineIOOptions();
+        options.CopyTo(Options);
+        Handler = handler;
+        Logger = loggerFactory.CreateLogger<EngineIOServer>();
+        lifetime?.ApplicationStopping.Register(static state => ((EngineIOServer)state!).CloseAll(), this);
+    }
+
+    /// <summary>A copy of the options the server was created with.</summary>
+    public EngineIOOptions Options { get; }
+
+    /// <summary>The number of open sessions.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>A snapshot of the open sessions.</summary>
+    public ICollection<EngineConnection> Connections => _sessions.Values;
+
+    internal IEngineConnectionHandler Handler { get; }
+
+    internal ILogger Logger { get; }
+
+    public bool TryGetConnection(string id, [NotNullWhen(true)] out EngineConnection? connection) =>
+        _sessions.TryGetValue(id, out connection);
+
+    /// <summary>Closes every session with "server shutting down" and refuses new handshakes.</summary>
+    public void CloseAll()
+    {
+        _stopping = true;
+        EngineIOLog.ShuttingDown(Logger, Count);
+        foreach (var entry in _sessions)
+        {
+            ((EngineSession)entry.Value).CloseGracefully(EngineCloseReasons.ServerShuttingDown, discard: true);
+        }
+    }
+
+    /// <summary>Handles one HTTP request under the server's path.</summary>
+    public Task HandleRequestAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var query = request.Query;
+        var transport = query["transport"];
+        var sid = query["sid"];
+        var isWebSocket = context.WebSockets.IsWebSocketRequest;
+
+        var transportKind = GetTransport(transport);
+        if (transportKind == EngineTransports.None || (Options.Transports & transportKind) == 0)
+        {
+            return RejectAsync(context, EngineErrorCode.UnknownTransport, null, isWebSocket);
+        }
+
+        if (HasInvalidHeaderChar(request.Headers.Origin))
+        {
+            return RejectAsync(context, EngineErrorCode.BadRequest, null, isWebSocket);
+        }
+
+        if (!StringValues.IsNullOrEmpty(sid))
+        {
+            if (!_sessions.TryGetValue(sid.ToString(), out var connection))
+            {
+                return RejectAsync(context, EngineErrorCode.UnknownSid, null, isWebSocket);
+            }
+
+            var session = (EngineSession)connection;
+            if (isWebSocket)
+            {
+                return transportKind == EngineTransports.WebSocket
+                    ? UpgradeAsync(context, session)
+                    : RejectAsync(context, EngineErrorCode.BadRequest, null, isWebSocket);
+            }
+
+            if (!string.Equals(session.Transport, transport, StringComparison.Ordinal))
+            {
+                return RejectAsync(context, EngineErrorCode.BadRequest, null, isWebSocket);
+            }
+
+            if (HttpMethods.IsGet(request.Method))
+            {
+                return session.HandlePollAsync(context);
+            }
+
+            if (HttpMethods.IsPost(request.Method))
+            {
+                return session.HandlePostAsync(context);
+            }
+
+            return RejectAsync(context, EngineErrorCode.BadRequest, null, isWebSocket);
+        }
+
+        if (!isWebSocket && !HttpMethods.IsGet(request.Method))
+        {
+            return RejectAsync(context, EngineErrorCode.BadHandshakeMethod, null, isWebSocket);
+        }
+
+        if ((transportKind == EngineTransports.WebSocket) != isWebSocket)
+        {
+            return RejectAsync(context, EngineErrorCode.BadRequest, null, isWebSocket);
+        }
+
+        return HandshakeAsync(context, query["EIO"], isWebSocket);
+    }
+
+    private async Task HandshakeAsync(HttpContext context, StringValues protocol, bool isWebSocket)
+    {
+        if (Options.AllowRequest is { } allowRequest)
+        {
+            var verdict = await allowRequest(context).ConfigureAwait(false);
+            if (!verdict.Allowed)
+            {
+                await RejectAsync(context, EngineErrorCode.Forbidden, verdict.Message, isWebSocket).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        if (!string.Equals(protocol, "4", StringComparison.Ordinal))
+        {
+            await RejectAsync(context, EngineErrorCode.UnsupportedProtocolVersion, null, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+
+        if (_stopping)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        if (isWebSocket)
+        {
+            var session = CreateSession(context, isWebSocket: true);
+            WebSocket socket;
+            try
+            {
+                SetCookie(context, session.Id);
+                socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext).ConfigureAwait(false);
+            }
+            catch
+            {
+                session.DiscardUnstarted();
+                throw;
+            }
+
+            session.Start(canUpgrade: false);
+            await session.RunWebSocketAsync(socket).ConfigureAwait(false);
+        }
+        else
+        {
+            var session = CreateSession(context, isWebSocket: false);
+            SetCookie(context, session.Id);
+            session.Start(canUpgrade: Options.AllowUpgrades && (Options.Transports & EngineTransports.WebSocket) != 0);
+            await session.HandlePollAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task UpgradeAsync(HttpContext context, EngineSession session)
+    {
+        var socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext).ConfigureAwait(false);
+        await session.RunUpgradeAsync(socket).ConfigureAwait(false);
+    }
+
+    private EngineSession CreateSession(HttpContext context, bool isWebSocket)
+    {
+        while (true)
+        {
+            var session = new EngineSession(this, EngineSessionId.New(), context, isWebSocket);
+            if (_sessions.TryAdd(session.Id, session))
+            {
+                Interlocked.Increment(ref _count);
+                return session;
+            }
+        }
+    }
+
+    internal void Remove(EngineSession session)
+    {
+        if (_sessions.TryRemove(new KeyValuePair<string, EngineConnection>(session.Id, session)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private void SetCookie(HttpContext context, string sessionId)
+    {
+        if (Options.Cookie is not { } cookie)
+        {
+            return;
+        }
+
+        context.Response.Cookies.Append(cookie.Name, sessionId, new CookieOptions
+        {
+            Path = cookie.Path,
+            HttpOnly = cookie.HttpOnly,
+            SameSite = cookie.SameSite,
+            Secure = cookie.Secure,
+        });
+    }
+
+    private Task RejectAsync(HttpContext context, EngineErrorCode code, string? message, bool isWebSocket)
+    {
+        var request = context.Request;
+        message ??= GetMessage(code);
+        EngineIOLog.RequestRejected(Logger, request.Method, request.Path.Value ?? string.Empty, request.QueryString.Value ?? string.Empty, (int)code, message);
+        return WriteErrorAsync(context, code, message, isWebSocket);
+    }
+
+    /// <summary>Polling: 400 (403 for Forbidden) with <c>{"code":N,"message":"..."}</c>. WebSocket: a plain 400.</summary>
+    internal static async Task WriteErrorAsync(HttpContext context, EngineErrorCode code, string? message, bool webSocket)
+    {
+        message ??= GetMessage(code);
+        var response = context.Response;
+        if (webSocket)
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.ContentType = "text/html";
+            await response.WriteAsync(message).ConfigureAwait(false);
+            return;
+        }
+
+        response.StatusCode = code == EngineErrorCode.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+        response.ContentType = "application/json";
+        var writer = new Utf8JsonWriter(response.BodyWriter);
+        await using (writer.ConfigureAwait(false))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("code"u8, (int)code);
+            writer.WriteString("message"u8, message);
+            writer.WriteEndObject();
+        }
+
+        await response.BodyWriter.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static string GetMessage(EngineErrorCode code) => code switch
+    {
+        EngineErrorCode.UnknownTransport => "Transport unknown",
+        EngineErrorCode.UnknownSid => "Session ID unknown",
+        EngineErrorCode.BadHandshakeMethod => "Bad handshake method",
+        EngineErrorCode.BadRequest => "Bad request",
+        EngineErrorCode.Forbidden => "Forbidden",
+        EngineErrorCode.UnsupportedProtocolVersion => "Unsupported protocol version",
+        _ => "Bad request",
+    };
+
+    private static EngineTransports GetTransport(StringValues transport)
+    {
+        if (transport.Count != 1)
+        {
+            return EngineTransports.None;
+        }
+
+        return transport.ToString() switch
+        {
+            EngineTransportNames.Polling => EngineTransports.Polling,
+            EngineTransportNames.WebSocket => EngineTransports.WebSocket,
+            _ => EngineTransports.None,
+        };
+    }
+
+    /// <summary>As the reference: a header value is invalid when it holds a control character other than tab, or DEL.</summary>
+    private static bool HasInvalidHeaderChar(StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var c in value)
+            {
+                if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,511 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using TypedSockets.Protocol.EngineIO;
+
+namespace TypedSockets.Server.EngineIO;
+
+/// <summary>
+/// WebSocket: the request's task reads frames (zero-byte reads while idle, pooled buffers per message); a writer
+/// loop drains the queue, one packet per frame, back to back. Also the upgrade from polling (probe, noop, upgrade).
+/// </summary>
+internal sealed partial class EngineSession
+{
+    private const int ReceiveBufferSize = 4096;
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan NoopInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly byte[] ProbeAnswer = "3probe"u8.ToArray();
+
+    private readonly AsyncSignal _writerSignal = new();
+
+    // Owned by the writer loop.
+    private Queue<EnginePacket> _writerBatch = new();
+
+    // Guarded by _lock.
+    private bool _writerBusy;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+
+    private CancellationTokenSource? _probeSource;
+
+    private enum ProbeAction
+    {
+        AnswerProbe,
+        Upgrade,
+        Reject,
+    }
+
+    /// <summary>Runs the WebSocket that opened this session, until it closes.</summary>
+    public Task RunWebSocketAsync(WebSocket socket) => RunSocketAsync(socket, probing: false);
+
+    /// <summary>A WebSocket carrying this session's sid: the upgrade from polling. Any other case closes that socket.</summary>
+    public async Task RunUpgradeAsync(WebSocket socket)
+    {
+        bool accepted;
+        lock (_lock)
+        {
+            accepted = _state == SessionState.Open && !_isWebSocket && !_upgrading && !_upgraded && _options.AllowUpgrades;
+            if (accepted)
+            {
+                _upgrading = true;
+            }
+        }
+
+        if (!accepted)
+        {
+            EngineIOLog.UpgradeFailed(_logger, Id, "the session cannot upgrade (already upgraded, upgrading, or closed)");
+            await CloseSocketAsync(socket, WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
+            return;
+        }
+
+        await RunSocketAsync(socket, probing: true).ConfigureAwait(false);
+    }
+
+    private async Task RunSocketAsync(WebSocket socket, bool probing)
+    {
+        using var receiveSource = new CancellationTokenSource();
+        Task? writer = null;
+        Timer? noopTimer = null;
+        var upgradeFailure = "the client closed the WebSocket";
+        var closeReason = EngineCloseReasons.TransportClose;
+        Exception? closeError = null;
+        var rejectStatus = WebSocketCloseStatus.NormalClosure;
+        var max = _options.MaxHttpBufferSize;
+        byte[]? buffer = null;
+
+        if (probing)
+        {
+            receiveSource.CancelAfter(_options.UpgradeTimeout);
+            Volatile.Write(ref _probeSource, receiveSource);
+            if (Volatile.Read(ref _finalized) != 0)
+            {
+                receiveSource.Cancel();
+            }
+        }
+        else
+        {
+            writer = RunWriterAsync(socket, receiveSource);
+        }
+
+        try
+        {
+            while (true)
+            {
+                // Wait for a frame without holding a buffer.
+                var result = await socket.ReceiveAsync(Memory<byte>.Empty, receiveSource.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                var isBinary = result.MessageType == WebSocketMessageType.Binary;
+                buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                var count = 0;
+                var tooBig = false;
+                while (!result.EndOfMessage)
+                {
+                    if (count == buffer.Length)
+                    {
+                        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Math.Min(max + 1, Array.MaxLength)));
+                        buffer.AsSpan(0, count).CopyTo(grown);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = grown;
+                    }
+
+                    result = await socket.ReceiveAsync(buffer.AsMemory(count), receiveSource.Token).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+
+                    count += result.Count;
+                    if (count > max)
+                    {
+                        tooBig = true;
+                        break;
+                    }
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                if (tooBig)
+                {
+                    EngineIOLog.PayloadTooLarge(_logger, Id, max);
+                    if (probing)
+                    {
+                        upgradeFailure = "message too big";
+                        rejectStatus = WebSocketCloseStatus.MessageTooBig;
+                    }
+                    else
+                    {
+                        lock (_lock)
+                        {
+                            _closeStatus = WebSocketCloseStatus.MessageTooBig;
+                        }
+
+                        closeReason = EngineCloseReasons.TransportError;
+                        closeError = new InvalidDataException($"WebSocket message over {max} bytes.");
+                    }
+
+                    break;
+                }
+
+                if (!probing)
+                {
+                    DeliverFrame(buffer, count, isBinary);
+                }
+                else
+                {
+                    switch (ParseProbeFrame(buffer, count, isBinary))
+                    {
+                        case ProbeAction.AnswerProbe:
+                            EngineIOLog.UpgradeProbe(_logger, Id);
+                            await socket.SendAsync(ProbeAnswer, WebSocketMessageType.Text, true, receiveSource.Token).ConfigureAwait(false);
+                            // Answer every parked GET with a noop until the upgrade completes, so the client can pause polling.
+                            noopTimer ??= new Timer(static state => ((EngineSession)state!).RequestNoop(), this, TimeSpan.Zero, NoopInterval);
+                            break;
+
+                        case ProbeAction.Upgrade:
+                            noopTimer?.Dispose();
+                            noopTimer = null;
+                            if (!TryCompleteUpgrade())
+                            {
+                                upgradeFailure = "the session closed";
+                                goto EndOfLoop;
+                            }
+
+                            probing = false;
+                            receiveSource.CancelAfter(Timeout.InfiniteTimeSpan);
+                            Volatile.Write(ref _probeSource, null);
+                            EngineIOLog.UpgradeCompleted(_logger, Id);
+                            writer = RunWriterAsync(socket, receiveSource);
+                            break;
+
+                        default:
+                            upgradeFailure = "unexpected packet during the upgrade";
+                            goto EndOfLoop;
+                    }
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
+            }
+
+        EndOfLoop:;
+        }
+        catch (OperationCanceledException ex)
+        {
+            upgradeFailure = Volatile.Read(ref _finalized) != 0 ? "the session closed" : "upgrade timeout";
+            closeError = ex;
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            upgradeFailure = "the WebSocket failed";
+            closeError = ex;
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            noopTimer?.Dispose();
+        }
+
+        if (probing)
+        {
+            Volatile.Write(ref _probeSource, null);
+            lock (_lock)
+            {
+                EndUpgradeCore();
+            }
+
+            EngineIOLog.UpgradeFailed(_logger, Id, upgradeFailure);
+            await CloseSocketAsync(socket, rejectStatus).ConfigureAwait(false);
+            return;
+        }
+
+        Abort(closeReason, closeError);
+        if (writer is not null)
+        {
+            await writer.ConfigureAwait(false);
+        }
+    }
+
+    private bool TryCompleteUpgrade()
+    {
+        lock (_lock)
+        {
+            if (_state == SessionState.Closed)
+            {
+                return false;
+            }
+
+            _isWebSocket = true;
+            _upgraded = true;
+            _writerBusy = true; // the writer loop starts by flushing the queue
+            if (_pollParked)
+            {
+                _pollSignal.Set(); // a GET still parked ends with a noop
+            }
+
+            EndUpgradeCore();
+            return true;
+        }
+    }
+
+    private void CancelProbe()
+    {
+        try
+        {
+            Volatile.Read(ref _probeSource)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The probe ended meanwhile.
+        }
+    }
+
+    private static ProbeAction ParseProbeFrame(byte[] buffer, int count, bool isBinary)
+    {
+        if (isBinary)
+        {
+            return ProbeAction.Reject;
+        }
+
+        var reader = new EnginePacketReader(new ReadOnlySequence<byte>(buffer, 0, count), EnginePacketFraming.SinglePacket);
+        try
+        {
+            reader.TryRead(out var packet);
+            return packet.Type switch
+            {
+                EnginePacketType.Ping when IsProbe(packet) => ProbeAction.AnswerProbe,
+                EnginePacketType.Upgrade => ProbeAction.Upgrade,
+                _ => ProbeAction.Reject,
+            };
+        }
+        catch (InvalidDataException)
+        {
+            return ProbeAction.Reject;
+        }
+        finally
+        {
+            reader.Dispose();
+        }
+    }
+
+    /// <summary>Hands one WebSocket message to the session: a binary frame is a binary message, a text frame one packet.</summary>
+    private void DeliverFrame(byte[] buffer, int count, bool isBinary)
+    {
+        lock (_handlerGate)
+        {
+            _dispatching = true;
+            try
+            {
+                if (isBinary)
+                {
+                    OnPacket(EnginePacket.BinaryMessage(new ReadOnlyMemory<byte>(buffer, 0, count)));
+                }
+                else
+                {
+                    var reader = new EnginePacketReader(new ReadOnlySequence<byte>(buffer, 0, count), EnginePacketFraming.SinglePacket);
+                    try
+                    {
+                        reader.TryRead(out var packet);
+                        OnPacket(packet);
+                    }
+                    catch (InvalidDataException ex)
+                    {
+                        EngineIOLog.ParseError(_logger, Id, ex);
+                        Abort(EngineCloseReasons.ParseError, ex);
+                    }
+                    finally
+                    {
+                        reader.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                EndDispatch();
+            }
+        }
+
+        EngineIOMetrics.Received(webSocket: true, 1, count);
+    }
+
+    /// <summary>The only sender on the session's WebSocket: drains the queue per wake-up, then closes the socket.</summary>
+    private async Task RunWriterAsync(WebSocket socket, CancellationTokenSource receiveSource)
+    {
+        var graceful = false;
+        try
+        {
+            while (true)
+            {
+                Queue<EnginePacket>? batch = null;
+                lock (_lock)
+                {
+                    if (_state == SessionState.Closed)
+                    {
+                        break;
+                    }
+
+                    if (_queue.Count > 0)
+                    {
+                        (batch, _queue) = (_queue, _writerBatch);
+                        _writerBusy = true;
+                    }
+                    else if (_state == SessionState.Closing)
+                    {
+                        _state = SessionState.Closed;
+                        graceful = true;
+                        break;
+                    }
+                    else
+                    {
+                        _writerBusy = false;
+                    }
+                }
+
+                if (batch is null)
+                {
+                    await _writerSignal.WaitAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    await SendBatchAsync(socket, batch).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ReturnQueue(batch);
+                    _writerBatch = batch;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            EngineIOLog.TransportFailed(_logger, Id, ex);
+            Abort(EngineCloseReasons.TransportError, ex);
+            receiveSource.Cancel();
+            return;
+        }
+
+        WebSocketCloseStatus status;
+        lock (_lock)
+        {
+            status = _closeStatus;
+        }
+
+        await CloseOutputAsync(socket, status).ConfigureAwait(false);
+        // Give the client a moment to answer the close frame, then stop reading.
+        receiveSource.CancelAfter(CloseHandshakeTimeout);
+        if (graceful)
+        {
+            Finish();
+        }
+    }
+
+    private static async ValueTask SendBatchAsync(WebSocket socket, Queue<EnginePacket> batch)
+    {
+        byte[]? scratch = null;
+        long bytes = 0;
+        var packets = 0;
+        try
+        {
+            foreach (var packet in batch)
+            {
+                ValueTask send;
+                var data = packet.Data;
+                var length = (int)data.Length;
+                if (packet.IsBinary && data.IsSingleSegment)
+                {
+                    send = socket.SendAsync(data.First, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+                }
+                else
+                {
+                    var offset = packet.IsBinary ? 0 : 1;
+                    length += offset;
+                    if (scratch is null || scratch.Length < length)
+                    {
+                        if (scratch is not null)
+                        {
+                            ArrayPool<byte>.Shared.Return(scratch);
+                        }
+
+                        scratch = ArrayPool<byte>.Shared.Rent(Math.Max(length, ReceiveBufferSize));
+                    }
+
+                    if (offset == 1)
+                    {
+                        scratch[0] = (byte)('0' + (byte)packet.Type);
+                    }
+
+                    data.CopyTo(scratch.AsSpan(offset));
+                    send = socket.SendAsync(
+                        new ReadOnlyMemory<byte>(scratch, 0, length),
+                        packet.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text,
+                        endOfMessage: true,
+                        CancellationToken.None);
+                }
+
+                if (send.IsCompletedSuccessfully)
+                {
+                    send.GetAwaiter().GetResult();
+                }
+                else
+                {
+                    await send.ConfigureAwait(false);
+                }
+
+                bytes += length;
+                packets++;
+            }
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            EngineIOMetrics.Sent(webSocket: true, packets, bytes);
+        }
+    }
+
+    private static async Task CloseOutputAsync(WebSocket socket, WebSocketCloseStatus status)
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                await socket.CloseOutputAsync(status, null, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is gone already.
+        }
+    }
+
+    /// <summary>Closes a socket that never carried the session (rejected or failed upgrade): close frame, then wait briefly for the answer.</summary>
+    private static async Task CloseSocketAsync(WebSocket socket, WebSocketCloseStatus status)
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                await socket.CloseAsync(status, null, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is gone already.
+        }
+    }
+}

@@ -1,0 +1,537 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TypedSockets.Protocol.EngineIO;
+
+namespace TypedSockets.Server.EngineIO;
+
+/// <summary>
+/// One Engine.IO session. State (outbound queue, transport, heartbeat, close) is guarded by <see cref="_lock"/>;
+/// calls into the handler are serialized by <see cref="_handlerGate"/>, which is always taken before
+/// <see cref="_lock"/>, never while holding it. Exactly one writer drains the queue: the parked GET on polling,
+/// the writer loop on WebSocket.
+/// </summary>
+internal sealed partial class EngineSession : EngineConnection
+{
+    private static readonly ReadOnlyMemory<byte> ProbeData = "probe"u8.ToArray();
+
+    private readonly EngineIOServer _server;
+    private readonly EngineIOOptions _options;
+    private readonly IEngineConnectionHandler _handler;
+    private readonly ILogger _logger;
+    private readonly HttpContext _httpContext;
+    private readonly AsyncServiceScope _scope;
+    private readonly CancellationTokenSource _closedSource = new();
+    private readonly Lock _lock = new();
+    private readonly Lock _handlerGate = new();
+    private readonly Timer _timer;
+
+    // Guarded by _lock.
+    private Queue<EnginePacket> _queue = new();
+    private SessionState _state = SessionState.Open;
+    private bool _overflowed;
+    private bool _isWebSocket;
+    private bool _upgrading;
+    private bool _upgraded;
+    private TimerState _timerState = TimerState.WaitingToPing;
+    private long _timerDue;
+    private bool _pingDeferred;
+    private string _closeReason = EngineCloseReasons.ForcedClose;
+    private Exception? _closeError;
+
+    // Guarded by _handlerGate.
+    private bool _dispatching;
+    private bool _closeNotificationPending;
+    private bool _closeNotified;
+
+    private int _finalized;
+
+    public EngineSession(EngineIOServer server, string id, HttpContext handshakeContext, bool isWebSocket)
+    {
+        _server = server;
+        _options = server.Options;
+        _handler = server.Handler;
+        _logger = server.Logger;
+        Id = id;
+        Issued = DateTimeOffset.UtcNow;
+        _isWebSocket = isWebSocket;
+        _scope = handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        _httpContext = EngineHttpContextCloner.Clone(handshakeContext, _scope.ServiceProvider);
+        _timer = new Timer(static state => ((EngineSession)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
+    }
+
+    private enum SessionState
+    {
+        Open,
+        Closing,
+        Closed,
+    }
+
+    private enum TimerState
+    {
+        WaitingToPing,
+        WaitingForPong,
+        WaitingForCloseFlush,
+        Stopped,
+    }
+
+    public override string Id { get; }
+
+    public override HttpContext HttpContext => _httpContext;
+
+    public override string Transport => _isWebSocket ? EngineTransportNames.WebSocket : EngineTransportNames.Polling;
+
+    public override DateTimeOffset Issued { get; }
+
+    public override CancellationToken Closed => _closedSource.Token;
+
+    public override bool IsOpen => _state == SessionState.Open && !_overflowed;
+
+    public override bool IsWritable
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return IsWritableCore();
+            }
+        }
+    }
+
+    /// <summary>Queues the open packet, starts the heartbeat and tells the handler. Called once, right after registration.</summary>
+    public void Start(bool canUpgrade)
+    {
+        var handshake = new EngineHandshake(
+            Id,
+            canUpgrade,
+            (long)_options.PingInterval.TotalMilliseconds,
+            (long)_options.PingTimeout.TotalMilliseconds,
+            _options.MaxHttpBufferSize);
+
+        lock (_lock)
+        {
+            _queue.Enqueue(EnginePacket.Control(EnginePacketType.Open, handshake.ToJsonBytes()));
+            ArmTimer(TimerState.WaitingToPing, _options.PingInterval);
+        }
+
+        EngineIOMetrics.SessionOpened();
+        EngineIOLog.SessionOpened(_logger, Id, Transport);
+
+        lock (_handlerGate)
+        {
+            _dispatching = true;
+            try
+            {
+                _handler.OnOpen(this);
+            }
+            catch (Exception ex)
+            {
+                EngineIOLog.HandlerFailed(_logger, Id, ex);
+                Abort(EngineCloseReasons.TransportError, ex);
+            }
+            finally
+            {
+                EndDispatch();
+            }
+        }
+    }
+
+    /// <summary>Undoes a session that was created but never started (the WebSocket accept failed).</summary>
+    public void DiscardUnstarted()
+    {
+        Interlocked.Exchange(ref _finalized, 1);
+        lock (_lock)
+        {
+            _state = SessionState.Closed;
+        }
+
+        _timer.Dispose();
+        _server.Remove(this);
+        _ = DisposeScopeAsync();
+    }
+
+    public override bool TrySend(EngineMessage message, bool isVolatile = false) =>
+        TrySend(new ReadOnlySpan<EngineMessage>(in message), isVolatile);
+
+    public override bool TrySend(ReadOnlySpan<EngineMessage> messages, bool isVolatile = false)
+    {
+        var overflow = false;
+        lock (_lock)
+        {
+            if (_state != SessionState.Open || _overflowed)
+            {
+                return false;
+            }
+
+            if (isVolatile && !IsWritableCore())
+            {
+                return false;
+            }
+
+            if (_queue.Count + messages.Length > _options.MaxBufferedMessages)
+            {
+                _overflowed = true;
+                overflow = true;
+            }
+            else
+            {
+                foreach (ref readonly var message in messages)
+                {
+                    _queue.Enqueue(new EnginePacket(EnginePacketType.Message, message.Data, message.IsBinary));
+                }
+
+                WakeWriter();
+            }
+        }
+
+        if (overflow)
+        {
+            // Never close (and call the handler back) on the caller's thread: it may be iterating a room.
+            EngineIOLog.OutboundQueueFull(_logger, Id, _options.MaxBufferedMessages);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static session => session.Abort(EngineCloseReasons.TransportError, null), this, preferLocal: false);
+            return false;
+        }
+
+        return true;
+    }
+
+    public override void Close(string reason = EngineCloseReasons.ForcedClose) => CloseGracefully(reason, discard: false);
+
+    /// <summary>
+    /// Flushes what is queued, then closes. With <paramref name="discard"/> (server shutdown) a polling session
+    /// without a parked GET closes right away instead of waiting for the client's next poll.
+    /// </summary>
+    public void CloseGracefully(string reason, bool discard)
+    {
+        var closeNow = false;
+        lock (_lock)
+        {
+            if (_state != SessionState.Open)
+            {
+                return;
+            }
+
+            _state = SessionState.Closing;
+            _closeReason = reason;
+            if (_isWebSocket || _pollParked)
+            {
+                _timerState = TimerState.Stopped;
+                _timer.Change(Timeout.Infinite, Timeout.Infinite);
+                WakeWriter();
+            }
+            else if (discard)
+            {
+                closeNow = true;
+            }
+            else
+            {
+                // Wait for the client's next poll to carry the close packet, but not forever.
+                ArmTimer(TimerState.WaitingForCloseFlush, _options.PingInterval + _options.PingTimeout);
+            }
+        }
+
+        if (closeNow)
+        {
+            Abort(reason, null);
+        }
+    }
+
+    /// <summary>
+    /// Closes now without flushing (errors, timeouts, the client going away). A parked GET is answered with
+    /// <paramref name="pollTrailer"/> (close, or noop when the client itself asked to close).
+    /// </summary>
+    public void Abort(string reason, Exception? error, EnginePacketType pollTrailer = EnginePacketType.Close)
+    {
+        lock (_lock)
+        {
+            if (_state == SessionState.Closed)
+            {
+                return;
+            }
+
+            _state = SessionState.Closed;
+            _closeReason = reason;
+            _closeError = error;
+            _timerState = TimerState.Stopped;
+            _timer.Change(Timeout.Infinite, Timeout.Infinite);
+            if (_pollParked)
+            {
+                _pollTrailer = pollTrailer;
+            }
+
+            WakeWriter();
+        }
+
+        Finish();
+    }
+
+    /// <summary>Removes the session, fires <see cref="Closed"/> and calls the handler's OnClose. Runs once.</summary>
+    private void Finish()
+    {
+        if (Interlocked.Exchange(ref _finalized, 1) != 0)
+        {
+            return;
+        }
+
+        string reason;
+        Exception? error;
+        lock (_lock)
+        {
+            _state = SessionState.Closed;
+            reason = _closeReason;
+            error = _closeError;
+            _queue.Clear();
+        }
+
+        _timer.Dispose();
+        CancelProbe();
+        _server.Remove(this);
+        EngineIOMetrics.SessionClosed();
+        EngineIOLog.SessionClosed(_logger, Id, reason, error);
+
+        try
+        {
+            _closedSource.Cancel();
+        }
+        catch (AggregateException ex)
+        {
+            EngineIOLog.HandlerFailed(_logger, Id, ex);
+        }
+
+        lock (_handlerGate)
+        {
+            if (_dispatching)
+            {
+                _closeNotificationPending = true;
+                return;
+            }
+
+            NotifyClosed();
+        }
+    }
+
+    // Under _handlerGate.
+    private void NotifyClosed()
+    {
+        if (_closeNotified)
+        {
+            return;
+        }
+
+        _closeNotified = true;
+        _closeNotificationPending = false;
+        try
+        {
+            _handler.OnClose(this, _closeReason, _closeError);
+        }
+        catch (Exception ex)
+        {
+            EngineIOLog.HandlerFailed(_logger, Id, ex);
+        }
+
+        _ = DisposeScopeAsync();
+    }
+
+    private async Task DisposeScopeAsync()
+    {
+        try
+        {
+            await _scope.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            EngineIOLog.ScopeDisposeFailed(_logger, Id, ex);
+        }
+    }
+
+    // Under _handlerGate: ends a handler call and delivers a close that happened during it.
+    private void EndDispatch()
+    {
+        _dispatching = false;
+        if (_closeNotificationPending)
+        {
+            NotifyClosed();
+        }
+    }
+
+    /// <summary>Handles one packet from the client. Called under <see cref="_handlerGate"/>.</summary>
+    private void OnPacket(in EnginePacket packet)
+    {
+        switch (packet.Type)
+        {
+            case EnginePacketType.Message:
+                if (!IsOpen)
+                {
+                    return;
+                }
+
+                try
+                {
+                    _handler.OnMessage(this, packet.Data, packet.IsBinary);
+                }
+                catch (InvalidDataException ex)
+                {
+                    EngineIOLog.ParseError(_logger, Id, ex);
+                    Abort(EngineCloseReasons.ParseError, ex);
+                }
+                catch (Exception ex)
+                {
+                    EngineIOLog.HandlerFailed(_logger, Id, ex);
+                    Abort(EngineCloseReasons.TransportError, ex);
+                }
+
+                break;
+
+            case EnginePacketType.Pong:
+                OnPong();
+                break;
+
+            case EnginePacketType.Ping:
+                EngineIOLog.InvalidHeartbeatDirection(_logger, Id);
+                Abort(EngineCloseReasons.TransportError, new InvalidDataException("invalid heartbeat direction"));
+                break;
+
+            case EnginePacketType.Close:
+                Abort(EngineCloseReasons.TransportClose, null, EnginePacketType.Noop);
+                break;
+
+            default:
+                // open, upgrade and noop from the client carry nothing for the session.
+                break;
+        }
+    }
+
+    private void OnPong()
+    {
+        lock (_lock)
+        {
+            if (_timerState == TimerState.WaitingForPong)
+            {
+                ArmTimer(TimerState.WaitingToPing, _options.PingInterval);
+            }
+        }
+    }
+
+    private void OnTimer()
+    {
+        var timedOut = false;
+        var closeReason = (string?)null;
+        lock (_lock)
+        {
+            if (_timerState == TimerState.Stopped || Environment.TickCount64 < _timerDue - 5)
+            {
+                return; // stale callback of a timer that was changed since
+            }
+
+            switch (_timerState)
+            {
+                case TimerState.WaitingToPing when _state == SessionState.Open:
+                    if (_upgrading)
+                    {
+                        // No ping while the transports are switching: send it once the upgrade ends.
+                        _pingDeferred = true;
+                        _timerState = TimerState.Stopped;
+                    }
+                    else
+                    {
+                        SendPingCore();
+                    }
+
+                    break;
+
+                case TimerState.WaitingForPong:
+                    timedOut = true;
+                    break;
+
+                case TimerState.WaitingForCloseFlush:
+                    closeReason = _closeReason;
+                    break;
+            }
+        }
+
+        if (timedOut)
+        {
+            EngineIOLog.PingTimeout(_logger, Id);
+            Abort(EngineCloseReasons.PingTimeout, null);
+        }
+        else if (closeReason is not null)
+        {
+            Abort(closeReason, null);
+        }
+    }
+
+    // Under _lock.
+    private void SendPingCore()
+    {
+        _queue.Enqueue(EnginePacket.Control(EnginePacketType.Ping));
+        WakeWriter();
+        ArmTimer(TimerState.WaitingForPong, _options.PingTimeout);
+    }
+
+    // Under _lock.
+    private void ArmTimer(TimerState state, TimeSpan due)
+    {
+        _timerState = state;
+        _timerDue = Environment.TickCount64 + (long)due.TotalMilliseconds;
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    // Under _lock: ends an upgrade attempt (done or not) and sends a ping that fell due during it.
+    private void EndUpgradeCore()
+    {
+        _upgrading = false;
+        if (_pingDeferred)
+        {
+            _pingDeferred = false;
+            if (_state == SessionState.Open)
+            {
+                SendPingCore();
+            }
+        }
+    }
+
+    // Under _lock.
+    private bool IsWritableCore() =>
+        _queue.Count == 0 && (_isWebSocket ? !_writerBusy : _pollParked);
+
+    // Under _lock.
+    private void WakeWriter()
+    {
+        if (_isWebSocket)
+        {
+            if (!_writerBusy)
+            {
+                _writerBusy = true;
+                _writerSignal.Set();
+            }
+        }
+        else if (_pollParked)
+        {
+            _pollSignal.Set();
+        }
+    }
+
+    private static void ReturnQueue(Queue<EnginePacket> queue)
+    {
+        var count = queue.Count;
+        queue.Clear();
+        if (count > 256)
+        {
+            queue.TrimExcess(); // an idle session keeps no big buffer
+        }
+    }
+
+    private static bool IsProbe(in EnginePacket packet)
+    {
+        var data = packet.Data;
+        if (data.Length != ProbeData.Length)
+        {
+            return false;
+        }
+
+        return data.IsSingleSegment ? data.FirstSpan.SequenceEqual(ProbeData.Span) : data.ToArray().AsSpan().SequenceEqual(ProbeData.Span);
+    }
+}
