@@ -1,0 +1,96 @@
+using TypedSockets.Interop.Tests.Infrastructure;
+using TypedSockets.Server;
+using Xunit.Abstractions;
+
+namespace TypedSockets.Interop.Tests;
+
+/// <summary>
+/// Namespaces multiplexed on one Manager (one Engine.IO connection): the "namespaces" scenario opens "main" on "/",
+/// "admin" on "/admin" and "unknown" on "/unknown".
+/// </summary>
+public sealed class NamespaceTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Transports => ClientTransport.All;
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task NamespacesShareOneConnectionAndKeepTheirEventsApart(string transport)
+    {
+        var connected = new Recorder<SocketIOSocket>();
+        await using var server = await InteropServer.StartAsync(io =>
+        {
+            foreach (var name in new[] { "/", "/admin" })
+            {
+                io.Of(name).OnConnection(socket =>
+                {
+                    connected.Add(socket);
+                    socket.Emit("welcome", socket.Namespace.Name);
+                    socket.On("which", e => e.Ack(e.Socket.Namespace.Name, e.Socket.Id));
+                });
+            }
+        }, output);
+        await using var client = await NodeClient.StartAsync("namespaces", server.Url, transport, output);
+
+        var sockets = await connected.WaitForCountAsync(2, "the connections to / and /admin");
+        var main = sockets.Single(s => s.Namespace.Name == "/");
+        var admin = sockets.Single(s => s.Namespace.Name == "/admin");
+        Assert.Equal(main.ConnectionId, admin.ConnectionId);
+        Assert.NotEqual(main.Id, admin.Id);
+
+        Assert.Equal(main.Id, (await client.WaitForAsync("connect", "main")).String("id"));
+        Assert.Equal(admin.Id, (await client.WaitForAsync("connect", "admin")).String("id"));
+        Assert.Equal("/", (await client.WaitForAsync("event", "main", "welcome")).Arg(0).GetString());
+        Assert.Equal("/admin", (await client.WaitForAsync("event", "admin", "welcome")).Arg(0).GetString());
+
+        var fromAdmin = await client.EmitWithAckAsync("admin", "which", [], allArgs: true);
+        Assert.Equal("/admin", fromAdmin.Arg(0).GetString());
+        Assert.Equal(admin.Id, fromAdmin.Arg(1).GetString());
+        var fromMain = await client.EmitWithAckAsync("main", "which", [], allArgs: true);
+        Assert.Equal("/", fromMain.Arg(0).GetString());
+        Assert.Equal(main.Id, fromMain.Arg(1).GetString());
+
+        // One welcome per namespace, each delivered to its own socket only.
+        Assert.Single(client.Observations, o => o.Is("event", eventName: "welcome") && o.Client == "main");
+        Assert.Single(client.Observations, o => o.Is("event", eventName: "welcome") && o.Client == "admin");
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task UnknownNamespaceIsRefusedWithInvalidNamespaceWhileTheOthersStayConnected(string transport)
+    {
+        await using var server = await InteropServer.StartAsync(io =>
+        {
+            io.Of("/").OnConnection(socket => socket.On("ping", e => e.Ack("pong /")));
+            io.Of("/admin").OnConnection(socket => socket.On("ping", e => e.Ack("pong /admin")));
+        }, output);
+        await using var client = await NodeClient.StartAsync("namespaces", server.Url, transport, output);
+
+        var error = await client.WaitForAsync("connect_error", "unknown");
+        Assert.Equal("Invalid namespace", error.String("message"));
+        await client.WaitForAsync("connect", "main");
+        await client.WaitForAsync("connect", "admin");
+
+        Assert.Equal("pong /", (await client.EmitWithAckAsync("main", "ping", [])).Arg(0).GetString());
+        Assert.Equal("pong /admin", (await client.EmitWithAckAsync("admin", "ping", [])).Arg(0).GetString());
+        Assert.DoesNotContain(client.Observations, o => o.Is("connect", "unknown") || o.Is("disconnect"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task MiddlewareRefusingOneNamespaceLeavesTheOthersOnTheConnectionWorking(string transport)
+    {
+        await using var server = await InteropServer.StartAsync(io =>
+        {
+            io.Of("/").OnConnection(socket => socket.On("ping", e => e.Ack("pong")));
+            io.Of("/admin").Use(_ => throw new SocketConnectException("admins only", new { required = "admin" }));
+        }, output);
+        await using var client = await NodeClient.StartAsync("namespaces", server.Url, transport, output);
+
+        var error = await client.WaitForAsync("connect_error", "admin");
+        Assert.Equal("admins only", error.String("message"));
+        Assert.Equal("""{"required":"admin"}""", error.Json.GetProperty("data").GetRawText());
+        await client.WaitForAsync("connect", "main");
+        Assert.Equal("pong", (await client.EmitWithAckAsync("main", "ping", [])).Arg(0).GetString());
+        Assert.DoesNotContain(client.Observations, o => o.Is("connect", "admin"));
+    }
+}
