@@ -71,5 +71,32 @@ public sealed class AuthTests(ITestOutputHelper output)
         Assert.Single(refused.Items);
     }
 
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task HandshakeCarriesTheClientsQueryAndHeaders(string transport)
+    {
+        await using var server = await InteropServer.StartAsync(io => io.OnConnection(socket =>
+        {
+            var handshake = socket.Handshake;
+            socket.Emit("handshake", new
+            {
+                room = handshake.Query["room"].ToString(),
+                eio = handshake.Query["EIO"].ToString(),
+                header = handshake.Headers["x-interop"].ToString(),
+                address = handshake.Address,
+                path = handshake.HttpContext.Request.Path.Value,
+            });
+        }), output);
+        await using var client = await NodeClient.StartAsync(
+            "single", server.Url, transport, output, options: new { query = new { room = "blue" }, extraHeaders = new Dictionary<string, string> { ["x-interop"] = "yes" } });
+
+        var handshake = (await client.WaitForAsync("event", "c0", "handshake")).Arg(0);
+        Assert.Equal("blue", handshake.GetProperty("room").GetString());
+        Assert.Equal("4", handshake.GetProperty("eio").GetString());
+        Assert.Equal("yes", handshake.GetProperty("header").GetString());
+        Assert.Equal("127.0.0.1", handshake.GetProperty("address").GetString());
+        Assert.Equal("/socket.io/", handshake.GetProperty("path").GetString());
+    }
+
     private sealed record Credentials(string? Token, string? User);
 }

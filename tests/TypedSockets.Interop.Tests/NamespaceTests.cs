@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using TypedSockets.Interop.Tests.Infrastructure;
 using TypedSockets.Server;
 using Xunit.Abstractions;
@@ -92,5 +93,56 @@ public sealed class NamespaceTests(ITestOutputHelper output)
         await client.WaitForAsync("connect", "main");
         Assert.Equal("pong", (await client.EmitWithAckAsync("main", "ping", [])).Arg(0).GetString());
         Assert.DoesNotContain(client.Observations, o => o.Is("connect", "admin"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task NamespaceCanBeLeftAndJoinedAgainOnTheSameConnection(string transport)
+    {
+        var connected = new Recorder<SocketIOSocket>();
+        var reasons = new Recorder<string>();
+        await using var server = await InteropServer.StartAsync(io =>
+        {
+            io.Of("/").OnConnection(socket => socket.On("which", e => e.Ack(e.Socket.Namespace.Name)));
+            io.Of("/admin").OnConnection(socket =>
+            {
+                connected.Add(socket);
+                socket.OnDisconnect(reasons.Add);
+                socket.On("which", e => e.Ack(e.Socket.Namespace.Name));
+            });
+        }, output);
+        await using var client = await NodeClient.StartAsync("namespaces", server.Url, transport, output);
+
+        var first = await client.WaitForAsync("connect", "admin");
+        await client.WaitForAsync("connect", "main");
+
+        // Leave and rejoin right away: the server sees DISCONNECT then CONNECT for /admin on the same connection.
+        await client.DisconnectAsync("admin");
+        await client.ConnectAsync("admin");
+
+        var again = (await client.WaitForCountAsync(o => o.Is("connect", "admin"), 2, "the second connect of admin"))[1];
+        Assert.NotEqual(first.String("id"), again.String("id"));
+        Assert.Equal(SocketDisconnectReasons.ClientNamespaceDisconnect, await reasons.WaitForAsync("the first admin socket's disconnect"));
+        var sockets = await connected.WaitForCountAsync(2, "both admin sockets");
+        Assert.Equal(sockets[0].ConnectionId, sockets[1].ConnectionId);
+        Assert.Equal("/admin", (await client.EmitWithAckAsync("admin", "which", [])).Arg(0).GetString());
+        Assert.Equal("/", (await client.EmitWithAckAsync("main", "which", [])).Arg(0).GetString());
+        Assert.Single(server.Io.Of("/admin").Sockets);
+        Assert.DoesNotContain(client.Observations, o => o.Is("disconnect", "main"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task DynamicNamespaceAcceptsMatchingNamesAndRefusesOthers(string transport)
+    {
+        await using var server = await InteropServer.StartAsync(io =>
+            io.Of(new Regex("^/dyn-[0-9]+$")).OnConnection(socket => socket.Emit("where", socket.Namespace.Name, socket.Namespace.Parent is not null)), output);
+        await using var matching = await NodeClient.StartAsync("single", server.Url, transport, output, nsp: "/dyn-42");
+        await using var other = await NodeClient.StartAsync("single", server.Url, transport, output, nsp: "/dyn-x");
+
+        var where = await matching.WaitForAsync("event", "c0", "where");
+        Assert.Equal("/dyn-42", where.Arg(0).GetString());
+        Assert.True(where.Arg(1).GetBoolean());
+        Assert.Equal("Invalid namespace", (await other.WaitForAsync("connect_error", "c0")).String("message"));
     }
 }

@@ -60,7 +60,8 @@ internal sealed class NodeClient : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>node client.mjs &lt;scenario&gt; &lt;url&gt;</c>. <paramref name="options"/> are socket.io-client Manager
-    /// options (reconnection delays...); <paramref name="auth"/> is the "single" scenario's auth payload.
+    /// options (reconnection delays, query, extraHeaders...); <paramref name="auth"/> and <paramref name="nsp"/> are the
+    /// "single" scenario's auth payload and namespace; <paramref name="count"/> is the "many" scenario's socket count.
     /// </summary>
     public static async Task<NodeClient> StartAsync(
         string scenario,
@@ -69,7 +70,8 @@ internal sealed class NodeClient : IAsyncDisposable
         ITestOutputHelper? output = null,
         object? options = null,
         object? auth = null,
-        int? count = null)
+        int? count = null,
+        string? nsp = null)
     {
         var script = await NodeEnvironment.EnsureReadyAsync();
         var info = new ProcessStartInfo("node")
@@ -99,6 +101,12 @@ internal sealed class NodeClient : IAsyncDisposable
         {
             info.ArgumentList.Add("--auth");
             info.ArgumentList.Add(JsonSerializer.Serialize(auth, s_commandJson));
+        }
+
+        if (nsp is not null)
+        {
+            info.ArgumentList.Add("--nsp");
+            info.ArgumentList.Add(nsp);
         }
 
         if (count is { } n)

@@ -1,10 +1,10 @@
 // Drives the official npm socket.io-client against a server and reports what it sees.
 //
 //   node client.mjs <scenario> <url> [--transport polling|websocket|default] [--opts <json>]
-//                   [--auth <json>] [--count <n>] [--timeout <ms>]
+//                   [--auth <json>] [--nsp <namespace>] [--count <n>] [--timeout <ms>]
 //
 // Scenarios (which sockets are opened; every socket is named so observations can be told apart):
-//   single      one socket "c0" on "/" (auth from --auth)
+//   single      one socket "c0" on "/" or --nsp (auth from --auth)
 //   namespaces  one Manager with the sockets "main" on "/", "admin" on "/admin" and "unknown" on "/unknown"
 //   many        --count sockets "c0".."c<n-1>" on "/", each with its own Manager and auth {"name": "c<i>"}
 //
@@ -31,7 +31,7 @@ const timeoutMs = Number(flags.timeout ?? 30000);
 const sockets = new Map();
 
 if (!scenario || !url) {
-  fail("usage: node client.mjs <scenario> <url> [--transport polling|websocket|default] [--opts json] [--auth json] [--count n] [--timeout ms]");
+  fail("usage: node client.mjs <scenario> <url> [--transport polling|websocket|default] [--opts json] [--auth json] [--nsp name] [--count n] [--timeout ms]");
 }
 
 process.on("uncaughtException", (e) => fail(`uncaught exception: ${e?.stack ?? e}`));
@@ -49,7 +49,7 @@ const managerOptions = {
 
 switch (scenario) {
   case "single":
-    open("c0", io(url, { ...managerOptions, forceNew: true, auth: flags.auth ? JSON.parse(flags.auth) : undefined }));
+    open("c0", io(new URL(flags.nsp ?? "/", url).href, { ...managerOptions, forceNew: true, auth: flags.auth ? JSON.parse(flags.auth) : undefined }));
     break;
   case "namespaces": {
     const manager = new Manager(url, managerOptions);
