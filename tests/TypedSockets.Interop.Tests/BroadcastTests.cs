@@ -85,6 +85,40 @@ public sealed class BroadcastTests(ITestOutputHelper output)
         Assert.Empty(none.Responses);
     }
 
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task ServerSideRoomOperationsReachTheTargetedClients(string transport)
+    {
+        await using var fixture = await StartAsync(transport);
+        var io = fixture.Server.Io;
+
+        var fetched = await io.FetchSocketsAsync();
+        Assert.Equal(fixture.Sockets.Values.Select(s => s.Id).Order(), fetched.Select(s => s.Id).Order());
+        Assert.Equal(4, (await io.In("low").FetchSocketsAsync()).Count);
+
+        // Make every "low" socket join "vip", then address "vip".
+        await io.In("low").SocketsJoinAsync("vip");
+        await io.To("vip").EmitAsync("to-vip");
+        await io.In("vip").SocketsLeaveAsync("vip");
+        await io.To("vip").EmitAsync("to-vip-after-leave");
+
+        // Disconnect every odd socket from the server side: they see "io server disconnect" and stay away.
+        await io.In("odd").DisconnectSocketsAsync();
+        await io.EmitAsync("end");
+
+        var client = fixture.Client;
+        await client.WaitForCountAsync(o => o.Is("event", eventName: "end"), ClientCount / 2, "'end' on the even clients");
+        var oddDisconnects = await client.WaitForCountAsync(o => o.Type == "disconnect", ClientCount / 2, "the odd clients' disconnects");
+        Assert.All(oddDisconnects, o => Assert.Equal("io server disconnect", o.String("reason")));
+        Assert.Equal(["c1", "c11", "c3", "c5", "c7", "c9"], oddDisconnects.Select(o => o.Client).Order(StringComparer.Ordinal));
+
+        var observations = client.Observations;
+        Assert.Equal(["c0", "c1", "c2", "c3"], observations.Where(o => o.Is("event", eventName: "to-vip")).Select(o => o.Client).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(observations, o => o.Is("event", eventName: "to-vip-after-leave"));
+        Assert.DoesNotContain(observations, o => o.Is("event", eventName: "end") && int.Parse(o.Client![1..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 1);
+        Assert.Equal(ClientCount / 2, (await io.FetchSocketsAsync()).Count);
+    }
+
     private async Task<Fixture> StartAsync(string transport)
     {
         var connected = new Recorder<(string Name, SocketIOSocket Socket)>();
