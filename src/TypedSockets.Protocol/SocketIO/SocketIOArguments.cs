@@ -26,6 +26,12 @@ public abstract class SocketIOArguments
     /// <summary>True when argument <paramref name="index"/> is null (or JS undefined).</summary>
     public abstract bool IsNull(int index);
 
+    /// <summary>
+    /// Reads a string property of an object argument without binding a type (used for the recovery fields of a
+    /// CONNECT payload). False when the argument is not an object or the property is missing or not a string.
+    /// </summary>
+    public abstract bool TryGetStringProperty(int index, string name, out string? value);
+
     /// <summary>All arguments in their re-emittable raw form (see <see cref="GetRaw"/>).</summary>
     public object?[] ToRawArray()
     {
@@ -61,6 +67,12 @@ public abstract class SocketIOArguments
         public override object? GetRaw(int index) => throw NoSuchArgument(index, 0);
 
         public override bool IsNull(int index) => throw NoSuchArgument(index, 0);
+
+        public override bool TryGetStringProperty(int index, string name, out string? value)
+        {
+            value = null;
+            return false;
+        }
     }
 }
 

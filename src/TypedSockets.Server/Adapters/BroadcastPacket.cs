@@ -25,6 +25,12 @@ public sealed class BroadcastPacket
 
     public object?[] Args { get; }
 
+    /// <summary>The recovery offset appended as the last argument, when the packet is kept for recovery.</summary>
+    public string? Offset { get; private init; }
+
+    /// <summary>A copy with <paramref name="offset"/> appended as the last argument.</summary>
+    public BroadcastPacket WithOffset(string offset) => new(Namespace, EventName, [.. Args, offset]) { Offset = offset };
+
     /// <summary>The encoded packet for <paramref name="parser"/>, cached for the last parser/ack id asked.</summary>
     public EncodedPacket Encode(SocketIOParser parser, long ackId = -1)
     {

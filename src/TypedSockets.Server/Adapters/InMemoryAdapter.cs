@@ -9,9 +9,180 @@ public class InMemoryAdapter : SocketIOAdapter
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
 
+    // Connection state recovery: kept sessions and the broadcasts they may need, oldest first.
+    private readonly Lock _recoverySync = new();
+    private readonly Dictionary<string, (SocketSession Session, long DisconnectedAt)> _sessions = new(StringComparer.Ordinal);
+    private readonly Queue<StoredPacket> _packets = new();
+    private readonly Dictionary<string, long> _offsets = new(StringComparer.Ordinal);
+    private readonly string _offsetPrefix = SocketIds.Create()[..6];
+    private long _nextSequence;
+    private Timer? _cleanupTimer;
+
     public InMemoryAdapter(SocketIONamespace nsp)
         : base(nsp)
     {
+    }
+
+    private ConnectionStateRecoveryOptions? Recovery => Namespace.Server.Options.ConnectionStateRecovery;
+
+    public override ValueTask InitAsync()
+    {
+        if (Recovery is { } recovery)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(recovery.MaxDisconnectionDuration.Ticks / 2, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromMinutes(1).Ticks));
+            _cleanupTimer = new Timer(static s => ((InMemoryAdapter)s!).RemoveExpired(), this, period, period);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _cleanupTimer?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed record StoredPacket(long Sequence, long EmittedAt, BroadcastPacket Packet, BroadcastOptions Options);
+
+    /// <summary>
+    /// With recovery on, a non-volatile broadcast gets an offset (its last argument) and is kept for replay.
+    /// Cluster adapters call this before forwarding so every node stores the same packet.
+    /// </summary>
+    protected BroadcastPacket StoreForRecovery(BroadcastPacket packet, BroadcastOptions options)
+    {
+        if (Recovery is not { } recovery || options.Volatile || packet.Offset is not null)
+        {
+            return packet;
+        }
+
+        lock (_recoverySync)
+        {
+            var sequence = _nextSequence++;
+            var stored = packet.WithOffset(_offsetPrefix + sequence.ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+            _packets.Enqueue(new StoredPacket(sequence, Environment.TickCount64, stored, options));
+            _offsets[stored.Offset!] = sequence;
+            while (_packets.Count > recovery.MaxStoredPackets)
+            {
+                _offsets.Remove(_packets.Dequeue().Packet.Offset!);
+            }
+
+            return stored;
+        }
+    }
+
+    public override ValueTask PersistSessionAsync(SocketSession session)
+    {
+        lock (_recoverySync)
+        {
+            _sessions[session.Pid] = (session, Environment.TickCount64);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<RecoveredSession?> RestoreSessionAsync(string pid, string offset)
+    {
+        if (Recovery is not { } recovery)
+        {
+            return new((RecoveredSession?)null);
+        }
+
+        lock (_recoverySync)
+        {
+            if (!_sessions.Remove(pid, out var kept))
+            {
+                return new((RecoveredSession?)null);
+            }
+
+            var maxAge = (long)recovery.MaxDisconnectionDuration.TotalMilliseconds;
+            if (Environment.TickCount64 - kept.DisconnectedAt > maxAge || !_offsets.TryGetValue(offset, out var after))
+            {
+                return new((RecoveredSession?)null);
+            }
+
+            var rooms = kept.Session.Rooms;
+            var missed = new List<BroadcastPacket>();
+            foreach (var stored in _packets)
+            {
+                if (stored.Sequence > after && ShouldInclude(rooms, stored.Options))
+                {
+                    missed.Add(stored.Packet);
+                }
+            }
+
+            return new(new RecoveredSession(kept.Session, missed));
+        }
+    }
+
+    private static bool ShouldInclude(IReadOnlyCollection<string> socketRooms, BroadcastOptions options)
+    {
+        var included = options.Rooms.Count == 0;
+        foreach (var room in options.Rooms)
+        {
+            if (socketRooms.Contains(room))
+            {
+                included = true;
+                break;
+            }
+        }
+
+        if (!included)
+        {
+            return false;
+        }
+
+        foreach (var room in options.Except)
+        {
+            if (socketRooms.Contains(room))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void RemoveExpired()
+    {
+        if (Recovery is not { } recovery)
+        {
+            return;
+        }
+
+        var maxAge = (long)recovery.MaxDisconnectionDuration.TotalMilliseconds;
+        var now = Environment.TickCount64;
+        List<SocketSession>? expired = null;
+        lock (_recoverySync)
+        {
+            foreach (var (pid, kept) in _sessions)
+            {
+                if (now - kept.DisconnectedAt > maxAge)
+                {
+                    (expired ??= []).Add(kept.Session);
+                }
+            }
+
+            if (expired is not null)
+            {
+                foreach (var session in expired)
+                {
+                    _sessions.Remove(session.Pid);
+                }
+            }
+
+            while (_packets.TryPeek(out var oldest) && now - oldest.EmittedAt > maxAge)
+            {
+                _offsets.Remove(_packets.Dequeue().Packet.Offset!);
+            }
+        }
+
+        if (expired is not null)
+        {
+            foreach (var session in expired)
+            {
+                OnSessionExpired(session);
+            }
+        }
     }
 
     public override ValueTask AddAllAsync(string socketId, IReadOnlyCollection<string> rooms)
@@ -186,6 +357,7 @@ public class InMemoryAdapter : SocketIOAdapter
 
     public override ValueTask BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
+        packet = StoreForRecovery(packet, options);
         var encoded = packet.Encode(Namespace.Server.Parser);
         var recipients = ComputeRecipients(options);
         foreach (var socket in recipients)

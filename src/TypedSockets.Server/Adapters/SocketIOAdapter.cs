@@ -62,6 +62,17 @@ public abstract class SocketIOAdapter : IAsyncDisposable
 
     public abstract ValueTask DisconnectSocketsAsync(BroadcastOptions options, bool close);
 
+    /// <summary>Keeps the state of a socket that disconnected for a recoverable reason (connection state recovery).</summary>
+    public virtual ValueTask PersistSessionAsync(SocketSession session) => ValueTask.CompletedTask;
+
+    /// <summary>Finds a kept session and the packets broadcast after <paramref name="offset"/>; null when it cannot be recovered.</summary>
+    public virtual ValueTask<RecoveredSession?> RestoreSessionAsync(string pid, string offset) => new((RecoveredSession?)null);
+
+    /// <summary>A kept session expired without being recovered.</summary>
+    public event Action<SocketSession>? SessionExpired;
+
+    protected void OnSessionExpired(SocketSession session) => SessionExpired?.Invoke(session);
+
     /// <summary>All rooms across the cluster.</summary>
     public virtual ValueTask<IReadOnlyCollection<string>> GetAllRoomsAsync() => new(GetRooms());
 

@@ -38,7 +38,32 @@ public readonly struct BroadcastOperator
     /// <summary>How long <see cref="EmitWithAckAsync(string, object?[])"/> waits for the replies.</summary>
     public BroadcastOperator Timeout(TimeSpan timeout) => new(_namespace, Options with { Timeout = timeout });
 
-    /// <summary>Sends the event to every targeted socket.</summary>
+    /// <summary>
+    /// Sends the event to every targeted socket without waiting for cluster adapters (fire and forget, as in the
+    /// reference); failures are logged.
+    /// </summary>
+    public void Emit(string eventName, params object?[] args)
+    {
+        var task = EmitAsync(eventName, args);
+        if (!task.IsCompletedSuccessfully)
+        {
+            Observe(task, _namespace);
+        }
+    }
+
+    private static async void Observe(ValueTask task, SocketIONamespace nsp)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.BroadcastFailed(nsp.Server.Logger, nsp.Name, e);
+        }
+    }
+
+    /// <summary>Sends the event to every targeted socket; completes when the adapter has handed it on.</summary>
     public ValueTask EmitAsync(string eventName, params object?[] args)
     {
         SocketIOSocket.ThrowIfReserved(eventName);

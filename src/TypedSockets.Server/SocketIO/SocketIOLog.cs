@@ -43,6 +43,12 @@ internal static partial class SocketIOLog
     [LoggerMessage(2013, LogLevel.Error, "Connecting connection {ConnectionId} to namespace {Namespace} failed.")]
     public static partial void ConnectFailed(ILogger logger, string connectionId, string @namespace, Exception error);
 
+    [LoggerMessage(2015, LogLevel.Error, "A broadcast in namespace {Namespace} failed.")]
+    public static partial void BroadcastFailed(ILogger logger, string @namespace, Exception error);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Restoring a session in namespace {Namespace} failed; a new session starts.")]
+    public static partial void RestoreSessionFailed(ILogger logger, string @namespace, Exception error);
+
     [LoggerMessage(2014, LogLevel.Error, "Initializing the adapter of namespace {Namespace} failed.")]
     public static partial void AdapterInitFailed(ILogger logger, string @namespace, Exception error);
 }

@@ -121,11 +121,39 @@ public class SocketIONamespace
     internal async ValueTask ConnectAsync(SocketIOConnection client, SocketIOArguments auth)
     {
         var handshake = new SocketIOHandshake(client.Connection.HttpContext, auth, client.Connection.Issued);
+        var recovery = Server.Options.ConnectionStateRecovery;
+        RecoveredSession? recovered = null;
+        if (recovery is not null &&
+            auth.Count > 0 &&
+            auth.TryGetStringProperty(0, "pid", out var pid) &&
+            auth.TryGetStringProperty(0, "offset", out var offset))
+        {
+            try
+            {
+                recovered = await Adapter.RestoreSessionAsync(pid!, offset!).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                SocketIOLog.RestoreSessionFailed(Server.Logger, Name, e);
+            }
+        }
+
         var scope = Server.ScopeFactory.CreateAsyncScope();
-        var socket = new SocketIOSocket(this, client, handshake, SocketIds.Create(), scope);
+        var socket = recovered is null
+            ? new SocketIOSocket(this, client, handshake, SocketIds.Create(), recovery is null ? null : SocketIds.Create(), scope)
+            : new SocketIOSocket(this, client, handshake, recovered.Session.Sid, recovered.Session.Pid, scope) { Recovered = true };
+        if (recovered is not null)
+        {
+            foreach (var (key, value) in recovered.Session.Data)
+            {
+                socket.Data[key] = value;
+            }
+        }
+
         client.AddPending(socket);
 
-        foreach (var middleware in Middlewares)
+        var middlewares = recovered is not null && recovery!.SkipMiddlewares ? [] : Middlewares;
+        foreach (var middleware in middlewares)
         {
             try
             {
@@ -158,10 +186,19 @@ public class SocketIONamespace
         }
 
         LocalSockets[socket.Id] = socket;
-        await Adapter.AddAllAsync(socket.Id, [socket.Id]).ConfigureAwait(false);
+        await Adapter.AddAllAsync(socket.Id, recovered is null ? [socket.Id] : [socket.Id, .. recovered.Session.Rooms]).ConfigureAwait(false);
         socket.MarkConnected();
         client.Promote(socket);
-        client.Send(Server.Parser.EncodeConnect(Name, socket.Id, null), isVolatile: false);
+        if (recovered is not null)
+        {
+            // The missed packets go first, then the CONNECT reply with the same sid and pid.
+            foreach (var missed in recovered.MissedPackets)
+            {
+                client.Send(missed.Encode(Server.Parser), isVolatile: false);
+            }
+        }
+
+        client.Send(Server.Parser.EncodeConnect(Name, socket.Id, socket.Pid), isVolatile: false);
         SocketIOMetrics.SocketConnected(Name);
         SocketIOLog.SocketConnected(Server.Logger, socket.Id, Name, client.Connection.Id);
 

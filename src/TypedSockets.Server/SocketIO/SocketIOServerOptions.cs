@@ -30,6 +30,9 @@ public sealed class SocketIOServerOptions : EngineIOOptions
     /// <summary>Applied to acks awaited without an explicit timeout; null (the default) waits until the socket disconnects.</summary>
     public TimeSpan? DefaultAckTimeout { get; set; }
 
+    /// <summary>Connection state recovery; null (the default) disables it.</summary>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
     /// <summary>Copies every setting onto <paramref name="target"/>.</summary>
     public void CopyTo(SocketIOServerOptions target)
     {
@@ -39,5 +42,6 @@ public sealed class SocketIOServerOptions : EngineIOOptions
         target.Parser = Parser;
         target.JsonSerializerOptions = JsonSerializerOptions;
         target.DefaultAckTimeout = DefaultAckTimeout;
+        target.ConnectionStateRecovery = ConnectionStateRecovery;
     }
 }

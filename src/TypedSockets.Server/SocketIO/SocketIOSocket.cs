@@ -30,14 +30,28 @@ public sealed class SocketIOSocket
     private int _state; // 0 connecting, 1 connected, 2 disconnected
     private string? _disconnectReason;
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection client, SocketIOHandshake handshake, string id, AsyncServiceScope scope)
+    private static readonly HashSet<string> s_recoverableReasons =
+    [
+        SocketDisconnectReasons.TransportError,
+        SocketDisconnectReasons.TransportClose,
+        SocketDisconnectReasons.ForcedClose,
+        SocketDisconnectReasons.PingTimeout,
+        SocketDisconnectReasons.ServerShuttingDown,
+        SocketDisconnectReasons.ForcedServerClose,
+    ];
+
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection client, SocketIOHandshake handshake, string id, string? pid, AsyncServiceScope scope)
     {
         Namespace = nsp;
         _client = client;
         Handshake = handshake;
         Id = id;
+        Pid = pid;
         _scope = scope;
     }
+
+    /// <summary>The private session id used by connection state recovery (null when recovery is off).</summary>
+    public string? Pid { get; }
 
     /// <summary>The socket id: a room of its own, unrelated to the Engine.IO session id.</summary>
     public string Id { get; }
@@ -223,6 +237,13 @@ public sealed class SocketIOSocket
         }
 
         NotifyOutgoing(eventName, args);
+        if (!isVolatile && Server.Options.ConnectionStateRecovery is not null)
+        {
+            // Routed through the adapter to the socket's own room, so the packet gets an offset and can be replayed.
+            new BroadcastOperator(Namespace, new BroadcastOptions { Rooms = [Id] }).Emit(eventName, args);
+            return true;
+        }
+
         return _client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile);
     }
 
@@ -533,6 +554,11 @@ public sealed class SocketIOSocket
 
         try
         {
+            if (Pid is not null && Server.Options.ConnectionStateRecovery is not null && s_recoverableReasons.Contains(reason))
+            {
+                await Namespace.Adapter.PersistSessionAsync(new SocketSession(Id, Pid, [.. Rooms], new Dictionary<string, object?>(Data))).ConfigureAwait(false);
+            }
+
             await Namespace.Adapter.DelAllAsync(Id).ConfigureAwait(false);
         }
         finally

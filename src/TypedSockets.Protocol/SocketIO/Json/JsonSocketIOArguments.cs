@@ -103,6 +103,24 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         return element;
     }
 
+    public override bool TryGetStringProperty(int index, string name, out string? value)
+    {
+        value = null;
+        if ((uint)index >= (uint)_count)
+        {
+            return false;
+        }
+
+        var element = GetElement(index);
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
+        {
+            value = property.GetString();
+            return true;
+        }
+
+        return false;
+    }
+
     public override bool IsNull(int index) => GetElement(index).ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 
     public override string ToString() => _single ? _root.GetRawText() : $"{_count} argument(s) of {_root.GetRawText()}";

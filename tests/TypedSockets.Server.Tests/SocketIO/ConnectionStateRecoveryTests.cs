@@ -1,0 +1,165 @@
+using System.Text.Json;
+using TypedSockets.Server.EngineIO;
+
+namespace TypedSockets.Server.Tests.SocketIO;
+
+/// <summary>Connection state recovery with the in-memory adapter, as the reference server does it.</summary>
+public sealed class ConnectionStateRecoveryTests
+{
+    private static SocketIOTestHost CreateHost(TimeSpan? maxDuration = null, bool skipMiddlewares = true) => new(o => o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions
+    {
+        MaxDisconnectionDuration = maxDuration ?? TimeSpan.FromMinutes(1),
+        SkipMiddlewares = skipMiddlewares,
+    });
+
+    private static (string Sid, string Pid) ParseConnect(string packet)
+    {
+        Assert.StartsWith("0{", packet);
+        using var doc = JsonDocument.Parse(packet[1..]);
+        return (doc.RootElement.GetProperty("sid").GetString()!, doc.RootElement.GetProperty("pid").GetString()!);
+    }
+
+    private static (string Event, string Offset) ParseEvent(string packet)
+    {
+        using var doc = JsonDocument.Parse(packet[1..]);
+        var array = doc.RootElement;
+        return (array[0].GetString()!, array[array.GetArrayLength() - 1].GetString()!);
+    }
+
+    [Fact]
+    public async Task AReconnectingClientGetsItsSessionBackWithTheMissedBroadcastsBeforeTheConnectReply()
+    {
+        await using var host = CreateHost();
+        var sockets = new System.Collections.Concurrent.ConcurrentQueue<SocketIOSocket>();
+        host.Server.OnConnection(async s =>
+        {
+            sockets.Enqueue(s);
+            if (!s.Recovered)
+            {
+                await s.JoinAsync("r");
+                s.Data["user"] = "ann";
+            }
+        });
+
+        var first = host.Connect();
+        first.Receive("0");
+        var (sid, pid) = ParseConnect(await first.NextAsync());
+        await SocketIOServerTests.WaitUntil(() => host.Server.Sockets.Adapter.GetSockets(["r"]).Count == 1);
+
+        sockets.Last().Emit("a", 1);
+        var (name, offset) = ParseEvent(await first.NextAsync());
+        Assert.Equal("a", name);
+
+        first.Close(EngineCloseReasons.TransportClose);
+        await SocketIOServerTests.WaitUntil(() => host.Server.Sockets.Sockets.Count == 0);
+
+        await host.Server.To("r").EmitAsync("b");
+        await host.Server.EmitAsync("c", "x");
+        await host.Server.To("other").EmitAsync("d");
+        await host.Server.Except("r").EmitAsync("e");
+        await host.Server.Volatile.EmitAsync("f");
+
+        var second = host.Connect();
+        second.Receive($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        Assert.Equal("b", ParseEvent(await second.NextAsync()).Event);
+        var c = await second.NextAsync();
+        Assert.StartsWith("2[\"c\",\"x\",\"", c);
+        var (sid2, pid2) = ParseConnect(await second.NextAsync());
+        Assert.Equal(sid, sid2);
+        Assert.Equal(pid, pid2);
+
+        var recovered = sockets.Last();
+        Assert.True(recovered.Recovered);
+        Assert.Equal(sid, recovered.Id);
+        Assert.Contains("r", recovered.Rooms);
+        Assert.Equal("ann", recovered.Data["user"]);
+        Assert.True(await second.NothingSentAsync(), "d, e and f are not replayed");
+    }
+
+    [Fact]
+    public async Task AnUnknownOrStaleSessionStartsAFreshOne()
+    {
+        await using var host = CreateHost();
+        var connection = host.Connect();
+        connection.Receive("0{\"pid\":\"nope\",\"offset\":\"x\"}");
+        var (sid, pid) = ParseConnect(await connection.NextAsync());
+        Assert.NotEqual("nope", pid);
+        Assert.Equal(20, sid.Length);
+    }
+
+    [Fact]
+    public async Task AClientNamespaceDisconnectIsNotRecoverable()
+    {
+        await using var host = CreateHost();
+        host.Server.OnConnection(s => s.Emit("hi"));
+        var first = host.Connect();
+        first.Receive("0");
+        var (sid, pid) = ParseConnect(await first.NextAsync());
+        var (_, offset) = ParseEvent(await first.NextAsync());
+        first.Receive("1");
+        await SocketIOServerTests.WaitUntil(() => host.Server.Sockets.Sockets.Count == 0);
+
+        first.Receive($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        var (sid2, _) = ParseConnect(await first.NextAsync());
+        Assert.NotEqual(sid, sid2);
+    }
+
+    [Fact]
+    public async Task ExpiredSessionsAreDroppedAndReported()
+    {
+        await using var host = CreateHost(TimeSpan.FromMilliseconds(100));
+        var expired = new TaskCompletionSource<string>();
+        host.Server.Sockets.Adapter.SessionExpired += s => expired.TrySetResult(s.Sid);
+        host.Server.OnConnection(s => s.Emit("hi"));
+        var first = host.Connect();
+        first.Receive("0");
+        var (sid, pid) = ParseConnect(await first.NextAsync());
+        var (_, offset) = ParseEvent(await first.NextAsync());
+        first.Close(EngineCloseReasons.PingTimeout);
+
+        Assert.Equal(sid, await expired.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        var second = host.Connect();
+        second.Receive($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        Assert.NotEqual(sid, ParseConnect(await second.NextAsync()).Sid);
+    }
+
+    [Fact]
+    public async Task MiddlewaresRunForRecoveredSocketsWhenAskedTo()
+    {
+        await using var host = CreateHost(skipMiddlewares: false);
+        var runs = 0;
+        host.Server.Use(_ =>
+        {
+            Interlocked.Increment(ref runs);
+            return ValueTask.CompletedTask;
+        });
+        host.Server.OnConnection(s => s.Emit("hi"));
+        var first = host.Connect();
+        first.Receive("0");
+        var (_, pid) = ParseConnect(await first.NextAsync());
+        var (_, offset) = ParseEvent(await first.NextAsync());
+        first.Close(EngineCloseReasons.TransportError);
+        await SocketIOServerTests.WaitUntil(() => host.Server.Sockets.Sockets.Count == 0);
+
+        var second = host.Connect();
+        second.Receive($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        await second.NextAsync();
+        Assert.Equal(2, runs);
+    }
+
+    [Fact]
+    public async Task AcknowledgedAndVolatileEmitsCarryNoOffset()
+    {
+        await using var host = CreateHost();
+        var ready = new TaskCompletionSource<SocketIOSocket>();
+        host.Server.OnConnection(s => ready.SetResult(s));
+        var connection = host.Connect();
+        connection.Receive("0");
+        await connection.NextAsync();
+        var socket = await ready.Task;
+        _ = socket.EmitWithAckAsync("q", [1], TimeSpan.FromSeconds(5));
+        Assert.Equal("20[\"q\",1]", await connection.NextAsync());
+        socket.EmitVolatile("v", 2);
+        Assert.Equal("2[\"v\",2]", await connection.NextAsync());
+    }
+}
