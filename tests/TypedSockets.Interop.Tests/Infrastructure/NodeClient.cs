@@ -150,6 +150,9 @@ internal sealed class NodeClient : IAsyncDisposable
     /// <summary>Calls <c>socket.connect()</c> on <paramref name="client"/>.</summary>
     public Task ConnectAsync(string client) => SendAsync(new { op = "connect", client });
 
+    /// <summary>Closes the Engine.IO connection under <paramref name="client"/> (<c>socket.io.engine.close()</c>), as a network drop would.</summary>
+    public Task CloseEngineAsync(string client) => SendAsync(new { op = "close-engine", client });
+
     private async Task SendAsync(object command)
     {
         var line = JsonSerializer.Serialize(command, s_commandJson);

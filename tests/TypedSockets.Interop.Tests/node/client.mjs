@@ -21,7 +21,7 @@
 // stdin: one JSON command per line:
 //   {"op":"emit","client","event","args","ack":bool,"allArgs":bool,"seq":n,"timeout":ms}   (args may hold {"$bin":"<base64>"})
 //   With "ack", emitWithAck reports the first argument of the reply; with "allArgs" too, the callback form reports all.
-//   {"op":"disconnect","client"}   {"op":"connect","client"}   {"op":"exit"}
+//   {"op":"disconnect","client"}   {"op":"connect","client"}   {"op":"close-engine","client"}   {"op":"exit"}
 // The process exits 0 on "exit" or when stdin closes, 2 when --timeout (default 30 s) expires, 1 on an error.
 import { io, Manager } from "socket.io-client";
 
@@ -158,6 +158,10 @@ function run(command) {
       break;
     case "connect":
       socket.connect();
+      break;
+    case "close-engine":
+      // Drops the Engine.IO connection under the socket, as a network failure would: the Manager reconnects.
+      socket.io.engine.close();
       break;
     case "exit":
       exit("exit command");
