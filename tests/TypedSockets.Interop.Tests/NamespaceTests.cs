@@ -145,4 +145,35 @@ public sealed class NamespaceTests(ITestOutputHelper output)
         Assert.True(where.Arg(1).GetBoolean());
         Assert.Equal("Invalid namespace", (await other.WaitForAsync("connect_error", "c0")).String("message"));
     }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task BinaryEventsAndAcksWorkInANonDefaultNamespace(string transport)
+    {
+        // Binary packets outside "/" carry the attachment count before the namespace: 52-/admin,[...] and 61-/admin,3[...].
+        var received = new Recorder<byte[]>();
+        var replies = new Recorder<byte[]>();
+        await using var server = await InteropServer.StartAsync(io => io.Of("/admin").OnConnection(socket =>
+        {
+            socket.Emit("download", new byte[] { 1, 2, 3 });
+            socket.On("upload", e => received.Add(e.GetArgument<byte[]>(0)!));
+            socket.On("double", e => e.Ack(e.GetArgument<byte[]>(0)!.Select(b => (byte)(b * 2)).ToArray()));
+            socket.On("ask", async e =>
+            {
+                var reply = await e.Socket.EmitWithAckAsync("question", [new byte[] { 7, 7 }], TimeSpan.FromSeconds(10));
+                replies.Add(reply.Get<BinaryReply>(0)!.Args[0]);
+            });
+        }), output);
+        await using var client = await NodeClient.StartAsync("namespaces", server.Url, transport, output);
+
+        Assert.Equal([1, 2, 3], (await client.WaitForAsync("event", "admin", "download")).Arg(0).GetBinary());
+        await client.EmitAsync("admin", "upload", NodeJson.Buffer([4, 5]));
+        Assert.Equal([4, 5], await received.WaitForAsync("the upload on /admin"));
+        Assert.Equal([2, 4, 6], (await client.EmitWithAckAsync("admin", "double", [NodeJson.Buffer([1, 2, 3])])).Arg(0).GetBinary());
+        await client.EmitAsync("admin", "ask");
+        Assert.Equal([7, 7], await replies.WaitForAsync("the binary ack on /admin"));
+        Assert.DoesNotContain(client.Observations, o => o.Is("event", "main"));
+    }
+
+    private sealed record BinaryReply(string Client, string Event, byte[][] Args);
 }
