@@ -119,7 +119,40 @@ public sealed class BroadcastTests(ITestOutputHelper output)
         Assert.Equal(ClientCount / 2, (await io.FetchSocketsAsync()).Count);
     }
 
-    private async Task<Fixture> StartAsync(string transport)
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task ChatFanOutDeliversEveryMessageToEveryOtherClientInSenderOrder(string transport)
+    {
+        // Every client sends 20 messages at once; the server relays each with socket.Broadcast (all but the sender).
+        const int perClient = 20;
+        await using var fixture = await StartAsync(transport, relay: true);
+        var client = fixture.Client;
+
+        for (var m = 0; m < perClient; m++)
+        {
+            for (var i = 0; i < ClientCount; i++)
+            {
+                await client.EmitAsync($"c{i}", "chat", $"c{i}", m);
+            }
+        }
+
+        var expected = (ClientCount - 1) * perClient;
+        for (var i = 0; i < ClientCount; i++)
+        {
+            var name = $"c{i}";
+            var messages = await client.WaitForCountAsync(o => o.Is("event", name, "chat"), expected, $"every relayed message on {name}", TimeSpan.FromSeconds(30));
+            Assert.DoesNotContain(messages, o => o.Arg(0).GetString() == name);
+            foreach (var sender in messages.GroupBy(o => o.Arg(0).GetString()))
+            {
+                Assert.Equal(Enumerable.Range(0, perClient), sender.Select(o => o.Arg(1).GetInt32()));
+            }
+        }
+
+        await client.AssertNoneDuringAsync(o => o.Type == "disconnect", TimeSpan.FromMilliseconds(100), "disconnections");
+        Assert.Equal(ClientCount * expected, client.Observations.Count(o => o.Is("event", eventName: "chat")));
+    }
+
+    private async Task<Fixture> StartAsync(string transport, bool relay = false)
     {
         var connected = new Recorder<(string Name, SocketIOSocket Socket)>();
         var server = await InteropServer.StartAsync(io => io.OnConnection(async socket =>
@@ -130,6 +163,11 @@ public sealed class BroadcastTests(ITestOutputHelper output)
             if (index < 4)
             {
                 await socket.JoinAsync("low");
+            }
+
+            if (relay)
+            {
+                socket.On("chat", e => e.Socket.Broadcast.Emit("chat", e.Arguments.ToRawArray()));
             }
 
             connected.Add((name, socket));
