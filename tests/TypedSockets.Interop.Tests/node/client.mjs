@@ -10,7 +10,7 @@
 //
 // stdout: one JSON object per line, one per observation:
 //   {"type":"started","clients":[...]}
-//   {"type":"connect","client","id","transport","recovered"}      {"type":"connect_error","client","message","data"}
+//   {"type":"connect","client","id","transport","recovered"}      {"type":"connect_error","client","message","data","description"}
 //   {"type":"disconnect","client","reason","description"}         {"type":"upgrade","client","transport"}
 //   {"type":"reconnect_attempt","client","attempt"}                {"type":"reconnect","client","attempt"}
 //   {"type":"event","client","event","args","ack"}  (an event with an ack is answered by {"client","event","args"})
@@ -79,7 +79,8 @@ function open(name, socket) {
   const manager = socket.io;
   socket.on("connect", () =>
     emit({ type: "connect", client: name, id: socket.id, transport: manager.engine?.transport?.name ?? null, recovered: socket.recovered }));
-  socket.on("connect_error", (err) => emit({ type: "connect_error", client: name, message: err.message, data: encode(err.data) }));
+  socket.on("connect_error", (err) =>
+    emit({ type: "connect_error", client: name, message: err.message, data: encode(err.data), description: encode(err.description ?? null) }));
   socket.on("disconnect", (reason, description) =>
     emit({ type: "disconnect", client: name, reason, description: describe(description) }));
   socket.onAny((event, ...args) => {
