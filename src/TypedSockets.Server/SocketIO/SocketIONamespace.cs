@@ -10,7 +10,7 @@ namespace TypedSockets.Server;
 /// A namespace ("/", "/admin", ...): its connect middlewares, connection handlers, sockets and rooms.
 /// A dynamic parent (created by a regex or predicate) shares its middlewares and handlers with every child it creates.
 /// </summary>
-public class SocketIONamespace
+public partial class SocketIONamespace
 {
     private readonly Lock _sync = new();
     private readonly SocketIONamespace? _parent;

@@ -14,7 +14,7 @@ namespace TypedSockets.Server;
 /// A Socket.IO server mapped at one path (the reference's <c>io</c>): its namespaces, and shortcuts to the main
 /// namespace "/". Obtain it in <c>MapSocketIO</c>'s callback, or from DI (<see cref="SocketIOServerRegistry"/>).
 /// </summary>
-public sealed class SocketIOServer : IEngineConnectionHandler
+public sealed partial class SocketIOServer : IEngineConnectionHandler
 {
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Lock _parentsSync = new();

@@ -11,7 +11,7 @@ namespace TypedSockets.Server;
 /// One client in one namespace. Thread safe: emit, join and leave from any thread.
 /// Event handlers run in the order the packets arrived; an asynchronous handler does not hold back the next packet.
 /// </summary>
-public sealed class SocketIOSocket
+public sealed partial class SocketIOSocket
 {
     private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 

@@ -1,0 +1,58 @@
+using System.Globalization;
+using Chat.Server.Chat;
+
+namespace Chat.Server;
+
+/// <summary>
+/// Builds the chat server: the page in wwwroot and the Socket.IO endpoint at /socket.io, on http://localhost:5000 unless
+/// <c>--urls</c> (any ASP.NET Core form) or <c>--port N</c> says otherwise (<c>--port 0</c> picks a free port on 127.0.0.1).
+/// </summary>
+public static class ChatApp
+{
+    public const string DefaultUrl = "http://localhost:5000";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.UseUrls(ResolveUrls(builder.Configuration));
+
+        builder.Services.AddOptions<ChatOptions>()
+            .BindConfiguration(ChatOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IChatHistory, InMemoryChatHistory>();
+        builder.Services.AddSingleton<ChatDirectory>();
+        builder.Services.AddTypedSockets();
+
+        var app = builder.Build();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapSocketIO("/socket.io", io => io.OnConnection(ChatSession.Attach));
+        return app;
+    }
+
+    /// <summary>The address the started app listens on (the real port when it was started on port 0).</summary>
+    public static Uri GetAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!;
+        return new Uri(addresses.Addresses.First());
+    }
+
+    private static string ResolveUrls(IConfiguration configuration)
+    {
+        if (configuration["port"] is { Length: > 0 } text)
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+            {
+                throw new ArgumentException($"--port expects a number from 0 to 65535, not '{text}'.");
+            }
+
+            // Kestrel cannot bind "localhost" to a dynamic port.
+            return port == 0 ? "http://127.0.0.1:0" : $"http://localhost:{port}";
+        }
+
+        return configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : DefaultUrl;
+    }
+}

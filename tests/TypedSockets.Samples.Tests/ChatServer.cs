@@ -1,0 +1,62 @@
+using Chat.Server;
+using Chat.Server.Chat;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TypedSockets.Samples.Tests;
+
+/// <summary>The chat sample, started in-process on a free port of 127.0.0.1 with its real wwwroot.</summary>
+internal sealed class ChatServer : IAsyncDisposable
+{
+    private ChatServer(WebApplication app)
+    {
+        App = app;
+        Address = ChatApp.GetAddress(app);
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    /// <summary>The address without the trailing slash, as the Node scripts take it.</summary>
+    public string Url => Address.GetLeftPart(UriPartial.Authority);
+
+    public ChatDirectory Directory => App.Services.GetRequiredService<ChatDirectory>();
+
+    public IChatHistory History => App.Services.GetRequiredService<IChatHistory>();
+
+    public static async Task<ChatServer> StartAsync()
+    {
+        var app = ChatApp.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            "--contentRoot", RepositoryPaths.ChatServer,
+            "--Logging:LogLevel:Default", "Warning",
+        ]);
+        await app.StartAsync();
+        return new ChatServer(app);
+    }
+
+    /// <summary>Waits until every user has been signed out (the server saw their disconnection), or fails.</summary>
+    public async Task AssertEveryoneSignsOutAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (Directory.Usernames.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Empty(Directory.Usernames);
+        Assert.All(Directory.ListRooms(), room =>
+        {
+            Assert.True(room.Permanent, $"room {room.Name} should have been removed with its last user");
+            Assert.Equal(0, room.UserCount);
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
