@@ -8,7 +8,7 @@ namespace TypedSockets.Interop.Tests.Infrastructure;
 
 /// <summary>
 /// The Node side of the interop tests: finds <c>node</c> and <c>npm</c>, and installs the pinned npm packages of
-/// <c>node/</c> with <c>npm ci</c> when <c>node_modules</c> is missing or was installed from another lock file.
+/// <c>node/</c> with <c>npm ci</c> when <c>node_modules</c> is missing or older than the lock file.
 /// The install runs once per test run (a static lazy task) and once across processes (a lock file).
 /// </summary>
 internal static class NodeEnvironment
@@ -35,10 +35,21 @@ internal static class NodeEnvironment
         return Path.Combine(Directory, "client.mjs");
     }
 
+    /// <summary>
+    /// Installed by this fixture from the same lock (the marker holds its hash), or by a plain <c>npm ci</c> after the
+    /// lock last changed (npm's hidden lockfile, node_modules/.package-lock.json, is not older than the lock).
+    /// </summary>
     private static bool IsInstalled(string lockHash)
     {
-        var marker = Path.Combine(Directory, "node_modules", MarkerFileName);
-        return File.Exists(marker) && File.ReadAllText(marker).Trim() == lockHash;
+        var modules = Path.Combine(Directory, "node_modules");
+        var marker = Path.Combine(modules, MarkerFileName);
+        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == lockHash)
+        {
+            return true;
+        }
+
+        var hiddenLock = new FileInfo(Path.Combine(modules, ".package-lock.json"));
+        return hiddenLock.Exists && hiddenLock.LastWriteTimeUtc >= File.GetLastWriteTimeUtc(Path.Combine(Directory, "package-lock.json"));
     }
 
     private static async Task InstallAsync(string lockHash)
