@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using TypedSockets.LoadTest.Measurement;
+using TypedSockets.LoadTest.Reporting;
+using TypedSockets.LoadTest.Scenarios;
+
+namespace TypedSockets.LoadTest;
+
+public static class Program
+{
+    private const string Usage = """
+        TypedSockets load tool: Socket.IO / SignalR / raw WebSocket clients with pre-encoded frames (loopback only).
+
+        loadtest echo|fanout|idle|storm --protocol socketio|signalr|raw --target LABEL [options]
+          --host 127.0.0.1 --port 5000   the target (a loopback address only)
+          --clients N                    connections (default 1000)
+          --duration S --warmup S        measured window and warm-up in seconds (default 10, 2)
+          --rate R                       echo: requests/s over all clients; 0 = closed loop (default)
+          --payload BYTES                payload size (default 32)
+          --sources K                    spread connections over 127.0.0.1..127.0.0.K (default 8)
+          --connect-concurrency C        handshakes in flight (default 64)
+          --settle S                     idle: seconds to hold before reading memory (default 5)
+          --per-process N                idle: connections per load-tool process before splitting (default 15000)
+          --server-pid PID               read the server's CPU and RSS from /proc/PID
+          --stats-port P                 the target's /stats endpoint for the managed heap (default: --port)
+          --repeat I                     repeat index written into the result
+          --results FILE                 append the result as one JSON line
+        loadtest report --results FILE --doc docs/benchmarks.md --images docs/images [--meta FILE]
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var command = args[0];
+        var options = ParseOptions(args.AsSpan(1));
+        try
+        {
+            if (command == "report")
+            {
+                ReportWriter.Write(Get(options, "results") ?? "results.jsonl", Get(options, "doc") ?? "docs/benchmarks.md",
+                    Get(options, "images") ?? "docs/images", Get(options, "meta"));
+                return 0;
+            }
+
+            var scenario = ToScenarioOptions(options);
+            if (command == "hold")
+            {
+                return await IdleScenario.HoldAsync(scenario, GetInt(options, "first", 0), TimeSpan.FromSeconds(GetInt(options, "hold", 300)))
+                    .ConfigureAwait(false);
+            }
+
+            // Every run ends by itself: the scenario's own time plus a margin for connecting and draining.
+            var budget = scenario.Warmup + scenario.Duration + scenario.Settle + TimeSpan.FromSeconds(30)
+                + TimeSpan.FromMilliseconds(scenario.Clients * 20.0);
+            using var deadline = new CancellationTokenSource(budget);
+            var result = command switch
+            {
+                "echo" => await new EchoScenario(scenario).RunAsync(deadline.Token).ConfigureAwait(false),
+                "fanout" => await new FanOutScenario(scenario).RunAsync(deadline.Token).ConfigureAwait(false),
+                "idle" => await new IdleScenario(scenario).RunAsync(deadline.Token).ConfigureAwait(false),
+                "storm" => await new ConnectStormScenario(scenario).RunAsync(deadline.Token).ConfigureAwait(false),
+                _ => throw new ArgumentException($"Unknown command '{command}'.\n{Usage}"),
+            };
+
+            Console.WriteLine(result);
+            if (Get(options, "results") is { } file)
+            {
+                await File.AppendAllTextAsync(file, JsonSerializer.Serialize(result, ResultJsonContext.Default.ScenarioResult) + "\n")
+                    .ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"{command}: the run passed its time budget and was stopped.");
+            return 3;
+        }
+    }
+
+    public static ScenarioOptions ToScenarioOptions(IReadOnlyDictionary<string, string> options)
+    {
+        var host = IPAddress.Parse(Get(options, "host") ?? "127.0.0.1");
+        if (!IPAddress.IsLoopback(host))
+        {
+            throw new ArgumentException($"Only loopback targets are allowed, not {host}.");
+        }
+
+        var port = GetInt(options, "port", 5000);
+        return new ScenarioOptions
+        {
+            Target = Get(options, "target") ?? Get(options, "protocol") ?? "target",
+            Protocol = Get(options, "protocol") ?? "socketio",
+            Server = new IPEndPoint(host, port),
+            Clients = GetInt(options, "clients", 1000),
+            Duration = TimeSpan.FromSeconds(GetDouble(options, "duration", 10)),
+            Warmup = TimeSpan.FromSeconds(GetDouble(options, "warmup", 2)),
+            Rate = GetInt(options, "rate", 0),
+            PayloadBytes = GetInt(options, "payload", 32),
+            Sources = GetInt(options, "sources", 8),
+            ConnectConcurrency = GetInt(options, "connect-concurrency", 64),
+            Settle = TimeSpan.FromSeconds(GetDouble(options, "settle", 5)),
+            ConnectionsPerProcess = GetInt(options, "per-process", 15_000),
+            ServerPid = Get(options, "server-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+            StatsUri = new Uri($"http://{host}:{GetInt(options, "stats-port", port)}/stats"),
+            Repeat = GetInt(options, "repeat", 0),
+        };
+    }
+
+    public static Dictionary<string, string> ParseOptions(ReadOnlySpan<string> args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value', got '{args[i]}'.");
+            }
+
+            options[args[i][2..]] = args[++i];
+        }
+
+        return options;
+    }
+
+    private static string? Get(IReadOnlyDictionary<string, string> options, string name) =>
+        options.TryGetValue(name, out var value) ? value : null;
+
+    private static int GetInt(IReadOnlyDictionary<string, string> options, string name, int fallback) =>
+        Get(options, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+    private static double GetDouble(IReadOnlyDictionary<string, string> options, string name, double fallback) =>
+        Get(options, name) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : fallback;
+}
