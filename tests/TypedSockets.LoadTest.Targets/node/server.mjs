@@ -1,4 +1,4 @@
-// The Node socket.io reference target: node --expose-gc server.mjs PORT
+// The Node socket.io reference target: node --expose-gc server.mjs PORT (0: any free port, printed on start)
 // "echo" acks its arguments; "broadcast" emits "tick" with them to every client; GET /stats answers the V8 heap
 // used after a full collection (with --expose-gc) and the number of Engine.IO clients. Listens on 127.0.0.1 only.
 import { createServer } from "node:http";
@@ -23,5 +23,5 @@ io.on("connection", (socket) => {
   });
   socket.on("broadcast", (...args) => io.emit("tick", ...args));
 });
-http.listen(port, "127.0.0.1", () => console.log(`listening on 127.0.0.1:${port}`));
+http.listen(port, "127.0.0.1", () => console.log(`listening on 127.0.0.1:${http.address().port}`));
 process.on("SIGTERM", () => process.exit(0));

@@ -24,6 +24,15 @@ public sealed class IdleScenario : IClientEvents
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken)
     {
         using var probe = new ServerProbe(_options.ServerPid, _options.StatsUri);
+
+        // A first wave that is closed again, so that code loaded and compiled for the first connections is not
+        // counted as the cost of the connections measured.
+        var warmup = Math.Min(200, Math.Max(1, _options.Clients / 10));
+        var protocol = TargetProtocol.Create(_options.Protocol, _options.PayloadBytes);
+        var firstWave = await ClientPool.ConnectAsync(_options with { Clients = warmup }, protocol, this, warmup, 0, cancellationToken).ConfigureAwait(false);
+        ClientPool.CloseAll(firstWave.Clients);
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+
         var heapBefore = await probe.ManagedHeapAsync().ConfigureAwait(false);
         var rssBefore = probe.RssBytes();
 
