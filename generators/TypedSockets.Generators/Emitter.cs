@@ -192,16 +192,13 @@ internal static class Emitter
             var separator = parameters.Length > 0 ? ", " : string.Empty;
             if (evt.Result is { } result)
             {
+                // A trailing CancellationToken stops waiting; broadcasts always take one, optional.
                 var hasToken = evt.Parameters.Any(p => p.Value.Kind == ValueKind.CancellationToken);
-                var extra = hasToken ? string.Empty : separator + "global::System.Threading.CancellationToken cancellationToken = default";
-                if (!hasToken && parameters.Length == 0)
-                {
-                    extra = "global::System.Threading.CancellationToken cancellationToken = default";
-                }
-
+                var withToken = hasToken
+                    ? string.Join(", ", evt.Parameters.Select(p => p.Value.Type + " " + p.Name + (p.Value.Kind == ValueKind.CancellationToken ? " = default" : string.Empty)))
+                    : parameters + separator + "global::System.Threading.CancellationToken cancellationToken = default";
                 w.WriteLine("/// <summary>Sends \"" + Xml(evt.WireName) + "\" and collects every reached client's acknowledgement (or its timeout).</summary>");
-                w.OpenBlock("public static global::System.Threading.Tasks.Task<global::TypedSockets.SocketAckResults<" + result.Type + ">> " + evt.MethodName + "(this " + targets + " targets" + separator + parameters + (hasToken ? string.Empty : (parameters.Length > 0 ? ", global::System.Threading.CancellationToken cancellationToken = default" : ", global::System.Threading.CancellationToken cancellationToken = default")) + ")");
-                _ = extra;
+                w.OpenBlock("public static global::System.Threading.Tasks.Task<global::TypedSockets.SocketAckResults<" + result.Type + ">> " + evt.MethodName + "(this " + targets + " targets, " + withToken + ")");
             }
             else
             {

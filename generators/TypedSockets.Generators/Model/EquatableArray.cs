@@ -1,8 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.Linq;
 
 namespace TypedSockets.Generators.Model;
 
@@ -15,11 +13,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
     public EquatableArray(T[] items)
     {
         _items = items;
-    }
-
-    public EquatableArray(ImmutableArray<T> items)
-    {
-        _items = items.IsDefault ? null : items.ToArray();
     }
 
     public static EquatableArray<T> Empty => new(Array.Empty<T>());
