@@ -48,6 +48,7 @@ internal sealed partial class EngineSession : EngineConnection
     private bool _closeNotified;
 
     private int _finalized;
+    private bool _answerLateGetWithNoop;
 
     public EngineSession(EngineIOServer server, string id, HttpContext handshakeContext, bool isWebSocket)
     {
@@ -149,7 +150,7 @@ internal sealed partial class EngineSession : EngineConnection
         }
 
         _timer.Dispose();
-        _server.Remove(this);
+        _server.Remove(this, answerLateGetWithNoop: false);
         _ = DisposeScopeAsync();
     }
 
@@ -223,20 +224,16 @@ internal sealed partial class EngineSession : EngineConnection
 
             _state = SessionState.Closing;
             _closeReason = reason;
-            if (_isWebSocket || _pollParked)
-            {
-                _timerState = TimerState.Stopped;
-                _timer.Change(Timeout.Infinite, Timeout.Infinite);
-                WakeWriter();
-            }
-            else if (discard)
+            if (!_isWebSocket && !_pollParked && discard)
             {
                 closeNow = true;
             }
             else
             {
-                // Wait for the client's next poll to carry the close packet, but not forever.
+                // The writer (the next GET, or the WebSocket writer) flushes and closes; a client that does not
+                // take the data in time is dropped.
                 ArmTimer(TimerState.WaitingForCloseFlush, _options.PingInterval + _options.PingTimeout);
+                WakeWriter();
             }
         }
 
@@ -268,6 +265,12 @@ internal sealed partial class EngineSession : EngineConnection
             {
                 _pollTrailer = pollTrailer;
             }
+            else if (pollTrailer == EnginePacketType.Noop && !_isWebSocket)
+            {
+                // The client closed (POST "1") and its GET is not here yet: it may be in flight on another
+                // connection, reordered behind the POST. Let the server answer it with the noop it would have got.
+                _answerLateGetWithNoop = true;
+            }
 
             WakeWriter();
         }
@@ -296,7 +299,8 @@ internal sealed partial class EngineSession : EngineConnection
 
         _timer.Dispose();
         CancelProbe();
-        _server.Remove(this);
+        AbortSocketSoon();
+        _server.Remove(this, _answerLateGetWithNoop);
         EngineIOMetrics.SessionClosed();
         EngineIOLog.SessionClosed(_logger, Id, reason, error);
 

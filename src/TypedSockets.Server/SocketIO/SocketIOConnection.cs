@@ -67,8 +67,9 @@ internal sealed class SocketIOConnection
             _sockets.TryGetValue(packet.Namespace, out socket);
         }
 
-        if (socket is null)
+        if (socket is null || packet.Type == SocketIOPacketType.ConnectError)
         {
+            // As the reference: a packet for a namespace not joined, or a CONNECT_ERROR (only servers send those), is an invalid state.
             SocketIOLog.PacketForUnknownNamespace(_server.Logger, Connection.Id, packet.Type.ToString(), packet.Namespace);
             Fail();
             return;

@@ -196,6 +196,9 @@ public sealed class JsonSocketIOParser : SocketIOParser
                 case JsonElement e:
                     e.WriteTo(writer);
                     break;
+                case JsonWithAttachments withAttachments:
+                    withAttachments.WriteTo(writer);
+                    break;
                 default:
                     JsonSerializer.Serialize(writer, arg, arg.GetType(), SerializerOptions);
                     break;
