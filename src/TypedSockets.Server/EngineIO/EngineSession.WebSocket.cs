@@ -6,7 +6,8 @@ namespace TypedSockets.Server.EngineIO;
 
 /// <summary>
 /// WebSocket: the request's task reads frames (zero-byte reads while idle, pooled buffers per message); a writer
-/// loop drains the queue, one packet per frame, back to back. Also the upgrade from polling (probe, noop, upgrade).
+/// loop drains the queue, one packet per frame, back to back. A message queued while the writer is idle is written
+/// by the queuing thread itself while the sends complete synchronously (<see cref="WriteInline"/>). Also the upgrade from polling (probe, noop, upgrade).
 /// </summary>
 internal sealed partial class EngineSession
 {
@@ -26,6 +27,9 @@ internal sealed partial class EngineSession
 
     private CancellationTokenSource? _probeSource;
     private CancellationTokenSource? _socketSource;
+
+    // The WebSocket carrying the session once its writer loop runs; the target of inline writes.
+    private WebSocket? _webSocket;
 
     private enum ProbeAction
     {
@@ -85,6 +89,7 @@ internal sealed partial class EngineSession
         else
         {
             Volatile.Write(ref _socketSource, receiveSource);
+            Volatile.Write(ref _webSocket, socket);
             writer = RunWriterAsync(socket, receiveSource);
         }
 
@@ -184,6 +189,7 @@ internal sealed partial class EngineSession
                             Volatile.Write(ref _probeSource, null);
                             Volatile.Write(ref _socketSource, receiveSource);
                             EngineIOLog.UpgradeCompleted(_logger, Id);
+                            Volatile.Write(ref _webSocket, socket);
                             writer = RunWriterAsync(socket, receiveSource);
                             break;
 
@@ -356,6 +362,111 @@ internal sealed partial class EngineSession
         }
 
         EngineIOMetrics.Received(webSocket: true, 1, count);
+    }
+
+    /// <summary>
+    /// Under _lock, right after queuing: true when the caller becomes the writer and must call <see cref="WriteInline"/>
+    /// (an open WebSocket session whose writer is idle). Otherwise the caller wakes the writer as usual.
+    /// </summary>
+    private bool TakeWriterForInlineWrite()
+    {
+        if (!_isWebSocket || _writerBusy || _state != SessionState.Open || Volatile.Read(ref _webSocket) is null)
+        {
+            return false;
+        }
+
+        _writerBusy = true;
+        return true;
+    }
+
+    /// <summary>
+    /// The synchronous fast path of the writer: the thread that queued a message while the writer was idle (a handler
+    /// answering an ack, a broadcast walking a room) writes the queue itself, as long as the sends complete synchronously
+    /// (Kestrel's output pipe has room). This saves a thread-pool hop and a wake-up of the writer loop per message.
+    /// A send that has to wait is finished asynchronously, and then the writer loop takes over; a closing session is
+    /// handed back to the writer loop, which owns the close. Never throws and never closes on the caller's thread.
+    /// </summary>
+    private void WriteInline()
+    {
+        var socket = Volatile.Read(ref _webSocket)!;
+        while (true)
+        {
+            Queue<EnginePacket> batch;
+            lock (_lock)
+            {
+                if (_state != SessionState.Open || _queue.Count == 0)
+                {
+                    if (_state == SessionState.Open)
+                    {
+                        _writerBusy = false;
+                    }
+                    else
+                    {
+                        _writerSignal.Set(); // still busy: the writer loop flushes what is left and closes
+                    }
+
+                    return;
+                }
+
+                (batch, _queue) = (_queue, _writerBatch);
+            }
+
+            ValueTask send;
+            try
+            {
+                send = SendBatchAsync(socket, batch);
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                send = ValueTask.FromException(ex);
+            }
+
+            if (!send.IsCompletedSuccessfully)
+            {
+                _ = CompleteInlineWriteAsync(send, batch);
+                return;
+            }
+
+            send.GetAwaiter().GetResult();
+            ReturnQueue(batch);
+            _writerBatch = batch;
+        }
+    }
+
+    private async Task CompleteInlineWriteAsync(ValueTask send, Queue<EnginePacket> batch)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            EngineIOLog.TransportFailed(_logger, Id, ex);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static state =>
+                {
+                    var (session, error) = state;
+                    session.Abort(EngineCloseReasons.TransportError, error);
+                    try
+                    {
+                        Volatile.Read(ref session._socketSource)?.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The socket is done already.
+                    }
+                },
+                (this, ex),
+                preferLocal: false);
+        }
+        finally
+        {
+            ReturnQueue(batch);
+            _writerBatch = batch;
+        }
+
+        // Still the writer: hand the rest (or the close) to the writer loop.
+        _writerSignal.Set();
     }
 
     /// <summary>The only sender on the session's WebSocket: drains the queue per wake-up, then closes the socket.</summary>

@@ -160,6 +160,7 @@ internal sealed partial class EngineSession : EngineConnection
     public override bool TrySend(ReadOnlySpan<EngineMessage> messages, bool isVolatile = false)
     {
         var overflow = false;
+        var writeInline = false;
         lock (_lock)
         {
             if (_state != SessionState.Open || _overflowed)
@@ -190,8 +191,17 @@ internal sealed partial class EngineSession : EngineConnection
                     _queue.Enqueue(new EnginePacket(EnginePacketType.Message, message.Data, message.IsBinary));
                 }
 
-                WakeWriter();
+                writeInline = TakeWriterForInlineWrite();
+                if (!writeInline)
+                {
+                    WakeWriter();
+                }
             }
+        }
+
+        if (writeInline)
+        {
+            WriteInline();
         }
 
         if (overflow)
