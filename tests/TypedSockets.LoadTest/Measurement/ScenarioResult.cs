@@ -38,6 +38,9 @@ public sealed record ScenarioResult
     /// <summary>Server CPU seconds (user + system) during the measured window.</summary>
     public double? ServerCpuSeconds { get; init; }
 
+    /// <summary>The load tool's own CPU seconds during the measured window (is the client the bottleneck?).</summary>
+    public double? ClientCpuSeconds { get; init; }
+
     /// <summary>Server CPU seconds per 1,000 operations (numerically equal to CPU milliseconds per operation).</summary>
     public double? CpuSecondsPer1k => ServerCpuSeconds is { } cpu && Operations > 0 ? cpu * 1000 / Operations : null;
 
@@ -52,7 +55,7 @@ public sealed record ScenarioResult
     public override string ToString() =>
         $"{Target} {Scenario} {Mode} n={Clients} connected={Connected} failures={Failures} ops={Operations} " +
         $"rate={PerSecond:F0}/s p50={P50Us:F0}us p99={P99Us:F0}us p999={P999Us:F0}us " +
-        $"cpu={ServerCpuSeconds:F2}s cpu/1k={CpuSecondsPer1k:F4}s rss/conn={RssBytesPerConnection:F0}B heap/conn={HeapBytesPerConnection:F0}B load={LoadAverage:F2}";
+        $"cpu={ServerCpuSeconds:F2}s client-cpu={ClientCpuSeconds:F2}s cpu/1k={CpuSecondsPer1k:F4}s rss/conn={RssBytesPerConnection:F0}B heap/conn={HeapBytesPerConnection:F0}B load={LoadAverage:F2}";
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -76,6 +76,9 @@ public sealed class ServerProbe : IDisposable
         }
     }
 
+    /// <summary>CPU seconds used so far by this load-tool process.</summary>
+    public static double ClientCpuSeconds() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
     /// <summary>The 1-minute load average of the machine.</summary>
     public static double LoadAverage()
     {

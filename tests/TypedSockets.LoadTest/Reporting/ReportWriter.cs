@@ -42,6 +42,8 @@ public static class ReportWriter
                 Median(g.Select(r => r.PerSecond)),
                 MedianOrNull(g.Select(r => r.P50Us)), MedianOrNull(g.Select(r => r.P99Us)), MedianOrNull(g.Select(r => r.P999Us)),
                 MedianOrNull(g.Select(r => r.CpuSecondsPer1k)),
+                MedianOrNull(g.Select(r => r.ServerCpuSeconds / (r.Seconds > 0 ? r.Seconds : null))),
+                MedianOrNull(g.Select(r => r.ClientCpuSeconds / (r.Seconds > 0 ? r.Seconds : null))),
                 MedianOrNull(g.Select(r => r.RssBytesPerConnection)), MedianOrNull(g.Select(r => r.HeapBytesPerConnection)),
                 g.Sum(r => r.Failures), g.Min(r => r.Connected),
                 g.Min(r => r.LoadAverage), g.Max(r => r.LoadAverage)))
@@ -104,14 +106,14 @@ public static class ReportWriter
             md.Append(" p50 ms | p99 ms | p99.9 ms |");
         }
 
-        md.AppendLine(CultureInfo.InvariantCulture, $" server CPU µs per {op} | server CPU s per 1k | failures | repeats | load avg |");
+        md.AppendLine(CultureInfo.InvariantCulture, $" server CPU µs per {op} | server CPU s per 1k | server core busy | tool core busy | failures | repeats | load avg |");
         md.Append("|---:|---|---:|---:|");
         if (latency)
         {
             md.Append("---:|---:|---:|");
         }
 
-        md.AppendLine("---:|---:|---:|---:|---|");
+        md.AppendLine("---:|---:|---:|---:|---:|---:|---|");
         foreach (var row in rows)
         {
             var ours = rows.FirstOrDefault(r => r.Clients == row.Clients && r.Target == OurTarget);
@@ -123,10 +125,12 @@ public static class ReportWriter
             }
 
             md.AppendLine(CultureInfo.InvariantCulture,
-                $" {(row.CpuSecondsPer1k is { } c ? F(c * 1000, "0.0") : "")} | {(row.CpuSecondsPer1k is { } s ? F(s, "0.0000") : "")} | {row.Failures} | {row.Repeats} | {LoadRange(row)} |");
+                $" {(row.CpuSecondsPer1k is { } c ? F(c * 1000, "0.0") : "")} | {(row.CpuSecondsPer1k is { } s ? F(s, "0.0000") : "")} | {Percent(row.ServerBusy)} | {Percent(row.ClientBusy)} | {row.Failures} | {row.Repeats} | {LoadRange(row)} |");
         }
 
-        md.AppendLine().AppendLine("\"vs ours\" is TypedSockets (JSON parser) divided by that target at the same client count: above 1 means ours is faster.").AppendLine();
+        md.AppendLine().AppendLine("\"vs ours\" is TypedSockets (JSON parser) divided by that target at the same client count: above 1 means ours is faster.");
+        md.AppendLine("\"core busy\" is CPU seconds over wall seconds in the window: a server below 100% was held back by the load tool or by");
+        md.AppendLine("other work on the machine, so compare the CPU cost per operation as well as the rate.").AppendLine();
     }
 
     private static void RenderIdle(StringBuilder md, List<Summary> groups)
@@ -153,6 +157,8 @@ public static class ReportWriter
 
     private static string LoadRange(Summary row) =>
         row.LoadMin == row.LoadMax ? F(row.LoadMin, "0.0") : $"{F(row.LoadMin, "0.0")}–{F(row.LoadMax, "0.0")}";
+
+    private static string Percent(double? share) => share is { } v ? F(v * 100, "0") + "%" : "";
 
     private static string Ms(double? us) => us is { } v ? F(v / 1000, "0.00") : "";
 
@@ -192,5 +198,5 @@ public static class ReportWriter
 /// <summary>The medians of one (target, scenario, mode, clients) over its repeats.</summary>
 public sealed record Summary(
     string Target, string Scenario, string Mode, int Clients, int Repeats,
-    double PerSecond, double? P50Us, double? P99Us, double? P999Us, double? CpuSecondsPer1k,
+    double PerSecond, double? P50Us, double? P99Us, double? P999Us, double? CpuSecondsPer1k, double? ServerBusy, double? ClientBusy,
     double? RssPerConnection, double? HeapPerConnection, long Failures, int MinConnected, double LoadMin, double LoadMax);

@@ -22,8 +22,10 @@ public sealed class ConnectStormScenario : IClientEvents
         using var probe = new ServerProbe(_options.ServerPid, _options.StatsUri);
         var protocol = TargetProtocol.Create(_options.Protocol, _options.PayloadBytes);
         var cpuBefore = probe.CpuSeconds();
+        var clientCpuBefore = ServerProbe.ClientCpuSeconds();
         var pool = await ClientPool.ConnectAsync(_options, protocol, this, _options.Clients, 0, cancellationToken).ConfigureAwait(false);
         var cpuAfter = probe.CpuSeconds();
+        var clientCpu = ServerProbe.ClientCpuSeconds() - clientCpuBefore;
         if (pool.FirstError is { } error)
         {
             Console.Error.WriteLine($"storm: {pool.Failures} connection(s) failed, first: {error}");
@@ -42,6 +44,7 @@ public sealed class ConnectStormScenario : IClientEvents
             Operations = pool.Clients.Length,
             Seconds = pool.Elapsed.TotalSeconds,
             ServerCpuSeconds = cpuAfter - cpuBefore,
+            ClientCpuSeconds = clientCpu,
             LoadAverage = ServerProbe.LoadAverage(),
         };
     }

@@ -54,11 +54,13 @@ public sealed class EchoScenario : IClientEvents
         _latency.Reset();
         _measuring = true;
         var cpuBefore = probe.CpuSeconds();
+        var clientCpuBefore = ServerProbe.ClientCpuSeconds();
         var started = Stopwatch.GetTimestamp();
         await Task.Delay(_options.Duration, cancellationToken).ConfigureAwait(false);
         _measuring = false;
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuAfter = probe.CpuSeconds();
+        var clientCpu = ServerProbe.ClientCpuSeconds() - clientCpuBefore;
         var operations = _latency.Count;
         _running = false;
         driver?.Join();
@@ -88,6 +90,7 @@ public sealed class EchoScenario : IClientEvents
             P99Us = percentiles?.P99,
             P999Us = percentiles?.P999,
             ServerCpuSeconds = cpuAfter - cpuBefore,
+            ClientCpuSeconds = clientCpu,
             LoadAverage = ServerProbe.LoadAverage(),
         };
     }

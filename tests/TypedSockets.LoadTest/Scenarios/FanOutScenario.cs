@@ -44,6 +44,8 @@ public sealed class FanOutScenario : IClientEvents
         long missing = 0;
         double? cpuBefore = null;
         double? cpuAfter = null;
+        double clientCpuBefore = 0;
+        double? clientCpu = null;
         var elapsed = TimeSpan.Zero;
         if (_clients.Length > 0)
         {
@@ -67,6 +69,7 @@ public sealed class FanOutScenario : IClientEvents
                     _latency.Reset();
                     Interlocked.Exchange(ref _deliveries, 0);
                     cpuBefore = probe.CpuSeconds();
+                    clientCpuBefore = ServerProbe.ClientCpuSeconds();
                     started = now;
                     measureEnd = now + (long)(_options.Duration.TotalSeconds * Stopwatch.Frequency);
                     _measuring = true;
@@ -76,6 +79,7 @@ public sealed class FanOutScenario : IClientEvents
                     _measuring = false;
                     elapsed = Stopwatch.GetElapsedTime(started, now);
                     cpuAfter = probe.CpuSeconds();
+                    clientCpu = ServerProbe.ClientCpuSeconds() - clientCpuBefore;
                     break;
                 }
 
@@ -102,6 +106,7 @@ public sealed class FanOutScenario : IClientEvents
             P99Us = percentiles?.P99,
             P999Us = percentiles?.P999,
             ServerCpuSeconds = cpuAfter - cpuBefore,
+            ClientCpuSeconds = clientCpu,
             LoadAverage = ServerProbe.LoadAverage(),
         };
     }

@@ -152,6 +152,41 @@ public class EngineIOSessionTests
     }
 
     [Fact]
+    public async Task MessagesSentWhileTheClientDoesNotReadArriveInOrderOnceItReads()
+    {
+        // 200 messages of 64 KiB fill Kestrel's output pipe: the sender's inline write has to wait, hands over to the
+        // writer loop, and every message still arrives once, in order.
+        const int Count = 200, Size = 64 * 1024;
+        var handler = new RecordingHandler();
+        await using var host = await EngineIOTestHost.StartAsync(handler, o =>
+        {
+            QuietHeartbeat(o);
+            o.MaxBufferedMessages = 1000;
+        });
+        var (socket, _) = await host.Client.OpenWebSocketAsync();
+        using (socket)
+        {
+            var connection = await handler.FirstOpened.WaitAsync(EngineIOTestClient.Timeout);
+            await Task.Run(() =>
+            {
+                for (var i = 0; i < Count; i++)
+                {
+                    Assert.True(connection.TrySend(Text($"{i:D4}" + new string('x', Size))));
+                }
+            });
+
+            for (var i = 0; i < Count; i++)
+            {
+                var text = await EngineIOTestClient.ReceiveTextAsync(socket);
+                Assert.Equal($"4{i:D4}", text[..5]);
+                Assert.Equal(Size + 5, text.Length);
+            }
+
+            Assert.True(connection.IsOpen);
+        }
+    }
+
+    [Fact]
     public async Task SendingSeveralMessagesAtOnceIsAtomicUnderConcurrentSenders()
     {
         const int Threads = 4, Batches = 100;
