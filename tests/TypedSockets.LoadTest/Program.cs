@@ -26,7 +26,7 @@ public static class Program
           --stats-port P                 the target's /stats endpoint for the managed heap (default: --port)
           --repeat I                     repeat index written into the result
           --results FILE                 append the result as one JSON line
-        loadtest report --results FILE --doc docs/benchmarks.md --images docs/images [--meta FILE]
+        loadtest report --results FILE --doc docs/benchmarks.md --images docs/images [--meta FILE] [--notes FILE]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -44,7 +44,7 @@ public static class Program
             if (command == "report")
             {
                 ReportWriter.Write(Get(options, "results") ?? "results.jsonl", Get(options, "doc") ?? "docs/benchmarks.md",
-                    Get(options, "images") ?? "docs/images", Get(options, "meta"));
+                    Get(options, "images") ?? "docs/images", Get(options, "meta"), Get(options, "notes"));
                 return 0;
             }
 

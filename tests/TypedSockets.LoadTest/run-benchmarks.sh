@@ -100,21 +100,31 @@ run() {
     || echo "  run failed (exit $?)" >&2
 }
 
+# warm TARGET SECONDS: an echo run that is not recorded, so that the .NET targets run tier-1 code when measured.
+warm() {
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c $tool_cpu \
+    dotnet "$tool" echo --protocol "$(protocol_of "$1")" --target "$1" --port "$port" --clients 200 --warmup 0 --duration "$2" >/dev/null \
+    || echo "  warm-up failed (exit $?)" >&2
+}
+
 if [ "$quick" = 1 ]; then
   echo_clients="50"; fanout_clients="50"; idle_clients="200"; storm_clients="200"; big_idle=""
   timing=(--warmup 0.5 --duration 1)
   rate=500
+  warmup_seconds=1
 else
   echo_clients="100 1000"; fanout_clients="1000 10000"; idle_clients="10000"; storm_clients="5000"; big_idle="19000"
   # A long warm-up: the .NET targets reach tier-1 code only after several seconds under load.
   timing=(--warmup 6 --duration 8)
   rate=10000
+  warmup_seconds=12
 fi
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 for repeat in $(seq 1 "$repeats"); do
   for target in $targets; do
     start_target "$target"
+    warm "$target" "$warmup_seconds"
     for n in $echo_clients; do run "$target" "$repeat" echo --clients "$n" "${timing[@]}"; done
     run "$target" "$repeat" echo --clients "${echo_clients##* }" --rate "$rate" "${timing[@]}"
     for n in $fanout_clients; do run "$target" "$repeat" fanout --clients "$n" "${timing[@]}"; done
@@ -142,7 +152,8 @@ meta="$work/meta.md"
   echo "  \`SendAsync\` per message, a 4 KiB receive buffer per connection). Sources: \`tests/TypedSockets.LoadTest.Targets/\`."
   echo
   echo "How it was measured: each row is the median of these load-tool commands (\`dotnet tests/TypedSockets.LoadTest/bin/Release/net10.0/TypedSockets.LoadTest.dll ...\`,"
-  echo "with \`--port\`, \`--server-pid\`, \`--repeat\` and \`--results\` added by the script), each run against a target started by the script:"
+  echo "with \`--port\`, \`--server-pid\`, \`--repeat\` and \`--results\` added by the script), each run against a target started by the script"
+  echo "and warmed by an unrecorded $warmup_seconds-second echo run of 200 clients (idle runs use a fresh target):"
   echo
   echo '```'
   sort -u "$commands"
@@ -150,7 +161,12 @@ meta="$work/meta.md"
 } >"$meta"
 
 mkdir -p "$(dirname "$doc")"
-dotnet "$tool" report --results "$results" --doc "$doc" --images "$images" --meta "$meta"
-mkdir -p tests/TypedSockets.LoadTest/results
-[ "$quick" = 1 ] || cp "$results" tests/TypedSockets.LoadTest/results/last-run.jsonl
+notes="tests/TypedSockets.LoadTest/benchmark-notes.md"
+dotnet "$tool" report --results "$results" --doc "$doc" --images "$images" --meta "$meta" --notes "$notes"
+if [ "$quick" = 0 ]; then
+  # Kept so the report can be written again (dotnet "$tool" report ...) without measuring again.
+  mkdir -p tests/TypedSockets.LoadTest/results
+  cp "$results" tests/TypedSockets.LoadTest/results/last-run.jsonl
+  cp "$meta" tests/TypedSockets.LoadTest/results/last-run-meta.md
+fi
 echo "Report: $doc"

@@ -15,7 +15,7 @@ public static class ReportWriter
     public const string SectionHeading = "## Load test";
     public const string OurTarget = "typedsockets-json";
 
-    public static void Write(string resultsPath, string docPath, string imagesDir, string? metaPath)
+    public static void Write(string resultsPath, string docPath, string imagesDir, string? metaPath, string? notesPath = null)
     {
         var results = File.ReadLines(resultsPath)
             .Where(line => !string.IsNullOrWhiteSpace(line))
@@ -28,7 +28,13 @@ public static class ReportWriter
         var imagesRelative = Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(docPath))!, Path.GetFullPath(imagesDir)).Replace('\\', '/');
         var charts = Charts.Write(groups, imagesDir);
 
+        var notes = notesPath is not null && File.Exists(notesPath) ? File.ReadAllText(notesPath).TrimEnd() : null;
         var section = RenderSection(groups, meta, charts.Select(c => (c.Title, $"{imagesRelative}/{c.FileName}")).ToList());
+        if (notes is not null)
+        {
+            section = section.TrimEnd('\n') + "\n\n" + notes + "\n";
+        }
+
         MarkdownSections.Replace(docPath, SectionHeading, section);
         Console.WriteLine($"Wrote {SectionHeading} in {docPath} ({results.Count} runs) and {charts.Count} chart(s) in {imagesDir}.");
     }
