@@ -40,7 +40,7 @@ public sealed class RedisStreamsAdapterFactory : ISocketIOAdapterFactory, IAsync
 
     public SocketIOAdapter Create(SocketIONamespace nsp)
     {
-        var adapter = new RedisStreamsAdapter(nsp, _connection, _options);
+        var adapter = new RedisStreamsAdapter(nsp, _connection, _options) { ReaderStarted = _reader.Started };
         _reader.Register(adapter);
         return adapter;
     }

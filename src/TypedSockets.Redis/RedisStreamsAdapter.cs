@@ -54,8 +54,10 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
     /// <summary>This node's id on the wire (16 hex characters).</summary>
     public string Uid { get; }
 
-    /// <summary>Completes once the request/response channels are subscribed.</summary>
-    public Task Subscribed => _subscribed.Task;
+    /// <summary>Completes once the request/response channels are subscribed and the stream is being read.</summary>
+    public Task Subscribed => Task.WhenAll(_subscribed.Task, ReaderStarted);
+
+    internal Task ReaderStarted { get; init; } = Task.CompletedTask;
 
     private bool RecoveryEnabled => Namespace.Server.Options.ConnectionStateRecovery is not null;
 

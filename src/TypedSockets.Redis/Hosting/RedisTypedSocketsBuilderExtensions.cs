@@ -33,6 +33,18 @@ public static class RedisTypedSocketsBuilderExtensions
     }
 
     /// <summary>
+    /// Joins a Redis cluster with the adapter named by <paramref name="adapter"/>: "redis" (pub/sub, the default) or
+    /// "redis-streams". Meant for hosts that take <c>--redis &lt;connection string&gt; --adapter redis|redis-streams</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unknown adapter name.</exception>
+    public static ITypedSocketsBuilder AddRedisCluster(this ITypedSocketsBuilder builder, string configuration, string? adapter = null) => adapter switch
+    {
+        null or "" or "redis" => builder.AddRedisAdapter(configuration),
+        "redis-streams" => builder.AddRedisStreamsAdapter(configuration),
+        _ => throw new ArgumentException($"Unknown adapter '{adapter}': use redis or redis-streams.", nameof(adapter)),
+    };
+
+    /// <summary>
     /// Uses the Redis streams adapter (wire compatible with <c>@socket.io/redis-streams-adapter</c> 0.3), which also
     /// recovers connection state across servers when <c>ConnectionStateRecovery</c> is on.
     /// </summary>

@@ -17,7 +17,11 @@ internal sealed class RedisStreamReader : IAsyncDisposable
     private readonly ConcurrentDictionary<string, RedisStreamsAdapter> _adapters = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _sync = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
+
+    /// <summary>Completes when the reader has its connection and starts following the stream.</summary>
+    public Task Started => _started.Task;
 
     public RedisStreamReader(RedisClusterConnection connection, RedisStreamsAdapterOptions options)
     {
@@ -50,6 +54,18 @@ internal sealed class RedisStreamReader : IAsyncDisposable
 
         var database = multiplexer.GetDatabase();
         var offset = "$";
+        try
+        {
+            // Start from the current last entry, so nothing appended after Started completes is missed.
+            var last = await database.StreamRangeAsync(_options.StreamName, "-", "+", 1, Order.Descending).ConfigureAwait(false);
+            offset = last.Length > 0 ? last[0].Id.ToString() : "0-0";
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            RedisAdapterLog.StreamReadFailed(_logger, _options.StreamName, e);
+        }
+
+        _started.TrySetResult();
         var block = (long)_options.BlockTime.TotalMilliseconds;
         var failures = 0;
         while (!_stopping.IsCancellationRequested)

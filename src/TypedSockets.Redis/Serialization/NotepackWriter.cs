@@ -120,7 +120,16 @@ internal static class NotepackWriter
 
         var span = output.GetSpan(9);
         span[0] = 0xcb;
-        BinaryPrimitives.WriteDoubleBigEndian(span[1..], value);
+        if (double.IsNaN(value))
+        {
+            // JS has one NaN, 0x7ff8000000000000 (.NET's double.NaN has the sign bit set).
+            BinaryPrimitives.WriteInt64BigEndian(span[1..], 0x7ff8000000000000);
+        }
+        else
+        {
+            BinaryPrimitives.WriteDoubleBigEndian(span[1..], value);
+        }
+
         output.Advance(9);
     }
 
