@@ -11,7 +11,7 @@ namespace TypedSockets.Redis.Tests;
 
 /// <summary>
 /// A .NET cluster node in this process: the conformance host started with <c>--redis</c> and <c>--adapter</c> (so
-/// those flags are exercised), or a plain app with connection state recovery. Either way each socket joins the rooms
+/// those flags are exercised), or an app set up the same way with the default ping settings. Either way each socket joins the rooms
 /// named in its auth (<c>{"rooms":[...]}</c>), <c>socket.Data["node"]</c> is "dotnet", <c>join</c> joins a room,
 /// and the server-side event <c>server-ping</c> is answered with <c>"dotnet:" + arg</c>.
 /// </summary>
@@ -41,16 +41,26 @@ public sealed class DotNetNode : IAsyncDisposable
         return await StartAsync(app);
     }
 
-    /// <summary>A node with connection state recovery on.</summary>
-    public static async Task<DotNetNode> StartWithRecoveryAsync(RedisServer redis, string adapter)
+    /// <summary>
+    /// A node with the default ping settings (the conformance host's 300/200 ms are too tight for a loaded test machine),
+    /// re-emitting <c>broadcast</c> as <c>broadcast-back</c> like the conformance host; recovery on when asked.
+    /// </summary>
+    public static async Task<DotNetNode> StartAsync(RedisServer redis, string adapter, bool recovery)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTypedSockets(o => o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxDisconnectionDuration = TimeSpan.FromSeconds(30) })
+        builder.Services.AddTypedSockets(o =>
+            {
+                if (recovery)
+                {
+                    o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions { MaxDisconnectionDuration = TimeSpan.FromSeconds(30) };
+                }
+            })
             .AddRedisCluster(redis.ConnectionString, adapter);
         var app = builder.Build();
-        app.MapSocketIO("/socket.io");
+        app.MapSocketIO("/socket.io", io => io.OnConnection(socket =>
+            socket.On("broadcast", e => socket.Namespace.EmitAsync("broadcast-back", e.Arguments.ToRawArray()))));
         return await StartAsync(app);
     }
 

@@ -196,7 +196,7 @@ public sealed class NodePeer : IAsyncDisposable
             return;
         }
 
-        if (message.TryGetProperty("id", out var id))
+        if (message.TryGetProperty("ok", out _) && message.TryGetProperty("id", out var id))
         {
             TaskCompletionSource<JsonElement>? completion;
             lock (_sync)

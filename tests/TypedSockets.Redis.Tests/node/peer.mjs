@@ -100,7 +100,7 @@ const commands = {
     return sockets.map((s) => ({ id: s.id, rooms: [...s.rooms], data: s.data })).sort((a, b) => a.id.localeCompare(b.id));
   },
   async "server.serverSideEmitWithAck"(cmd) {
-    return await io.timeout(cmd.timeout ?? 3000).serverSideEmitWithAck(cmd.event, ...revive(cmd.args ?? []));
+    return await io.serverSideEmitWithAck(cmd.event, ...revive(cmd.args ?? []));
   },
   async "server.serverSideEmit"(cmd) {
     io.serverSideEmit(cmd.event, ...revive(cmd.args ?? []));
