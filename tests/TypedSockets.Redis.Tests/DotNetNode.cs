@@ -71,6 +71,8 @@ public sealed class DotNetNode : IAsyncDisposable
         io.OnConnection(async socket =>
         {
             socket.Data["node"] = "dotnet";
+            socket.Data.TryAdd("firstNode", node.UrlText); // kept by a recovered session
+
             var auth = socket.Handshake.GetAuth<JsonElement>();
             if (auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("rooms", out var rooms))
             {
