@@ -18,7 +18,11 @@ public sealed class EngineIOServer
 {
     private static readonly WebSocketAcceptContext AcceptContext = new() { KeepAliveInterval = TimeSpan.Zero };
 
+    /// <summary>How long a GET that was in flight when the client closed its polling session still gets its noop.</summary>
+    private static readonly TimeSpan LateGetWindow = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, EngineConnection> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _closedByClient = new(StringComparer.Ordinal);
     private int _count;
     private volatile bool _stopping;
 
@@ -95,6 +99,13 @@ public sealed class EngineIOServer
         {
             if (!_sessions.TryGetValue(sid.ToString(), out var connection))
             {
+                if (!isWebSocket && transportKind == EngineTransports.Polling && HttpMethods.IsGet(request.Method)
+                    && _closedByClient.TryRemove(sid.ToString(), out _))
+                {
+                    // The GET of a session the client closed with a POST that overtook it: once, a noop.
+                    return EngineSession.WriteNoopAsync(context);
+                }
+
                 return RejectAsync(context, EngineErrorCode.UnknownSid, null, isWebSocket);
             }
 
@@ -207,12 +218,23 @@ public sealed class EngineIOServer
         }
     }
 
-    internal void Remove(EngineSession session)
+    internal void Remove(EngineSession session, bool answerLateGetWithNoop)
     {
         if (_sessions.TryRemove(new KeyValuePair<string, EngineConnection>(session.Id, session)))
         {
             Interlocked.Decrement(ref _count);
         }
+
+        if (answerLateGetWithNoop && _closedByClient.TryAdd(session.Id, 0))
+        {
+            _ = ForgetClosedByClientAsync(session.Id);
+        }
+    }
+
+    private async Task ForgetClosedByClientAsync(string id)
+    {
+        await Task.Delay(LateGetWindow).ConfigureAwait(false);
+        _closedByClient.TryRemove(id, out _);
     }
 
     private void SetCookie(HttpContext context, string sessionId)

@@ -42,6 +42,8 @@ internal sealed partial class EngineSession
         Queue<EnginePacket>? batch = null;
         EnginePacketType? trailer = null;
         var finish = false;
+        var abandoned = false;
+        var upgraded = false;
         var registration = context.RequestAborted.Register(
             static state => ((EngineSession)state!).OnPollAborted(), this);
         try
@@ -53,6 +55,7 @@ internal sealed partial class EngineSession
                     if (_pollAborted)
                     {
                         _pollParked = false;
+                        abandoned = !_isWebSocket;
                         break;
                     }
 
@@ -64,22 +67,31 @@ internal sealed partial class EngineSession
                         break;
                     }
 
-                    if (_state == SessionState.Closing)
+                    if (_isWebSocket)
                     {
-                        // Flush what is left, then the close packet.
-                        (batch, _queue) = (_queue, _pollBatch);
-                        trailer = EnginePacketType.Close;
-                        _state = SessionState.Closed;
+                        // Upgraded while parked (a conforming client has no GET left by then, since it waits for its
+                        // polls to end before sending the upgrade): the queue belongs to the WebSocket now, and this
+                        // GET is answered as any polling request after the upgrade.
                         _pollParked = false;
-                        finish = true;
+                        upgraded = true;
                         break;
                     }
 
-                    if (_isWebSocket)
+                    if (_state == SessionState.Closing)
                     {
-                        // Upgraded while parked: the queue now belongs to the WebSocket.
-                        trailer = EnginePacketType.Noop;
                         _pollParked = false;
+                        if (_queue.Count > 0)
+                        {
+                            // As the reference: the buffer drains first, and the close packet goes alone on the next
+                            // GET (clients handle a close packet before the Socket.IO packets of the same payload).
+                            (batch, _queue) = (_queue, _pollBatch);
+                            ArmTimer(TimerState.WaitingForCloseFlush, _options.PingInterval + _options.PingTimeout);
+                            break;
+                        }
+
+                        trailer = EnginePacketType.Close;
+                        _state = SessionState.Closed;
+                        finish = true;
                         break;
                     }
 
@@ -106,10 +118,21 @@ internal sealed partial class EngineSession
             registration.Dispose();
         }
 
+        if (upgraded)
+        {
+            await EngineIOServer.WriteErrorAsync(context, EngineErrorCode.BadRequest, null, webSocket: false).ConfigureAwait(false);
+            return;
+        }
+
         if (batch is null && trailer is null)
         {
-            // The client went away while the GET was parked.
-            Abort(EngineCloseReasons.TransportClose, null);
+            if (abandoned)
+            {
+                // The client went away while the GET was parked (once upgraded, that no longer matters). The reference
+                // reports this as "transport error" ("poll connection closed prematurely").
+                Abort(EngineCloseReasons.TransportError, new IOException("poll connection closed prematurely"));
+            }
+
             return;
         }
 
@@ -206,7 +229,10 @@ internal sealed partial class EngineSession
         }
     }
 
-    private async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer)
+    /// <summary>Answers a GET with a payload of one noop packet.</summary>
+    internal static Task WriteNoopAsync(HttpContext context) => WritePayloadAsync(context, null, EnginePacketType.Noop);
+
+    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer)
     {
         long length = 0;
         var count = 0;

@@ -25,6 +25,7 @@ internal sealed partial class EngineSession
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
 
     private CancellationTokenSource? _probeSource;
+    private CancellationTokenSource? _socketSource;
 
     private enum ProbeAction
     {
@@ -70,6 +71,7 @@ internal sealed partial class EngineSession
         var rejectStatus = WebSocketCloseStatus.NormalClosure;
         var max = _options.MaxHttpBufferSize;
         byte[]? buffer = null;
+        var stop = false;
 
         if (probing)
         {
@@ -82,12 +84,13 @@ internal sealed partial class EngineSession
         }
         else
         {
+            Volatile.Write(ref _socketSource, receiveSource);
             writer = RunWriterAsync(socket, receiveSource);
         }
 
         try
         {
-            while (true)
+            while (!stop)
             {
                 // Wait for a frame without holding a buffer.
                 var result = await socket.ReceiveAsync(Memory<byte>.Empty, receiveSource.Token).ConfigureAwait(false);
@@ -172,27 +175,28 @@ internal sealed partial class EngineSession
                             if (!TryCompleteUpgrade())
                             {
                                 upgradeFailure = "the session closed";
-                                goto EndOfLoop;
+                                stop = true;
+                                break;
                             }
 
                             probing = false;
                             receiveSource.CancelAfter(Timeout.InfiniteTimeSpan);
                             Volatile.Write(ref _probeSource, null);
+                            Volatile.Write(ref _socketSource, receiveSource);
                             EngineIOLog.UpgradeCompleted(_logger, Id);
                             writer = RunWriterAsync(socket, receiveSource);
                             break;
 
                         default:
                             upgradeFailure = "unexpected packet during the upgrade";
-                            goto EndOfLoop;
+                            stop = true;
+                            break;
                     }
                 }
 
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = null;
             }
-
-        EndOfLoop:;
         }
         catch (OperationCanceledException ex)
         {
@@ -231,6 +235,24 @@ internal sealed partial class EngineSession
         if (writer is not null)
         {
             await writer.ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _socketSource, null);
+    }
+
+    /// <summary>
+    /// Once the session is over, its WebSocket gets a short grace period for the close handshake; then the pending
+    /// receive is cancelled, which aborts the socket and unblocks a writer stuck on a client that stopped reading.
+    /// </summary>
+    private void AbortSocketSoon()
+    {
+        try
+        {
+            Volatile.Read(ref _socketSource)?.CancelAfter(CloseHandshakeTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The socket is done already.
         }
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TypedSockets.Protocol.EngineIO;
+using TypedSockets.Protocol.SocketIO;
 
 namespace TypedSockets.Server.EngineIO;
 
@@ -47,6 +48,7 @@ internal sealed partial class EngineSession : EngineConnection
     private bool _closeNotified;
 
     private int _finalized;
+    private bool _answerLateGetWithNoop;
 
     public EngineSession(EngineIOServer server, string id, HttpContext handshakeContext, bool isWebSocket)
     {
@@ -148,7 +150,7 @@ internal sealed partial class EngineSession : EngineConnection
         }
 
         _timer.Dispose();
-        _server.Remove(this);
+        _server.Remove(this, answerLateGetWithNoop: false);
         _ = DisposeScopeAsync();
     }
 
@@ -179,6 +181,12 @@ internal sealed partial class EngineSession : EngineConnection
             {
                 foreach (ref readonly var message in messages)
                 {
+                    // A pooled packet buffer stays alive until the writer has sent it (ReturnQueue releases it).
+                    if (PooledPacketBuffer.TryGetOwner(message.Data, out var owner))
+                    {
+                        owner.AddRef();
+                    }
+
                     _queue.Enqueue(new EnginePacket(EnginePacketType.Message, message.Data, message.IsBinary));
                 }
 
@@ -216,20 +224,16 @@ internal sealed partial class EngineSession : EngineConnection
 
             _state = SessionState.Closing;
             _closeReason = reason;
-            if (_isWebSocket || _pollParked)
-            {
-                _timerState = TimerState.Stopped;
-                _timer.Change(Timeout.Infinite, Timeout.Infinite);
-                WakeWriter();
-            }
-            else if (discard)
+            if (!_isWebSocket && !_pollParked && discard)
             {
                 closeNow = true;
             }
             else
             {
-                // Wait for the client's next poll to carry the close packet, but not forever.
+                // The writer (the next GET, or the WebSocket writer) flushes and closes; a client that does not
+                // take the data in time is dropped.
                 ArmTimer(TimerState.WaitingForCloseFlush, _options.PingInterval + _options.PingTimeout);
+                WakeWriter();
             }
         }
 
@@ -261,6 +265,12 @@ internal sealed partial class EngineSession : EngineConnection
             {
                 _pollTrailer = pollTrailer;
             }
+            else if (pollTrailer == EnginePacketType.Noop && !_isWebSocket)
+            {
+                // The client closed (POST "1") and its GET is not here yet: it may be in flight on another
+                // connection, reordered behind the POST. Let the server answer it with the noop it would have got.
+                _answerLateGetWithNoop = true;
+            }
 
             WakeWriter();
         }
@@ -283,12 +293,14 @@ internal sealed partial class EngineSession : EngineConnection
             _state = SessionState.Closed;
             reason = _closeReason;
             error = _closeError;
+            ReleaseAll(_queue);
             _queue.Clear();
         }
 
         _timer.Dispose();
         CancelProbe();
-        _server.Remove(this);
+        AbortSocketSoon();
+        _server.Remove(this, _answerLateGetWithNoop);
         EngineIOMetrics.SessionClosed();
         EngineIOLog.SessionClosed(_logger, Id, reason, error);
 
@@ -514,8 +526,23 @@ internal sealed partial class EngineSession : EngineConnection
         }
     }
 
+    public override bool SupportsPooledBuffers => true;
+
+    /// <summary>Gives back the references this session took on pooled packet buffers.</summary>
+    private static void ReleaseAll(Queue<EnginePacket> queue)
+    {
+        foreach (var packet in queue)
+        {
+            if (packet.Type == EnginePacketType.Message && PooledPacketBuffer.TryGetOwner(packet.Data.First, out var owner))
+            {
+                owner.Release();
+            }
+        }
+    }
+
     private static void ReturnQueue(Queue<EnginePacket> queue)
     {
+        ReleaseAll(queue);
         var count = queue.Count;
         queue.Clear();
         if (count > 256)

@@ -13,7 +13,7 @@ internal static partial class SocketIOLog
     [LoggerMessage(2003, LogLevel.Information, "Connection {ConnectionId} sent an invalid packet and is closed: {Error}.")]
     public static partial void InvalidPacket(ILogger logger, string connectionId, string error);
 
-    [LoggerMessage(2004, LogLevel.Information, "Connection {ConnectionId} sent a {PacketType} packet for namespace {Namespace} it has not joined; closing it.")]
+    [LoggerMessage(2004, LogLevel.Information, "Connection {ConnectionId} sent a {PacketType} packet for namespace {Namespace} in an invalid state (namespace not joined, or a packet only servers send); closing it.")]
     public static partial void PacketForUnknownNamespace(ILogger logger, string connectionId, string packetType, string @namespace);
 
     [LoggerMessage(2005, LogLevel.Information, "Connection {ConnectionId} asked to join namespace {Namespace} twice; closing it.")]

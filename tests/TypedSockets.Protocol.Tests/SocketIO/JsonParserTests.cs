@@ -194,6 +194,15 @@ public sealed class JsonParserTests
     }
 
     [Fact]
+    public void NestedBinaryIsReEmittedWithPlaceholdersRenumberedDepthFirst()
+    {
+        var packet = Decode("52-[\"m\",{\"a\":{\"_placeholder\":true,\"num\":1},\"b\":[{\"_placeholder\":true,\"num\":0}]},\"text\"]", [[0xA0], [0xA1]], 1);
+        var encoded = Parser.EncodeEvent("/", "m-back", packet.Data!.ToRawArray());
+        Assert.Equal("52-[\"m-back\",{\"a\":{\"_placeholder\":true,\"num\":0},\"b\":[{\"_placeholder\":true,\"num\":1}]},\"text\"]", encoded.ToString());
+        Assert.Equal([[0xA1], [0xA0]], encoded.Attachments.Select(a => a.ToArray()));
+    }
+
+    [Fact]
     public void ReadingAnArgumentAsTheWrongTypeIsABindingError()
     {
         var packet = Decode("2[\"m\",\"text\"]", [], int.MaxValue);
@@ -238,6 +247,8 @@ public sealed class JsonParserTests
         { "4[]", "invalid payload" },
         { "4", "invalid payload" },
         { "5[\"a\"]", "Illegal attachments" },
+        { "61-", "invalid payload" },
+        { "51-/admin,", "invalid payload" },
         { "5x-[\"a\"]", "Illegal attachments" },
         { "511-[\"a\"]", "too many attachments" },
         { "599999999999-[\"a\"]", "too many attachments" },

@@ -95,9 +95,17 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
     public override object? GetRaw(int index)
     {
         var element = GetElement(index);
-        if (_attachments.Length > 0 && JsonPlaceholders.TryGetPlaceholder(element, out var num) && num < _attachments.Length)
+        if (_attachments.Length > 0)
         {
-            return _attachments[num];
+            if (JsonPlaceholders.TryGetPlaceholder(element, out var num) && num < _attachments.Length)
+            {
+                return _attachments[num];
+            }
+
+            if (JsonWithAttachments.ContainsPlaceholder(element))
+            {
+                return new JsonWithAttachments(element, _attachments);
+            }
         }
 
         return element;

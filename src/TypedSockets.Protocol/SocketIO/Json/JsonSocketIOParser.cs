@@ -50,6 +50,9 @@ public sealed class JsonSocketIOParser : SocketIOParser
     public override SocketIODecoder CreateDecoder(int maxAttachments = SocketIODecoder.DefaultMaxAttachments) =>
         new JsonSocketIODecoder(SerializerOptions, maxAttachments);
 
+    /// <summary>The allocation-free typed writer: arguments go straight into a pooled buffer.</summary>
+    public override SocketIOPacketWriter RentPacketWriter() => JsonSocketIOPacketWriter.Rent(this);
+
     public override EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long ackId = -1)
     {
         var state = RentState();
@@ -192,6 +195,9 @@ public sealed class JsonSocketIOParser : SocketIOParser
                     break;
                 case JsonElement e:
                     e.WriteTo(writer);
+                    break;
+                case JsonWithAttachments withAttachments:
+                    withAttachments.WriteTo(writer);
                     break;
                 default:
                     JsonSerializer.Serialize(writer, arg, arg.GetType(), SerializerOptions);
