@@ -233,18 +233,21 @@ public sealed partial class SocketIOSocket
     private bool EmitCore(string eventName, object?[] args, bool isVolatile)
     {
         ThrowIfReserved(eventName);
+        if (!isVolatile && Pid is not null && Server.Options.ConnectionStateRecovery is not null)
+        {
+            // Routed through the adapter to the socket's own room, so the packet gets an offset and is kept: as in the
+            // reference, an emit while the client is away is replayed when its session is recovered.
+            NotifyOutgoing(eventName, args);
+            new BroadcastOperator(Namespace, new BroadcastOptions { Rooms = [Id] }).Emit(eventName, args);
+            return true;
+        }
+
         if (!Connected)
         {
             return false;
         }
 
         NotifyOutgoing(eventName, args);
-        if (!isVolatile && Server.Options.ConnectionStateRecovery is not null)
-        {
-            // Routed through the adapter to the socket's own room, so the packet gets an offset and can be replayed.
-            new BroadcastOperator(Namespace, new BroadcastOptions { Rooms = [Id] }).Emit(eventName, args);
-            return true;
-        }
 
         return _client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile);
     }
