@@ -5,7 +5,7 @@ public sealed record ScenarioServerConfig
 {
     public int PingIntervalMs { get; init; } = 500;
 
-    public int PingTimeoutMs { get; init; } = 500;
+    public int PingTimeoutMs { get; init; } = 1000;
 
     public bool AllowPolling { get; init; } = true;
 

@@ -10,7 +10,7 @@ public sealed class NodeHeartbeatTests
     [InlineData("websocket")]
     public async Task AFrozenServerIsDetectedByItsMissingPings(string transport)
     {
-        await using var server = await NodeScenarioServer.StartAsync(new ScenarioServerConfig { PingIntervalMs = 300, PingTimeoutMs = 300 });
+        await using var server = await NodeScenarioServer.StartAsync(new ScenarioServerConfig { PingIntervalMs = 400, PingTimeoutMs = 800 });
         await using var manager = new SocketIOManager(server.Uri, new SocketIOClientOptions
         {
             Transports = transport == "polling" ? SocketIOTransports.Polling : SocketIOTransports.WebSocket,
