@@ -219,4 +219,25 @@ public sealed class ManagerBehaviourTests
             await secondRoot.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task DisposingTheManagerFailsPendingAcksAndStopsTheSockets()
+    {
+        await using var server = await DotnetScenarioServer.StartAsync(new ScenarioServerConfig());
+        var manager = new SocketIOManager(server.Uri, new SocketIOClientOptions { Transports = SocketIOTransports.WebSocket });
+        var socket = manager.Socket();
+        await socket.ConnectAsync().WithTimeout();
+        var pending = socket.EmitWithAckAsync("sink"); // never acknowledged by the server
+        var disconnected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        socket.Disconnected += reason => disconnected.TrySetResult(reason);
+
+        await manager.DisposeAsync().AsTask().WithTimeout();
+        await Assert.ThrowsAnyAsync<Exception>(() => pending.WithTimeout());
+        Assert.IsNotType<TimeoutException>(pending.Exception?.InnerException);
+        Assert.Equal(SocketIOClientDisconnectReasons.ForcedClose, await disconnected.Task.WithTimeout());
+        Assert.False(manager.IsOpen);
+        Assert.False(socket.IsConnected);
+        Assert.False(socket.Emit("after", 1));
+        Assert.Throws<ObjectDisposedException>(() => manager.Socket("/other"));
+    }
 }
