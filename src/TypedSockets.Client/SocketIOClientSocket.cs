@@ -266,8 +266,11 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
     /// <summary>Handles event <paramref name="eventName"/> asynchronously (the next event waits for it).</summary>
     public SocketIOClientSocket On(string eventName, Func<SocketIOArguments, ValueTask> handler) => AddHandler(eventName, new AsyncHandler(handler));
 
-    /// <summary>Handles event <paramref name="eventName"/>; the result is sent back as the acknowledgement when the server asked for one.</summary>
-    public SocketIOClientSocket On(string eventName, Func<SocketIOArguments, ValueTask<object?>> handler) => AddHandler(eventName, new ResultHandler(handler));
+    /// <summary>
+    /// Handles event <paramref name="eventName"/>; the result is sent back as the acknowledgement (one argument) when
+    /// the server asked for one. A separate name from <c>On</c> so that an async lambda is never ambiguous.
+    /// </summary>
+    public SocketIOClientSocket OnWithAck(string eventName, Func<SocketIOArguments, ValueTask<object?>> handler) => AddHandler(eventName, new ResultHandler(handler));
 
     /// <summary>Handles event <paramref name="eventName"/> with an explicit acknowledgement (null when the server asked for none).</summary>
     public SocketIOClientSocket On(string eventName, Func<SocketIOArguments, SocketIOAck?, ValueTask> handler) => AddHandler(eventName, new AckHandler(handler));

@@ -85,10 +85,10 @@ public abstract class ClientScenarioTests
         Assert.Equal("cb", await callback.Task.WithTimeout());
 
         // Server -> client: the handler's result is the ack.
-        socket.On("question", async args =>
+        socket.OnWithAck("question", async args =>
         {
             await Task.Yield();
-            return (object?)("answer to " + args.Get<string>(0));
+            return "answer to " + args.Get<string>(0);
         });
         var answered = socket.NextAsync("answer");
         socket.Emit("ask", "life");
@@ -393,6 +393,27 @@ public abstract class ClientScenarioTests
         await echoed;
         Assert.Equal(["welcome:1", "echo-back:2"], incoming);
         Assert.Equal(["echo:2"], outgoing);
+    }
+
+    [Theory]
+    [InlineData("polling")]
+    [InlineData("websocket")]
+    public async Task AHandlerMayAwaitAnAckAndVolatileEmitsGoOutWhenWritable(string transport)
+    {
+        await using var server = await StartServerAsync(new ScenarioServerConfig());
+        var manager = new SocketIOManager(server.Uri, Options(transport));
+        await using var _ = manager;
+        var socket = manager.Socket();
+        var fromHandler = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The ack is completed by the receive loop while this handler waits on the dispatcher.
+        socket.On("welcome", async _ => fromHandler.TrySetResult(await socket.EmitWithAckAsync<string>("ack", "inside a handler")));
+        await socket.ConnectAsync().WithTimeout();
+        Assert.Equal("inside a handler", await fromHandler.Task.WithTimeout());
+
+        await TestWait.UntilAsync(() => socket.EmitVolatile("echo", "volatile"), "a volatile emit was accepted");
+        var echoed = await socket.NextAsync("echo-back");
+        Assert.Equal("volatile", echoed.Get<string>(0));
     }
 
     private sealed record Welcome(string Id, bool Recovered, Dictionary<string, object>? Auth);
