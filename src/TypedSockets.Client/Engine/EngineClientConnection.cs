@@ -86,7 +86,7 @@ internal sealed class EngineClientConnection
                 Handshake = await ws.ReadHandshakeAsync(timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             var transport = _transport;
             Close(SocketIOClientDisconnectReasons.TransportError, e, notify: false);
@@ -95,7 +95,7 @@ internal sealed class EngineClientConnection
                 await transport.DisposeAsync().ConfigureAwait(false);
             }
 
-            if (e is OperationCanceledException)
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 throw new TimeoutException($"The connection was not open within {_options.Timeout.TotalMilliseconds} ms.", e);
             }
