@@ -68,10 +68,34 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>Finds a kept session and the packets broadcast after <paramref name="offset"/>; null when it cannot be recovered.</summary>
     public virtual ValueTask<RecoveredSession?> RestoreSessionAsync(string pid, string offset) => new((RecoveredSession?)null);
 
+    /// <summary>
+    /// The kept packets broadcast after <paramref name="offset"/> that a socket in <paramref name="rooms"/> would have
+    /// received. Called once a recovered socket has joined its rooms, to close the gap between reading the missed
+    /// packets and the socket receiving live ones (duplicates are dropped by offset).
+    /// </summary>
+    public virtual ValueTask<IReadOnlyList<BroadcastPacket>> GetPacketsAfterAsync(string offset, IReadOnlyCollection<string> rooms) =>
+        new((IReadOnlyList<BroadcastPacket>)[]);
+
     /// <summary>A kept session expired without being recovered.</summary>
     public event Action<SocketSession>? SessionExpired;
 
     protected void OnSessionExpired(SocketSession session) => SessionExpired?.Invoke(session);
+
+    /// <summary>Sends an event to the other servers of the cluster (nothing to do without a cluster).</summary>
+    public virtual ValueTask ServerSideEmitAsync(string eventName, object?[] args) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Sends an event to the other servers of the cluster and collects one reply per server; <paramref name="timeout"/>
+    /// null means the adapter's request timeout. Throws <see cref="TimeoutException"/> when some did not reply in time.
+    /// </summary>
+    public virtual Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SocketIOArguments>>([]);
+
+    /// <summary>
+    /// Cluster adapters call this with an event another server sent; <paramref name="ack"/> sends this server's reply
+    /// (null when the sender expects none).
+    /// </summary>
+    protected void OnServerSideEmit(string eventName, SocketIOArguments args, Action<object?>? ack) => Namespace.DispatchServerSideEmit(eventName, args, ack);
 
     /// <summary>All rooms across the cluster.</summary>
     public virtual ValueTask<IReadOnlyCollection<string>> GetAllRoomsAsync() => new(GetRooms());
