@@ -121,6 +121,7 @@ else
 fi
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+started="$(date -u '+%Y-%m-%d %H:%M UTC')"
 for repeat in $(seq 1 "$repeats"); do
   for target in $targets; do
     start_target "$target"
@@ -142,7 +143,7 @@ load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 meta="$work/meta.md"
 {
-  echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); command: \`tests/TypedSockets.LoadTest/run-benchmarks.sh$([ "$quick" = 1 ] && echo ' --quick') --repeats $repeats\`"
+  echo "- Started: $started; finished: $(date -u '+%H:%M UTC'); command: \`tests/TypedSockets.LoadTest/run-benchmarks.sh$([ "$quick" = 1 ] && echo ' --quick') --repeats $repeats\`"
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr); open files per process: $(ulimit -n)"
   echo "- Load average (1, 5, 15 min) at the start: $load_start; at the end: $load_end"
   echo "- .NET SDK $(dotnet --version); Node $(node --version); npm socket.io $(node -p "require('./$node_dir/node_modules/socket.io/package.json').version" 2>/dev/null || echo '?')"

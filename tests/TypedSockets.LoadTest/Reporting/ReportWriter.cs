@@ -62,7 +62,8 @@ public static class ReportWriter
         md.AppendLine(SectionHeading).AppendLine();
         md.AppendLine("Written by `tests/TypedSockets.LoadTest/run-benchmarks.sh` (the load tool's `report` command) from the");
         md.AppendLine("results of that run; every figure below is the median over the repeats of one command of the load tool,");
-        md.AppendLine("listed under *How it was measured*. Nothing here is edited by hand.").AppendLine();
+        md.AppendLine("listed under *How it was measured*. The tables are not edited by hand; the notes at the end come from");
+        md.AppendLine("`tests/TypedSockets.LoadTest/benchmark-notes.md`.").AppendLine();
         md.AppendLine("**Read these figures as relative.** The machine has 2 cores that other work (builds and test runs of other");
         md.AppendLine("engineers) shared during the run: the load average is recorded beside every row, and figures taken at a");
         md.AppendLine("load average above 2 are noisy and lower than the hardware allows. Compare targets within one run.").AppendLine();
