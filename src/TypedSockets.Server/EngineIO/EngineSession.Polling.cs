@@ -79,11 +79,18 @@ internal sealed partial class EngineSession
 
                     if (_state == SessionState.Closing)
                     {
-                        // Flush what is left, then the close packet.
-                        (batch, _queue) = (_queue, _pollBatch);
+                        _pollParked = false;
+                        if (_queue.Count > 0)
+                        {
+                            // As the reference: the buffer drains first, and the close packet goes alone on the next
+                            // GET (clients handle a close packet before the Socket.IO packets of the same payload).
+                            (batch, _queue) = (_queue, _pollBatch);
+                            ArmTimer(TimerState.WaitingForCloseFlush, _options.PingInterval + _options.PingTimeout);
+                            break;
+                        }
+
                         trailer = EnginePacketType.Close;
                         _state = SessionState.Closed;
-                        _pollParked = false;
                         finish = true;
                         break;
                     }
@@ -121,8 +128,9 @@ internal sealed partial class EngineSession
         {
             if (abandoned)
             {
-                // The client went away while the GET was parked (once upgraded, that no longer matters).
-                Abort(EngineCloseReasons.TransportClose, null);
+                // The client went away while the GET was parked (once upgraded, that no longer matters). The reference
+                // reports this as "transport error" ("poll connection closed prematurely").
+                Abort(EngineCloseReasons.TransportError, new IOException("poll connection closed prematurely"));
             }
 
             return;

@@ -173,7 +173,7 @@ public partial class SocketIONamespace
 
                 client.RemovePending(socket);
                 client.Send(Server.Parser.EncodeConnectError(Name, message, data), isVolatile: false);
-                socket.OnClose(SocketDisconnectReasons.ServerNamespaceDisconnect);
+                await socket.AbandonAsync(SocketDisconnectReasons.ServerNamespaceDisconnect).ConfigureAwait(false);
                 return;
             }
         }
@@ -181,13 +181,22 @@ public partial class SocketIONamespace
         if (!client.Connection.IsOpen)
         {
             client.RemovePending(socket);
-            socket.OnClose(SocketDisconnectReasons.TransportClose);
+            await socket.AbandonAsync(SocketDisconnectReasons.TransportClose).ConfigureAwait(false);
             return;
         }
 
         LocalSockets[socket.Id] = socket;
         await Adapter.AddAllAsync(socket.Id, recovered is null ? [socket.Id] : [socket.Id, .. recovered.Session.Rooms]).ConfigureAwait(false);
-        socket.MarkConnected();
+        if (!socket.TryMarkConnected())
+        {
+            // The connection closed while the socket was being set up: undo the registration.
+            Remove(socket);
+            client.RemovePending(socket);
+            await Adapter.DelAllAsync(socket.Id).ConfigureAwait(false);
+            await socket.AbandonAsync(SocketDisconnectReasons.TransportClose).ConfigureAwait(false);
+            return;
+        }
+
         client.Promote(socket);
         if (recovered is not null)
         {

@@ -360,8 +360,8 @@ public sealed partial class SocketIOSocket
 
     internal void RegisterBroadcastAck(long ackId, Action<SocketIOArguments?> onAck) => _acks[ackId] = new AckWaiter(onAck);
 
-    /// <summary>Marks the socket connected (after the middlewares) and sends the CONNECT reply.</summary>
-    internal void MarkConnected() => Volatile.Write(ref _state, 1);
+    /// <summary>Marks the socket connected after the middlewares; false when its connection closed meanwhile.</summary>
+    internal bool TryMarkConnected() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
 
     internal void OnPacket(SocketIOPacket packet)
     {
@@ -521,12 +521,12 @@ public sealed partial class SocketIOSocket
     {
         if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
         {
-            // Never fully connected (middlewares still running): just release.
+            // Never fully connected (the middlewares are still running): mark it gone; the connect sequence sees
+            // that and releases it (AbandonAsync), so a middleware never sees its services disposed under it.
             if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
             {
                 _disconnectReason = reason;
                 _disconnected.Cancel();
-                _ = _scope.DisposeAsync();
             }
 
             return;
@@ -534,6 +534,18 @@ public sealed partial class SocketIOSocket
 
         _disconnectReason = reason;
         Observe(CloseAsync(reason), "disconnect");
+    }
+
+    /// <summary>Releases a socket whose connect sequence did not complete (refused, or its connection closed).</summary>
+    internal ValueTask AbandonAsync(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
+        {
+            _disconnectReason = reason;
+            _disconnected.Cancel();
+        }
+
+        return _scope.DisposeAsync();
     }
 
     private async ValueTask CloseAsync(string reason)

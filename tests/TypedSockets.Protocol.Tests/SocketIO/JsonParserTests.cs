@@ -247,6 +247,8 @@ public sealed class JsonParserTests
         { "4[]", "invalid payload" },
         { "4", "invalid payload" },
         { "5[\"a\"]", "Illegal attachments" },
+        { "61-", "invalid payload" },
+        { "51-/admin,", "invalid payload" },
         { "5x-[\"a\"]", "Illegal attachments" },
         { "511-[\"a\"]", "too many attachments" },
         { "599999999999-[\"a\"]", "too many attachments" },

@@ -36,7 +36,9 @@ public class EngineIOSessionTests
 
         Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync(sid, "4close-me")).Status);
 
-        Assert.Equal((HttpStatusCode.OK, "4x\u001e4y\u001e1"), await host.Client.PollTextAsync(sid));
+        // As the reference: the buffer drains first, the close packet comes alone on the next GET.
+        Assert.Equal((HttpStatusCode.OK, "4x\u001e4y"), await host.Client.PollTextAsync(sid));
+        Assert.Equal((HttpStatusCode.OK, "1"), await host.Client.PollTextAsync(sid));
         Assert.Equal("custom reason", await handler.WaitForCloseAsync(sid));
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.PollTextAsync(sid)).Status);
     }
@@ -87,6 +89,20 @@ public class EngineIOSessionTests
             using var response = await host.Client.Http.GetAsync(host.Client.PollingUrl(sid));
             Assert.Equal("{\"code\":1,\"message\":\"Session ID unknown\"}", await response.Content.ReadAsStringAsync());
         }
+    }
+
+    [Fact]
+    public async Task AParkedGetAbortedByTheClientClosesWithTransportError()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EngineIOTestHost.StartAsync(handler, QuietHeartbeat);
+        var sid = await host.Client.OpenPollingAsync();
+        using var cts = new CancellationTokenSource();
+        var parked = host.Client.PollAsync(sid, cts.Token);
+        await Task.Delay(100);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => parked);
+        Assert.Equal("transport error", await handler.WaitForCloseAsync(sid));
     }
 
     [Fact]

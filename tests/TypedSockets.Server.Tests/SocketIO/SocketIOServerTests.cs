@@ -514,6 +514,41 @@ public sealed class SocketIOServerTests
         await WaitUntil(() => ScopedCounter.Disposed == before + 1);
     }
 
+    private sealed class ScopedProbe : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+    }
+
+    [Fact]
+    public async Task AConnectionClosingWhileAMiddlewareRunsLeavesNoSocketBehind()
+    {
+        await using var host = new SocketIOTestHost(configureServices: s => s.AddScoped<ScopedProbe>());
+        var release = new TaskCompletionSource();
+        var probe = new TaskCompletionSource<ScopedProbe>();
+        var connected = 0;
+        host.Server.Use(async s =>
+        {
+            var service = s.Services.GetRequiredService<ScopedProbe>();
+            await release.Task;
+            Assert.False(service.Disposed, "the middleware's services stay usable until it returns");
+            probe.SetResult(service);
+        });
+        host.Server.OnConnection(_ => Interlocked.Increment(ref connected));
+
+        var connection = host.Connect();
+        connection.Receive("0");
+        connection.Close(EngineCloseReasons.TransportClose);
+        release.SetResult();
+
+        var service = await probe.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await WaitUntil(() => service.Disposed);
+        Assert.Empty(host.Server.Sockets.Sockets);
+        Assert.Empty(host.Server.Sockets.Adapter.GetRooms());
+        Assert.Equal(0, connected);
+    }
+
     [Fact]
     public async Task BinaryArgumentsTravelAsAttachmentsRightAfterTheirHeader()
     {

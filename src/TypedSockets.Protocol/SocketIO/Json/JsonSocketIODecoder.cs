@@ -220,9 +220,10 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
                 return first.ValueKind == JsonValueKind.Number ||
                     (first.ValueKind == JsonValueKind.String && Array.IndexOf(s_reserved, first.GetString()) < 0);
             case SocketIOPacketType.Ack:
-            case SocketIOPacketType.BinaryAck:
                 // The reference accepts an ack without payload (no arguments).
                 return payload is null || payload.Value.ValueKind == JsonValueKind.Array;
+            case SocketIOPacketType.BinaryAck:
+                return payload is { ValueKind: JsonValueKind.Array };
             default:
                 return false;
         }
