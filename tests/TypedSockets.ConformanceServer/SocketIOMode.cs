@@ -1,3 +1,6 @@
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Protocol.SocketIO.Json;
+using TypedSockets.Protocol.SocketIO.MessagePack;
 using TypedSockets.Server;
 
 namespace TypedSockets.ConformanceServer;
@@ -9,7 +12,15 @@ namespace TypedSockets.ConformanceServer;
 /// </summary>
 internal static class SocketIOMode
 {
-    public static WebApplication Configure(WebApplicationBuilder builder)
+    /// <summary>The parser named by <c>--parser</c>: "json" (npm socket.io-parser) or "msgpack" (npm socket.io-msgpack-parser).</summary>
+    public static SocketIOParser CreateParser(string name) => name switch
+    {
+        "json" => JsonSocketIOParser.Default,
+        "msgpack" => MessagePackSocketIOParser.Default,
+        _ => throw new ArgumentException($"Unknown parser '{name}': use json or msgpack."),
+    };
+
+    public static WebApplication Configure(WebApplicationBuilder builder, SocketIOParser? parser = null)
     {
         builder.Services.AddTypedSockets(o =>
         {
@@ -25,7 +36,7 @@ internal static class SocketIOMode
         {
             io.Of("/").OnConnection(OnConnection);
             io.Of("/custom").OnConnection(OnConnection);
-        });
+        }, o => o.Parser = parser ?? JsonSocketIOParser.Default);
         return app;
     }
 
