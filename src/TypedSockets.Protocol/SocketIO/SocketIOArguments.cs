@@ -4,7 +4,7 @@ namespace TypedSockets.Protocol.SocketIO;
 /// The arguments of an incoming packet, kept in the parser's own form until the application asks for a type.
 /// Reading is thread safe; the values stay valid as long as the instance is referenced.
 /// </summary>
-public abstract class SocketIOArguments
+public abstract class SocketIOArguments : TypedSockets.ISocketEventArguments
 {
     /// <summary>How many arguments there are.</summary>
     public abstract int Count { get; }

@@ -31,6 +31,14 @@ public abstract class SocketIOParser
 
     /// <summary>DISCONNECT.</summary>
     public abstract EncodedPacket EncodeDisconnect(string nsp);
+
+    /// <summary>
+    /// A writer for the typed path: arguments are written one by one, with no <c>object[]</c> and no boxing when the
+    /// parser overrides this (the JSON parser writes into pooled buffers). The default collects the arguments and
+    /// calls <see cref="EncodeEvent"/>, so every parser supports typed emitters. Give it back with
+    /// <see cref="SocketIOPacketWriter.Return"/>.
+    /// </summary>
+    public virtual SocketIOPacketWriter RentPacketWriter() => new BoxingPacketWriter(this);
 }
 
 /// <summary>Decodes the Engine.IO messages of one connection into Socket.IO packets.</summary>

@@ -3,7 +3,7 @@ using TypedSockets.Protocol.SocketIO;
 namespace TypedSockets.Server.Adapters;
 
 /// <summary>The default adapter: rooms of one server, kept in memory. Thread safe.</summary>
-public class InMemoryAdapter : SocketIOAdapter
+public partial class InMemoryAdapter : SocketIOAdapter
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);

@@ -39,6 +39,14 @@ public abstract class EngineConnection
     public abstract bool IsWritable { get; }
 
     /// <summary>
+    /// True when the connection honours pooled packet buffers: a message whose <see cref="EngineMessage.Data"/> is backed
+    /// by a <c>PooledPacketBuffer</c> gets a reference taken (<c>AddRef</c>) when it is queued and given back
+    /// (<c>Release</c>) once it is written or discarded. When false (the default), senders hand this connection only
+    /// ordinary arrays, copying pooled packets first.
+    /// </summary>
+    public virtual bool SupportsPooledBuffers => false;
+
+    /// <summary>
     /// Queues one message. Returns false when the session is closed, or when <paramref name="isVolatile"/>
     /// is set and the transport is not writable now (the message is dropped).
     /// </summary>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TypedSockets.Protocol.EngineIO;
+using TypedSockets.Protocol.SocketIO;
 
 namespace TypedSockets.Server.EngineIO;
 
@@ -180,6 +181,12 @@ internal sealed partial class EngineSession : EngineConnection
             {
                 foreach (ref readonly var message in messages)
                 {
+                    // A pooled packet buffer stays alive until the writer has sent it (ReturnQueue releases it).
+                    if (PooledPacketBuffer.TryGetOwner(message.Data, out var owner))
+                    {
+                        owner.AddRef();
+                    }
+
                     _queue.Enqueue(new EnginePacket(EnginePacketType.Message, message.Data, message.IsBinary));
                 }
 
@@ -286,6 +293,7 @@ internal sealed partial class EngineSession : EngineConnection
             _state = SessionState.Closed;
             reason = _closeReason;
             error = _closeError;
+            ReleaseAll(_queue);
             _queue.Clear();
         }
 
@@ -518,8 +526,23 @@ internal sealed partial class EngineSession : EngineConnection
         }
     }
 
+    public override bool SupportsPooledBuffers => true;
+
+    /// <summary>Gives back the references this session took on pooled packet buffers.</summary>
+    private static void ReleaseAll(Queue<EnginePacket> queue)
+    {
+        foreach (var packet in queue)
+        {
+            if (packet.Type == EnginePacketType.Message && PooledPacketBuffer.TryGetOwner(packet.Data.First, out var owner))
+            {
+                owner.Release();
+            }
+        }
+    }
+
     private static void ReturnQueue(Queue<EnginePacket> queue)
     {
+        ReleaseAll(queue);
         var count = queue.Count;
         queue.Clear();
         if (count > 256)

@@ -150,6 +150,34 @@ internal sealed class SocketIOConnection
         return Connection.TrySend(messages, isVolatile);
     }
 
+    /// <summary>
+    /// Sends a packet of the typed path. A pooled payload is handed over as is when the transport honours pooled buffers
+    /// (it takes its own reference), copied otherwise; the caller keeps its reference either way.
+    /// </summary>
+    public bool Send(in OutgoingPacket packet, bool isVolatile)
+    {
+        var payload = packet.Payload;
+        if (packet.Buffer is not null && !Connection.SupportsPooledBuffers)
+        {
+            payload = payload.ToArray();
+        }
+
+        var attachments = packet.Attachments;
+        if (attachments.Length == 0)
+        {
+            return Connection.TrySend(new EngineMessage(payload, packet.PayloadIsBinary), isVolatile);
+        }
+
+        var messages = new EngineMessage[1 + attachments.Length];
+        messages[0] = new EngineMessage(payload, packet.PayloadIsBinary);
+        for (var i = 0; i < attachments.Length; i++)
+        {
+            messages[i + 1] = EngineMessage.Binary(attachments[i]);
+        }
+
+        return Connection.TrySend(messages, isVolatile);
+    }
+
     public void AddPending(SocketIOSocket socket)
     {
         lock (_sync)

@@ -51,5 +51,8 @@ public sealed class SocketIOEvent
         return Socket.SendAck(AckId, args);
     }
 
+    /// <summary>Claims the single acknowledgement of this event (the typed path sends it itself).</summary>
+    internal bool TryClaimAck() => HasAck && Interlocked.Exchange(ref _acked, 1) == 0;
+
     public override string ToString() => $"{Name} ({Arguments.Count} argument(s){(HasAck ? $", ack {AckId}" : string.Empty)})";
 }

@@ -50,6 +50,9 @@ public sealed class JsonSocketIOParser : SocketIOParser
     public override SocketIODecoder CreateDecoder(int maxAttachments = SocketIODecoder.DefaultMaxAttachments) =>
         new JsonSocketIODecoder(SerializerOptions, maxAttachments);
 
+    /// <summary>The allocation-free typed writer: arguments go straight into a pooled buffer.</summary>
+    public override SocketIOPacketWriter RentPacketWriter() => JsonSocketIOPacketWriter.Rent(this);
+
     public override EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long ackId = -1)
     {
         var state = RentState();

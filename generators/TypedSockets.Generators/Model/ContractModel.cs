@@ -1,0 +1,58 @@
+namespace TypedSockets.Generators.Model;
+
+/// <summary>One valid [SocketEvents] interface, as the emitter needs it: strings and primitives only.</summary>
+/// <param name="Namespace">The interface's namespace, null for the global one.</param>
+/// <param name="InterfaceType">The interface, <c>global::</c>-qualified.</param>
+/// <param name="GeneratedName">The base name of the generated types (the interface's name without its leading I, with containing types).</param>
+/// <param name="IsPublic">Whether the interface is visible outside its assembly (the extension class follows it).</param>
+/// <param name="HintName">The generated file's hint name.</param>
+internal sealed record ContractModel(
+    string? Namespace,
+    string InterfaceType,
+    string GeneratedName,
+    bool IsPublic,
+    string HintName,
+    EquatableArray<EventModel> Events);
+
+/// <summary>One event (one method of the interface).</summary>
+/// <param name="MethodName">The C# method name.</param>
+/// <param name="WireName">The event name on the wire.</param>
+/// <param name="ReturnType">The method's return type as written in the interface (<c>global::</c>-qualified).</param>
+/// <param name="Returns">What the method returns: nothing, a task, or an acknowledged value.</param>
+/// <param name="Result">The acknowledged value (for <see cref="ReturnKind.TaskOfT"/> / <see cref="ReturnKind.ValueTaskOfT"/>).</param>
+internal sealed record EventModel(
+    string MethodName,
+    string WireName,
+    string ReturnType,
+    ReturnKind Returns,
+    ValueModel? Result,
+    EquatableArray<ParameterModel> Parameters);
+
+/// <summary>A method parameter.</summary>
+internal sealed record ParameterModel(string Name, ValueModel Value);
+
+/// <summary>A value on the wire: its C# type (with nullable annotations) and how it is written.</summary>
+internal sealed record ValueModel(string Type, ValueKind Kind);
+
+internal enum ReturnKind
+{
+    Void,
+    Task,
+    ValueTask,
+    TaskOfT,
+    ValueTaskOfT,
+}
+
+internal enum ValueKind
+{
+    Serialized,
+    String,
+    Boolean,
+    Int32,
+    Int64,
+    Double,
+    ByteArray,
+    ReadOnlyMemoryOfByte,
+    MemoryOfByte,
+    CancellationToken,
+}

@@ -1,0 +1,439 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using TypedSockets.Generators.Model;
+
+namespace TypedSockets.Generators;
+
+/// <summary>
+/// The only code that reads symbols: validates [SocketEvents] interfaces and hubs (for the analyzer) and turns a valid
+/// interface into a <see cref="ContractModel"/> (for the generator).
+/// </summary>
+internal static class Parser
+{
+    public const string SocketEventsAttribute = "TypedSockets.SocketEventsAttribute";
+    public const string SocketEventAttribute = "TypedSockets.SocketEventAttribute";
+    public const string SocketHubMetadataName = "TypedSockets.Server.SocketHub`2";
+
+    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
+
+    private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>Receives a problem found by validation.</summary>
+    public delegate void Reporter(DiagnosticDescriptor descriptor, ISymbol? location, params object[] args);
+
+    /// <summary>The model of a valid contract; null when validation finds any error (the analyzer reports them).</summary>
+    public static ContractModel? Parse(INamedTypeSymbol contract, CancellationToken cancellationToken)
+    {
+        var errors = 0;
+        Validate(contract, (_, _, _) => errors++, cancellationToken);
+        if (errors > 0)
+        {
+            return null;
+        }
+
+        var events = new List<EventModel>();
+        foreach (var method in GetEventMethods(contract))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var parameters = method.Parameters
+                .Select(p => new ParameterModel(EscapeIdentifier(p.Name), ToValue(p.Type)))
+                .ToArray();
+            var returns = GetReturnKind(method.ReturnType, out var resultType);
+            events.Add(new EventModel(
+                EscapeIdentifier(method.Name),
+                GetWireName(method)!,
+                method.ReturnType.ToDisplayString(s_typeFormat),
+                returns!.Value,
+                resultType is null ? null : ToValue(resultType),
+                new EquatableArray<ParameterModel>(parameters)));
+        }
+
+        var ns = contract.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        var typeName = contract.ToDisplayString(s_typeFormat);
+        var generatedName = GetGeneratedName(contract);
+        var hintName = typeName.Replace("global::", string.Empty) + ".SocketEvents.g.cs";
+        return new ContractModel(ns, typeName, generatedName, IsPublic(contract), hintName, new EquatableArray<EventModel>(events.ToArray()));
+    }
+
+    /// <summary>Checks a [SocketEvents] interface; every problem goes to <paramref name="report"/>.</summary>
+    public static void Validate(INamedTypeSymbol contract, Reporter report, CancellationToken cancellationToken)
+    {
+        if (contract.TypeKind != TypeKind.Interface)
+        {
+            report(DiagnosticDescriptors.InvalidContractType, contract, contract.Name, "only interfaces can be socket contracts");
+            return;
+        }
+
+        if (contract.IsGenericType)
+        {
+            report(DiagnosticDescriptors.InvalidContractType, contract, contract.Name, "generic interfaces are not supported");
+        }
+
+        if (!IsAccessibleInAssembly(contract))
+        {
+            report(DiagnosticDescriptors.InvalidContractType, contract, contract.Name, "it must be public or internal (and so must every type containing it) for the generated code to use it");
+        }
+
+        var byName = new Dictionary<string, IMethodSymbol>(StringComparer.Ordinal);
+        var methodNames = new HashSet<string>(StringComparer.Ordinal);
+        var overloaded = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in GetAllMembers(contract))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (member)
+            {
+                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when !method.IsStatic:
+                    if (!methodNames.Add(method.Name) && overloaded.Add(method.Name))
+                    {
+                        report(DiagnosticDescriptors.OverloadedMethod, method, method.Name);
+                    }
+
+                    ValidateMethod(method, byName, report);
+                    break;
+                case IMethodSymbol:
+                    // Accessors of properties and events are reported on the property or event; static members are not events.
+                    break;
+                case IPropertySymbol property when !property.IsStatic:
+                    report(DiagnosticDescriptors.NonMethodMember, property, property.Name, property.IsIndexer ? "indexer" : "property");
+                    break;
+                case IEventSymbol evt when !evt.IsStatic:
+                    report(DiagnosticDescriptors.NonMethodMember, evt, evt.Name, "event");
+                    break;
+            }
+        }
+    }
+
+    private static void ValidateMethod(IMethodSymbol method, Dictionary<string, IMethodSymbol> byName, Reporter report)
+    {
+        if (method.IsGenericMethod)
+        {
+            report(DiagnosticDescriptors.GenericMethod, method, method.Name);
+        }
+
+        if (GetReturnKind(method.ReturnType, out var resultType) is null || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            report(DiagnosticDescriptors.UnsupportedReturnType, method, method.Name, method.ReturnType.ToDisplayString());
+        }
+        else if (resultType is not null && GetUnserializableReason(resultType) is { } resultReason)
+        {
+            report(DiagnosticDescriptors.UnserializableType, method, "The acknowledgement", method.Name, resultType.ToDisplayString(), resultReason);
+        }
+
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            var parameter = method.Parameters[i];
+            if (parameter.RefKind != RefKind.None || parameter.IsParams)
+            {
+                var kind = parameter.IsParams ? "params" : parameter.RefKind switch
+                {
+                    RefKind.Ref => "ref",
+                    RefKind.Out => "out",
+                    _ => "in",
+                };
+                report(DiagnosticDescriptors.ByRefParameter, parameter, parameter.Name, method.Name, kind);
+            }
+
+            if (IsCancellationToken(parameter.Type))
+            {
+                if (i != method.Parameters.Length - 1)
+                {
+                    report(DiagnosticDescriptors.CancellationTokenNotLast, parameter, parameter.Name, method.Name);
+                }
+            }
+            else if (GetUnserializableReason(parameter.Type) is { } reason)
+            {
+                report(DiagnosticDescriptors.UnserializableType, parameter, "Parameter '" + parameter.Name + "'", method.Name, parameter.Type.ToDisplayString(), reason);
+            }
+        }
+
+        var wireName = GetWireName(method);
+        if (wireName is null)
+        {
+            report(DiagnosticDescriptors.InvalidEventName, method, method.Name);
+            return;
+        }
+
+        if (Array.IndexOf(s_reserved, wireName) >= 0)
+        {
+            report(DiagnosticDescriptors.ReservedEventName, method, wireName, method.Name);
+        }
+
+        if (byName.TryGetValue(wireName, out var existing))
+        {
+            if (existing.Name != method.Name)
+            {
+                report(DiagnosticDescriptors.DuplicateEventName, method, wireName, method.Name, existing.Name);
+            }
+        }
+        else
+        {
+            byName.Add(wireName, method);
+        }
+    }
+
+    /// <summary>Checks a class deriving from SocketHub&lt;TServer, TClient&gt;.</summary>
+    public static void ValidateHub(INamedTypeSymbol type, Reporter report)
+    {
+        if (type.TypeKind != TypeKind.Class)
+        {
+            return;
+        }
+
+        for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+        {
+            var definition = baseType.OriginalDefinition;
+            if (definition.MetadataName != "SocketHub`2" || definition.ContainingNamespace?.ToDisplayString() != "TypedSockets.Server")
+            {
+                continue;
+            }
+
+            var server = baseType.TypeArguments[0];
+            var client = baseType.TypeArguments[1];
+            foreach (var contract in new[] { server, client })
+            {
+                if (contract is INamedTypeSymbol { TypeKind: TypeKind.Interface } named && HasSocketEvents(named))
+                {
+                    continue;
+                }
+
+                if (contract.TypeKind != TypeKind.TypeParameter)
+                {
+                    report(DiagnosticDescriptors.HubContractNotSocketEvents, type, type.Name, contract.ToDisplayString());
+                }
+            }
+
+            if (!type.IsAbstract && server.TypeKind == TypeKind.Interface && !type.AllInterfaces.Contains((INamedTypeSymbol)server, SymbolEqualityComparer.Default))
+            {
+                report(DiagnosticDescriptors.HubDoesNotImplementServer, type, type.Name, server.ToDisplayString(), client.ToDisplayString());
+            }
+
+            return;
+        }
+    }
+
+    public static bool HasSocketEvents(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == SocketEventsAttribute);
+
+    private static IEnumerable<ISymbol> GetAllMembers(INamedTypeSymbol contract) =>
+        contract.GetMembers().Concat(contract.AllInterfaces.SelectMany(i => i.GetMembers()));
+
+    private static IEnumerable<IMethodSymbol> GetEventMethods(INamedTypeSymbol contract) =>
+        GetAllMembers(contract).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);
+
+    /// <summary>The wire name: [SocketEvent("name")], else the camelCase method name. Null when the attribute's name is invalid.</summary>
+    public static string? GetWireName(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == SocketEventAttribute)
+            {
+                return attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string { Length: > 0 } name ? name : null;
+            }
+        }
+
+        return ToCamelCase(method.Name);
+    }
+
+    /// <summary>camelCase as System.Text.Json's JsonNamingPolicy.CamelCase: "UserJoined" → "userJoined", "IOError" → "ioError".</summary>
+    public static string ToCamelCase(string name)
+    {
+        if (name.Length == 0 || !char.IsUpper(name[0]))
+        {
+            return name;
+        }
+
+        var chars = name.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (i == 1 && !char.IsUpper(chars[i]))
+            {
+                break;
+            }
+
+            var hasNext = i + 1 < chars.Length;
+            if (i > 0 && hasNext && !char.IsUpper(chars[i + 1]))
+            {
+                if (chars[i + 1] == ' ')
+                {
+                    chars[i] = char.ToLowerInvariant(chars[i]);
+                }
+
+                break;
+            }
+
+            chars[i] = char.ToLowerInvariant(chars[i]);
+        }
+
+        return new string(chars);
+    }
+
+    private static ReturnKind? GetReturnKind(ITypeSymbol type, out ITypeSymbol? result)
+    {
+        result = null;
+        if (type.SpecialType == SpecialType.System_Void)
+        {
+            return ReturnKind.Void;
+        }
+
+        if (type is not INamedTypeSymbol named || named.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks")
+        {
+            return null;
+        }
+
+        switch (named.MetadataName)
+        {
+            case "Task":
+                return ReturnKind.Task;
+            case "ValueTask":
+                return ReturnKind.ValueTask;
+            case "Task`1":
+                result = named.TypeArguments[0];
+                return ReturnKind.TaskOfT;
+            case "ValueTask`1":
+                result = named.TypeArguments[0];
+                return ReturnKind.ValueTaskOfT;
+            default:
+                return null;
+        }
+    }
+
+    private static ValueModel ToValue(ITypeSymbol type) => new(type.ToDisplayString(s_typeFormat), GetValueKind(type));
+
+    private static ValueKind GetValueKind(ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String:
+                return ValueKind.String;
+            case SpecialType.System_Boolean:
+                return ValueKind.Boolean;
+            case SpecialType.System_Int32:
+                return ValueKind.Int32;
+            case SpecialType.System_Int64:
+                return ValueKind.Int64;
+            case SpecialType.System_Double:
+                return ValueKind.Double;
+        }
+
+        if (type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Byte })
+        {
+            return ValueKind.ByteArray;
+        }
+
+        if (IsCancellationToken(type))
+        {
+            return ValueKind.CancellationToken;
+        }
+
+        if (type is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments[0].SpecialType == SpecialType.System_Byte && named.ContainingNamespace?.ToDisplayString() == "System")
+        {
+            if (named.MetadataName == "ReadOnlyMemory`1")
+            {
+                return ValueKind.ReadOnlyMemoryOfByte;
+            }
+
+            if (named.MetadataName == "Memory`1")
+            {
+                return ValueKind.MemoryOfByte;
+            }
+        }
+
+        return ValueKind.Serialized;
+    }
+
+    private static bool IsCancellationToken(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "CancellationToken" } named && named.ContainingNamespace?.ToDisplayString() == "System.Threading";
+
+    /// <summary>Why no serializer can handle <paramref name="type"/>, where that is knowable at compile time; null otherwise.</summary>
+    private static string? GetUnserializableReason(ITypeSymbol type)
+    {
+        switch (type.TypeKind)
+        {
+            case TypeKind.Pointer:
+            case TypeKind.FunctionPointer:
+                return "pointers have no wire form";
+            case TypeKind.Delegate:
+                return "delegates have no wire form";
+            case TypeKind.TypeParameter:
+                return null;
+        }
+
+        if (type.IsRefLikeType)
+        {
+            return "ref structs cannot be serialized (use an array or ReadOnlyMemory<byte>)";
+        }
+
+        var name = type.OriginalDefinition.ToDisplayString();
+        switch (name)
+        {
+            case "System.IntPtr":
+            case "System.UIntPtr":
+                return "native integers are process-specific";
+            case "System.Type":
+                return "System.Type is not serializable";
+            case "System.Threading.Tasks.Task":
+            case "System.Threading.Tasks.Task<TResult>":
+            case "System.Threading.Tasks.ValueTask":
+            case "System.Threading.Tasks.ValueTask<TResult>":
+                return "tasks have no wire form";
+            case "System.Threading.CancellationToken":
+                return "a CancellationToken is never sent";
+        }
+
+        return null;
+    }
+
+    private static bool IsAccessibleInAssembly(INamedTypeSymbol type)
+    {
+        for (ISymbol? current = type; current is INamedTypeSymbol named; current = named.ContainingType)
+        {
+            if (named.IsFileLocal)
+            {
+                return false;
+            }
+
+            switch (named.DeclaredAccessibility)
+            {
+                case Accessibility.Public:
+                case Accessibility.Internal:
+                case Accessibility.ProtectedOrInternal:
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsPublic(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string GetGeneratedName(INamedTypeSymbol type)
+    {
+        var name = type.Name.Length > 1 && type.Name[0] == 'I' && char.IsUpper(type.Name[1]) ? type.Name.Substring(1) : type.Name;
+        for (var containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
+        {
+            name = containing.Name + "_" + name;
+        }
+
+        return name;
+    }
+
+    private static string EscapeIdentifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+}

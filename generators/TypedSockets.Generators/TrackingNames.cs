@@ -1,0 +1,8 @@
+namespace TypedSockets.Generators;
+
+/// <summary>Names of the pipeline steps (incremental tests read their run reasons).</summary>
+internal static class TrackingNames
+{
+    public const string Contracts = nameof(Contracts);
+    public const string ValidContracts = nameof(ValidContracts);
+}

@@ -1,0 +1,83 @@
+
+namespace TypedSockets.Server;
+
+/// <summary>
+/// The non-generic base of <see cref="SocketHub{TServer, TClient}"/> (what <c>MapNamespace&lt;THub&gt;</c> constrains to).
+/// </summary>
+public abstract class SocketHub
+{
+    private SocketIOSocket? _socket;
+
+    private protected SocketHub()
+    {
+    }
+
+    /// <summary>The client this hub instance serves.</summary>
+    public SocketIOSocket Socket => _socket ?? throw new InvalidOperationException("The hub is not attached to a socket yet.");
+
+    /// <summary>Called once the client's events are wired, before any of them is dispatched to this instance.</summary>
+    public virtual ValueTask OnConnectedAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Called after the client disconnected (it has left its rooms).</summary>
+    public virtual ValueTask OnDisconnectedAsync(string reason) => ValueTask.CompletedTask;
+
+    internal async ValueTask AttachAsync(SocketIOSocket socket)
+    {
+        _socket = socket;
+        Wire(socket);
+        socket.OnDisconnect(async reason =>
+        {
+            try
+            {
+                await OnDisconnectedAsync(reason).ConfigureAwait(false);
+            }
+            finally
+            {
+                switch (this)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
+            }
+        });
+        await OnConnectedAsync().ConfigureAwait(false);
+    }
+
+    private protected abstract void Wire(SocketIOSocket socket);
+}
+
+/// <summary>
+/// A typed Socket.IO hub: one instance per connected client, created with the socket's scoped services. The hub
+/// implements <typeparamref name="TServer"/> (the client-to-server contract, checked at compile time by TSG0011) and
+/// reaches clients through <typeparamref name="TClient"/> (server-to-client) emitters.
+/// Map it with <c>io.MapNamespace&lt;THub&gt;("/chat")</c>.
+/// </summary>
+public abstract class SocketHub<TServer, TClient> : SocketHub
+    where TServer : class
+    where TClient : class
+{
+    private TClient? _caller;
+
+    /// <summary>The client this hub serves, typed.</summary>
+    public TClient Caller => _caller ??= SocketContract<TClient>.Get().CreateEmitter(Socket.TypedSink);
+
+    /// <summary>Every client of the namespace; narrow with <c>To</c>, <c>Except</c>, <c>Local</c>, <c>Volatile</c>, <c>Timeout</c>.</summary>
+    public SocketTargets<TClient> Clients => new(Socket.Namespace.BroadcastSink);
+
+    /// <summary>Every client of the namespace but the caller.</summary>
+    public SocketTargets<TClient> Others => Clients.Except(Socket.Id);
+
+    private protected sealed override void Wire(SocketIOSocket socket)
+    {
+        if (this is not TServer target)
+        {
+            throw new InvalidOperationException($"{GetType()} must implement {typeof(TServer)}.");
+        }
+
+        socket.Handle(target);
+    }
+}

@@ -1,0 +1,28 @@
+namespace TypedSockets.Server;
+
+/// <summary>An incoming event handed to a generated dispatcher.</summary>
+internal sealed class SocketIOEventContext : SocketEventContext
+{
+    private readonly SocketIOEvent _event;
+
+    public SocketIOEventContext(SocketIOEvent evt)
+    {
+        _event = evt;
+    }
+
+    public override ISocketEventArguments Arguments => _event.Arguments;
+
+    public override bool HasAck => _event.HasAck;
+
+    public override CancellationToken Aborted => _event.Socket.Disconnected;
+
+    public override SocketEventWriter BeginAck()
+    {
+        var socket = _event.Socket;
+        var writer = socket.Server.Parser.RentPacketWriter();
+        writer.BeginAck(socket.Namespace.Name);
+        return writer;
+    }
+
+    public override bool SendAck(SocketEventWriter writer) => _event.Socket.SendTypedAck(_event, TypedPackets.AsPacketWriter(writer));
+}

@@ -1,0 +1,126 @@
+using TypedSockets.Protocol.SocketIO;
+
+namespace TypedSockets.Server;
+
+public sealed partial class SocketIOSocket
+{
+    private SocketIOSocketSink? _typedSink;
+
+    /// <summary>The sink generated emitters for this socket send through.</summary>
+    internal SocketIOSocketSink TypedSink => _typedSink ??= new SocketIOSocketSink(this);
+
+    internal bool HasOutgoingListeners => _anyOutgoing.Length > 0;
+
+    /// <summary>Sends a typed event packet: the allocation-free path, or the object path when recovery or outgoing listeners need the arguments.</summary>
+    internal bool SendTypedEvent(SocketIOPacketWriter writer)
+    {
+        if (!Connected)
+        {
+            writer.Return();
+            return false;
+        }
+
+        if (_anyOutgoing.Length > 0 || Server.Options.ConnectionStateRecovery is not null)
+        {
+            var name = writer.Event!.Name;
+            var packet = TypedPackets.Finish(writer);
+            object?[] args;
+            try
+            {
+                args = TypedPackets.ToRawArguments(Server.Parser, packet);
+            }
+            finally
+            {
+                packet.Release();
+            }
+
+            return EmitCore(name, args, isVolatile: false);
+        }
+
+        var outgoing = TypedPackets.Finish(writer);
+        try
+        {
+            return _client.Send(outgoing, isVolatile: false);
+        }
+        finally
+        {
+            outgoing.Release();
+        }
+    }
+
+    /// <summary>Sends a typed packet built by a broadcast (shared buffer; the transport takes its own reference).</summary>
+    internal bool SendTyped(in OutgoingPacket packet, bool isVolatile) => Connected && _client.Send(packet, isVolatile);
+
+    /// <summary>Sends a typed event with an ack id and returns the first argument of the reply.</summary>
+    internal async Task<T> SendTypedWithAckAsync<T>(SocketIOPacketWriter writer, CancellationToken cancellationToken)
+    {
+        var name = writer.Event!.Name;
+        if (!Connected)
+        {
+            writer.Return();
+            throw new SocketDisconnectedException(Id, _disconnectReason ?? "not connected");
+        }
+
+        var id = Namespace.NextAckId();
+        var waiter = new AckWaiter();
+        _acks[id] = waiter;
+        var packet = TypedPackets.Finish(writer, id);
+        bool sent;
+        try
+        {
+            if (_anyOutgoing.Length > 0)
+            {
+                NotifyOutgoing(name, TypedPackets.ToRawArguments(Server.Parser, packet));
+            }
+
+            sent = _client.Send(packet, isVolatile: false);
+        }
+        finally
+        {
+            packet.Release();
+        }
+
+        if (!sent)
+        {
+            _acks.TryRemove(id, out _);
+            throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
+        }
+
+        var timeout = Server.Options.DefaultAckTimeout;
+        try
+        {
+            var reply = timeout is { } t
+                ? await waiter.Task.WaitAsync(t, cancellationToken).ConfigureAwait(false)
+                : await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return reply.Count > 0 ? reply.Get<T>(0)! : default!;
+        }
+        catch (TimeoutException)
+        {
+            throw new SocketAckTimeoutException(name, timeout!.Value);
+        }
+        finally
+        {
+            _acks.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Sends the acknowledgement of <paramref name="evt"/> that <paramref name="writer"/> holds.</summary>
+    internal bool SendTypedAck(SocketIOEvent evt, SocketIOPacketWriter writer)
+    {
+        if (!evt.TryClaimAck() || !Connected)
+        {
+            writer.Return();
+            return false;
+        }
+
+        var packet = TypedPackets.Finish(writer, evt.AckId);
+        try
+        {
+            return _client.Send(packet, isVolatile: false);
+        }
+        finally
+        {
+            packet.Release();
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace TypedSockets; internal static class AssemblyMarker { }

@@ -1,0 +1,28 @@
+using System.Text;
+
+namespace TypedSockets;
+
+/// <summary>
+/// An event name with its UTF-8 bytes, created once (generated code keeps one per event in a static field) so that
+/// encoders never transcode it per packet.
+/// </summary>
+public sealed class SocketEventName
+{
+    public SocketEventName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        Name = name;
+        Utf8 = Encoding.UTF8.GetBytes(name);
+    }
+
+    /// <summary>The name as a string.</summary>
+    public string Name { get; }
+
+    /// <summary>The name encoded as UTF-8 (not escaped, without quotes).</summary>
+    public ReadOnlyMemory<byte> Utf8 { get; }
+
+    /// <summary>A slot where a parser may cache its own pre-encoded form of the name (for example a JsonEncodedText).</summary>
+    public object? EncoderCache { get; set; }
+
+    public override string ToString() => Name;
+}

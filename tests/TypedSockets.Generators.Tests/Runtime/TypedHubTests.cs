@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using Chat.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SocketIOClient;
+using SocketIOClient.Transport;
+using TypedSockets.Server;
+
+namespace TypedSockets.Generators.Tests.Runtime;
+
+/// <summary>
+/// Compile and run: Chat.Contracts is compiled with the generator as an analyzer; a typed hub serves it over real
+/// Kestrel on 127.0.0.1:0 and an independent client (NuGet SocketIOClient) talks to it.
+/// </summary>
+public sealed class TypedHubTests : IAsyncLifetime
+{
+    private WebApplication? _app;
+    private Uri _address = null!;
+
+    public sealed class ChatHub : SocketHub<IChatServer, IChatClient>, IChatServer
+    {
+        public static readonly ConcurrentQueue<string> Log = new();
+
+        public void Send(string room, string text) =>
+            Clients.To(room).Except(Socket).Message(new ChatMessage(room, Socket.Id, text, DateTimeOffset.UnixEpoch));
+
+        public async Task<JoinResult> Join(string room)
+        {
+            await Socket.JoinAsync(room);
+            Log.Enqueue("joined " + room);
+            Clients.To(room).UserJoined(Socket.Id, Socket.Namespace.Adapter.GetSockets([room]).Count);
+            return new JoinResult(room, Socket.Namespace.Adapter.GetSockets([room]).Count);
+        }
+
+        public override ValueTask OnConnectedAsync()
+        {
+            Caller.UserJoined("welcome", 1);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddTypedSockets();
+        _app = builder.Build();
+        _app.MapSocketIO("/socket.io", io => io.MapNamespace<ChatHub>("/chat"));
+        await _app.StartAsync();
+        _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    private async Task<SocketIOClient.SocketIO> ConnectAsync(Action<SocketIOClient.SocketIO> beforeConnect)
+    {
+        var client = new SocketIOClient.SocketIO(new Uri(_address, "/chat"), new SocketIOOptions
+        {
+            EIO = 4,
+            Transport = TransportProtocol.WebSocket,
+            Reconnection = false,
+            ConnectionTimeout = TimeSpan.FromSeconds(5),
+        });
+        beforeConnect(client);
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.OnConnected += (_, _) => connected.TrySetResult();
+        await client.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await connected.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(client.Connected);
+        return client;
+    }
+
+    private static Task<SocketIOResponse> Next(SocketIOClient.SocketIO client, string name, Func<SocketIOResponse, bool>? where = null)
+    {
+        var tcs = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.On(name, r =>
+        {
+            if (where is null || where(r))
+            {
+                tcs.TrySetResult(r);
+            }
+        });
+        return tcs.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task HubGreetsTheCallerWithATypedEmitOnConnect()
+    {
+        Task<SocketIOResponse>? welcome = null;
+        using var client = await ConnectAsync(c => welcome = Next(c, "user:joined"));
+        var response = await welcome!;
+        Assert.Equal("welcome", response.GetValue<string>(0));
+        Assert.Equal(1, response.GetValue<int>(1));
+    }
+
+    [Fact]
+    public async Task AcknowledgedMethodRepliesWithItsResult()
+    {
+        using var client = await ConnectAsync(_ => { });
+        var reply = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.EmitAsync("join", r => reply.TrySetResult(r), "lobby");
+        var result = (await reply.Task.WaitAsync(TimeSpan.FromSeconds(10))).GetValue(0);
+        Assert.Equal("lobby", result.GetProperty("room").GetString());
+        Assert.Equal(1, result.GetProperty("online").GetInt32());
+    }
+
+    [Fact]
+    public async Task TypedBroadcastReachesTheRoomButNotTheSender()
+    {
+        using var alice = await ConnectAsync(_ => { });
+        using var bob = await ConnectAsync(_ => { });
+        foreach (var client in new[] { alice, bob })
+        {
+            var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await client.EmitAsync("join", _ => joined.TrySetResult(), "blue");
+            await joined.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        var aliceGot = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.On("message", r => aliceGot.TrySetResult(r));
+        var bobGot = Next(bob, "message");
+        await alice.EmitAsync("send", "blue", "hi bob");
+
+        var message = (await bobGot).GetValue(0);
+        Assert.Equal("blue", message.GetProperty("room").GetString());
+        Assert.Equal("hi bob", message.GetProperty("text").GetString());
+        Assert.Equal(alice.Id, message.GetProperty("user").GetString());
+        Assert.Equal("1970-01-01T00:00:00+00:00", message.GetProperty("sentAt").GetString());
+        await Task.Delay(200);
+        Assert.False(aliceGot.Task.IsCompleted, "The sender was excluded with Except(Socket).");
+    }
+
+    [Fact]
+    public async Task TypedServerEmitterWaitsForTheClientsAcknowledgement()
+    {
+        var socketId = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reasons = new ConcurrentQueue<string>();
+        using var client = await ConnectAsync(c => c.On("confirmLeave", r =>
+        {
+            reasons.Enqueue(r.ToString());
+            _ = r.CallbackAsync(r.GetValue<string>(0) == "closing");
+        }));
+        var nsp = _app!.Services.GetRequiredService<SocketIOServerRegistry>().Servers.Single().Of("/chat");
+        var socket = nsp.Sockets.Values.Single(s => s.Id == client.Id);
+
+        var confirmed = await socket.Emitter<IChatClient>().ConfirmLeave("closing", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(confirmed, string.Join(" | ", reasons));
+
+        var all = await nsp.Clients<IChatClient>().Timeout(TimeSpan.FromSeconds(5)).ConfirmLeave("closing");
+        Assert.True(all.IsComplete);
+        Assert.True(all.Single(r => r.Replied).Value);
+    }
+}
