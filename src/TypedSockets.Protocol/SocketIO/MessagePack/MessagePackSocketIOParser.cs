@@ -64,6 +64,9 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
     public override SocketIODecoder CreateDecoder(int maxAttachments = SocketIODecoder.DefaultMaxAttachments) =>
         new MessagePackSocketIODecoder(SerializerOptions);
 
+    /// <summary>The typed writer: arguments written with MessagePackWriter into a pooled buffer, nothing allocated per packet.</summary>
+    public override SocketIOPacketWriter RentPacketWriter() => MessagePackSocketIOPacketWriter.Rent(this);
+
     // Keys are written in the order socket.io 4.8 creates them, so our packets are byte for byte the Node server's.
     public override EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long ackId = -1)
     {
