@@ -61,6 +61,19 @@ public sealed class JsClientInteropTests(JsClientRun run) : IClassFixture<JsClie
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task GeneratedEmittersAndDispatchersSpeakMsgpack(string transport)
+    {
+        var typed = await run.ScenarioAsync(transport, "generated emitters and dispatchers");
+        Assert.Equal(42, typed.GetProperty("points").GetInt32());
+        Assert.Equal(
+            "[[\"alice\",42,{\"x\":4.2,\"y\":-2},{\"bin\":\"010203\"}]," +
+            "[\"alice (room)\",42,{\"x\":4.2,\"y\":0},{\"bin\":\"\"}]," +
+            "[\"confirm\",\"keep 42?\"]]",
+            Compact(typed.GetProperty("scores")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task RoomBroadcastsReachMembersOnlyAndNamespaceBroadcastsReachEveryone(string transport)
     {
         var got = await run.ScenarioAsync(transport, "rooms");

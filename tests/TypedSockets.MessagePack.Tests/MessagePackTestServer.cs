@@ -49,6 +49,7 @@ internal sealed class MessagePackTestServer : IAsyncDisposable
     {
         io.Of("/").OnConnection(socket =>
         {
+            socket.Handle<IScoreServer>(new ScoreServer(socket));
             socket.On("echo", e => socket.Emit("echo-back", e.Arguments.ToRawArray()));
             socket.On("ack-me", e => e.Ack(e.Arguments.ToRawArray()));
             socket.On("typed", e =>

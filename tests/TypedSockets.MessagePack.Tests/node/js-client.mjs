@@ -67,6 +67,14 @@ await scenario("server ack", async () => {
   return describe(await answer);
 });
 
+await scenario("generated emitters and dispatchers", async () => {
+  const scores = [];
+  a.on("score", (...args) => scores.push(describe(args)));
+  a.on("confirm", (question, cb) => { scores.push(describe(["confirm", question])); cb(true); });
+  const [points] = await ack(a, "submit", "alice", { x: 4.2, y: -2 });
+  return { points, scores };
+});
+
 await scenario("rooms", async () => {
   const b = open();
   const c = open();
