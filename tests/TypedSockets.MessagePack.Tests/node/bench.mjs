@@ -1,6 +1,7 @@
 // Times the JS parsers on the payload shapes of tests/TypedSockets.Protocol.Benchmarks (Payloads.cs):
 // socket.io-parser (JSON) and socket.io-msgpack-parser, encode and decode, plus the wire size.
 // Usage: node bench.mjs  (prints a markdown table)
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -46,7 +47,8 @@ for (const [shape, args] of Object.entries(shapes)) {
   }
 }
 
-console.log(`Node ${process.version}, socket.io-parser ${require("socket.io-parser/package.json").version}, socket.io-msgpack-parser ${require("socket.io-msgpack-parser/package.json").version}`);
+const version = (name) => JSON.parse(readFileSync(new URL(`./node_modules/${name}/package.json`, import.meta.url))).version;
+console.log(`Node ${process.version}, socket.io-parser ${version("socket.io-parser")}, socket.io-msgpack-parser ${version("socket.io-msgpack-parser")}`);
 console.log("| Shape | Parser | Encode | Decode | Wire bytes (messages) |");
 console.log("|-------|--------|-------:|-------:|----------------------:|");
 for (const row of rows) console.log(row);

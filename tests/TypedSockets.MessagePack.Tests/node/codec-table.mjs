@@ -24,6 +24,7 @@ const table = {
   "event with namespace, ack id, null and false": { type: 2, data: ["bar", null, false], id: 13, nsp: "/admin" },
   "integers in their smallest form": { type: 2, data: ["n", ...ints], nsp: "/" },
   "non-integers as float64": { type: 2, data: ["f", 1.5, -0.25], nsp: "/" },
+  "whole numbers as integers": { type: 2, data: ["w", 2, -3, 4294967296, 0], nsp: "/" },
   "strings of 31, 32 and 300 bytes": { type: 2, data: ["s", "a".repeat(31), "b".repeat(32), "c".repeat(300)], nsp: "/" },
   "non-ascii text": { type: 2, data: ["msg", "héllo 😀"], nsp: "/" },
   "binary inline": { type: 2, data: ["baz", Buffer.from([1, 2, 3])], nsp: "/" },

@@ -39,6 +39,7 @@ public sealed class MessagePackParserTests
         new("integers in their smallest form", SocketIOPacketType.Event, "/", -1, "n",
             [0, 127, 128, 255, 256, 65535, 65536, 4294967295L, 4294967296L, -1, -32, -33, -128, -129, -32768, -32769, int.MinValue, -2147483649L]),
         new("non-integers as float64", SocketIOPacketType.Event, "/", -1, "f", [1.5, -0.25]),
+        new("whole numbers as integers", SocketIOPacketType.Event, "/", -1, "w", [2.0, -3.0, 4294967296.0, -0.0]), // JS has one number type
         new("strings of 31, 32 and 300 bytes", SocketIOPacketType.Event, "/", -1, "s", [new string('a', 31), new string('b', 32), new string('c', 300)]),
         new("non-ascii text", SocketIOPacketType.Event, "/", -1, "msg", ["héllo 😀"]),
         new("binary inline", SocketIOPacketType.Event, "/", -1, "baz", [new byte[] { 1, 2, 3 }]),
@@ -235,6 +236,37 @@ public sealed class MessagePackParserTests
         Assert.Equal(expected.UtcDateTime, args.Get<DateTime>(0));
         Assert.Equal(DateTimeKind.Utc, args.Get<DateTime>(0).Kind);
         Assert.Equal("\"2023-11-14T22:13:20.123Z\"", args.Get<JsonElement>(0).GetRawText());
+    }
+
+    public sealed class Measures
+    {
+        public double Whole { get; set; }
+
+        public float Half { get; set; }
+
+        public double[] Series { get; set; } = [];
+    }
+
+    [Fact]
+    public void NumbersInsideObjectsKeepTheSerializerFormAndReadBack()
+    {
+        var encoded = Parser.EncodeEvent("/", "m", [new Measures { Whole = 3, Half = 0.5f, Series = [1, 1.5] }, new List<double> { 2, 2.5 }]);
+
+        // Members of generated formatters are written by MessagePack-CSharp itself (double as float64, float as
+        // float32); collections of doubles go through the parser's number formatter (1 as an int, as JS writes it).
+        // notepack.io reads all of these as numbers (checked by the interop tests).
+        Assert.Equal(
+            "83A47479706502A46461746193A16D" +
+            "83A557686F6C65CB4008000000000000A448616C66CA3F000000A6536572696573" + "9201CB3FF8000000000000" +
+            "9202CB4004000000000000" +
+            "A36E7370A12F",
+            encoded.ToString());
+        var args = Decode(encoded.Payload.ToArray(), 1).Data!;
+        var read = args.Get<Measures>(0)!;
+        Assert.Equal(3, read.Whole);
+        Assert.Equal(0.5f, read.Half);
+        Assert.Equal([1, 1.5], read.Series);
+        Assert.Equal([2, 2.5], args.Get<List<double>>(1));
     }
 
     [Fact]

@@ -178,7 +178,7 @@ internal static class MessagePackJson
                 }
                 else
                 {
-                    writer.Write(element.GetDouble());
+                    SocketIOMessagePackResolver.WriteNumber(ref writer, element.GetDouble());
                 }
 
                 break;

@@ -109,7 +109,7 @@ internal sealed class MessagePackSocketIOPacketWriter : SocketIOPacketWriter
     public override void WriteDouble(double value)
     {
         var writer = Writer();
-        writer.Write(value);
+        SocketIOMessagePackResolver.WriteNumber(ref writer, value);
         writer.Flush();
     }
 

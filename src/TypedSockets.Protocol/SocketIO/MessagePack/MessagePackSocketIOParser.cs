@@ -275,7 +275,7 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
                 writer.Write(n);
                 break;
             case double d:
-                writer.Write(d);
+                SocketIOMessagePackResolver.WriteNumber(ref writer, d);
                 break;
             case bool b:
                 writer.Write(b);

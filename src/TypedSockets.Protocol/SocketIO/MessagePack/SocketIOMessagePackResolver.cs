@@ -7,7 +7,8 @@ using MessagePack.Formatters;
 namespace TypedSockets.Protocol.SocketIO.MessagePack;
 
 /// <summary>
-/// Formatters for the types whose msgpack form socket.io-msgpack-parser (notepack.io) fixes: dates as ext type 0 with
+/// Formatters for the types whose msgpack form socket.io-msgpack-parser (notepack.io) fixes: numbers as a JS number is
+/// written (an integral value in the smallest integer form, any other as float64), dates as ext type 0 with
 /// int64 milliseconds (a JS Date), binary as bin (a Node Buffer) and read back from bin or from ext type 0 (a browser
 /// ArrayBuffer), plus <see cref="MessagePackRawValue"/> (written verbatim) and <see cref="JsonElement"/> (converted).
 /// The msgpack parser puts it in front of the configured resolver; it uses no reflection (AOT safe).
@@ -29,6 +30,26 @@ public sealed class SocketIOMessagePackResolver : IFormatterResolver
 
     private static object? Create(Type type)
     {
+        if (type == typeof(double))
+        {
+            return JavaScriptNumberFormatter.Instance;
+        }
+
+        if (type == typeof(float))
+        {
+            return JavaScriptSingleFormatter.Instance;
+        }
+
+        if (type == typeof(double[]))
+        {
+            return new ArrayFormatter<double>();
+        }
+
+        if (type == typeof(float[]))
+        {
+            return new ArrayFormatter<float>();
+        }
+
         if (type == typeof(DateTime))
         {
             return JavaScriptDateFormatter.Instance;
@@ -70,6 +91,22 @@ public sealed class SocketIOMessagePackResolver : IFormatterResolver
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Writes a number as notepack.io writes a JS number: an integral finite value as the smallest integer, anything
+    /// else as float64.
+    /// </summary>
+    internal static void WriteNumber(ref MessagePackWriter writer, double value)
+    {
+        if (Math.Floor(value) == value && value is >= -9.2233720368547758E18 and < 9.2233720368547758E18)
+        {
+            writer.Write((long)value);
+        }
+        else
+        {
+            writer.Write(value);
+        }
     }
 
     internal static void WriteDate(ref MessagePackWriter writer, long unixMilliseconds)
@@ -123,6 +160,24 @@ public sealed class SocketIOMessagePackResolver : IFormatterResolver
 
         var bytes = reader.ReadBytes() ?? throw new MessagePackSerializationException("Expected binary.");
         return bytes.ToArray();
+    }
+
+    private sealed class JavaScriptNumberFormatter : IMessagePackFormatter<double>
+    {
+        public static readonly JavaScriptNumberFormatter Instance = new();
+
+        public void Serialize(ref MessagePackWriter writer, double value, MessagePackSerializerOptions options) => WriteNumber(ref writer, value);
+
+        public double Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) => reader.ReadDouble();
+    }
+
+    private sealed class JavaScriptSingleFormatter : IMessagePackFormatter<float>
+    {
+        public static readonly JavaScriptSingleFormatter Instance = new();
+
+        public void Serialize(ref MessagePackWriter writer, float value, MessagePackSerializerOptions options) => WriteNumber(ref writer, value);
+
+        public float Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) => reader.ReadSingle();
     }
 
     private sealed class JavaScriptDateFormatter : IMessagePackFormatter<DateTime>
