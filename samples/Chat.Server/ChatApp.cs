@@ -6,6 +6,8 @@ namespace Chat.Server;
 /// <summary>
 /// Builds the chat server: the page in wwwroot and the Socket.IO endpoint at /socket.io, on http://localhost:5000 unless
 /// <c>--urls</c> (any ASP.NET Core form) or <c>--port N</c> says otherwise (<c>--port 0</c> picks a free port on 127.0.0.1).
+/// <c>--redis &lt;connection string&gt;</c> (with <c>--adapter redis|redis-streams</c>, default redis) runs it as a node
+/// of a Redis cluster: room events reach users on every node (names and history stay per node).
 /// </summary>
 public static class ChatApp
 {
@@ -23,7 +25,11 @@ public static class ChatApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IChatHistory, InMemoryChatHistory>();
         builder.Services.AddSingleton<ChatDirectory>();
-        builder.Services.AddTypedSockets();
+        var typedSockets = builder.Services.AddTypedSockets();
+        if (builder.Configuration["redis"] is { Length: > 0 } redis)
+        {
+            typedSockets.AddRedisCluster(redis, builder.Configuration["adapter"]);
+        }
 
         var app = builder.Build();
         app.UseDefaultFiles();

@@ -9,6 +9,8 @@ namespace TypedSockets.ConformanceServer;
 /// Socket.IO mode: <c>/socket.io/</c> with the settings the official v5 suite expects (ping 300/200 ms, connect timeout
 /// 1 s, CORS any origin). On connect to "/" and "/custom" the server emits <c>auth</c> with the handshake auth; it echoes
 /// <c>message</c> as <c>message-back</c> and acknowledges <c>message-with-ack</c> with its arguments. Other namespaces are refused.
+/// As a cluster node (<c>--redis</c>), it also re-emits <c>broadcast</c> to every client of the namespace across the
+/// cluster as <c>broadcast-back</c> with the same arguments.
 /// </summary>
 internal static class SocketIOMode
 {
@@ -20,15 +22,19 @@ internal static class SocketIOMode
         _ => throw new ArgumentException($"Unknown parser '{name}': use json or msgpack."),
     };
 
-    public static WebApplication Configure(WebApplicationBuilder builder, SocketIOParser? parser = null)
+    public static WebApplication Configure(WebApplicationBuilder builder, string? redis = null, string? adapter = null, SocketIOParser? parser = null)
     {
-        builder.Services.AddTypedSockets(o =>
+        var typedSockets = builder.Services.AddTypedSockets(o =>
         {
             o.PingInterval = TimeSpan.FromMilliseconds(300);
             o.PingTimeout = TimeSpan.FromMilliseconds(200);
             o.MaxHttpBufferSize = 1_000_000;
             o.ConnectTimeout = TimeSpan.FromMilliseconds(1000);
         });
+        if (redis is not null)
+        {
+            typedSockets.AddRedisCluster(redis, adapter);
+        }
 
         var app = builder.Build();
         app.UseCors();
@@ -36,9 +42,17 @@ internal static class SocketIOMode
         {
             io.Of("/").OnConnection(OnConnection);
             io.Of("/custom").OnConnection(OnConnection);
+            if (redis is not null)
+            {
+                io.Of("/").OnConnection(OnClusterConnection);
+                io.Of("/custom").OnConnection(OnClusterConnection);
+            }
         }, o => o.Parser = parser ?? JsonSocketIOParser.Default);
         return app;
     }
+
+    private static void OnClusterConnection(SocketIOSocket socket) =>
+        socket.On("broadcast", e => socket.Namespace.EmitAsync("broadcast-back", e.Arguments.ToRawArray()));
 
     private static void OnConnection(SocketIOSocket socket)
     {

@@ -73,6 +73,22 @@ public abstract class SocketIOAdapter : IAsyncDisposable
 
     protected void OnSessionExpired(SocketSession session) => SessionExpired?.Invoke(session);
 
+    /// <summary>Sends an event to the other servers of the cluster (nothing to do without a cluster).</summary>
+    public virtual ValueTask ServerSideEmitAsync(string eventName, object?[] args) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Sends an event to the other servers of the cluster and collects one reply per server; <paramref name="timeout"/>
+    /// null means the adapter's request timeout. Throws <see cref="TimeoutException"/> when some did not reply in time.
+    /// </summary>
+    public virtual Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<SocketIOArguments>>([]);
+
+    /// <summary>
+    /// Cluster adapters call this with an event another server sent; <paramref name="ack"/> sends this server's reply
+    /// (null when the sender expects none).
+    /// </summary>
+    protected void OnServerSideEmit(string eventName, SocketIOArguments args, Action<object?>? ack) => Namespace.DispatchServerSideEmit(eventName, args, ack);
+
     /// <summary>All rooms across the cluster.</summary>
     public virtual ValueTask<IReadOnlyCollection<string>> GetAllRoomsAsync() => new(GetRooms());
 

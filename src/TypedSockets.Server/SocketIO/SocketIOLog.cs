@@ -49,6 +49,9 @@ internal static partial class SocketIOLog
     [LoggerMessage(2016, LogLevel.Warning, "Restoring a session in namespace {Namespace} failed; a new session starts.")]
     public static partial void RestoreSessionFailed(ILogger logger, string @namespace, Exception error);
 
+    [LoggerMessage(2017, LogLevel.Error, "The server-side '{EventName}' handler of namespace {Namespace} failed.")]
+    public static partial void ServerSideHandlerFailed(ILogger logger, string eventName, string @namespace, Exception error);
+
     [LoggerMessage(2014, LogLevel.Error, "Initializing the adapter of namespace {Namespace} failed.")]
     public static partial void AdapterInitFailed(ILogger logger, string @namespace, Exception error);
 }

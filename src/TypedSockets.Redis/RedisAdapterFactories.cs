@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using TypedSockets.Redis.Internal;
+using TypedSockets.Server;
+using TypedSockets.Server.Adapters;
+
+namespace TypedSockets.Redis;
+
+/// <summary>Creates a <see cref="RedisAdapter"/> per namespace, all on one Redis connection.</summary>
+public sealed class RedisAdapterFactory : ISocketIOAdapterFactory, IAsyncDisposable
+{
+    private readonly RedisClusterConnection _connection;
+    private readonly RedisAdapterOptions _options;
+
+    /// <param name="configuration">StackExchange.Redis settings; the adapter never aborts on a failed first connect and never queues while disconnected.</param>
+    public RedisAdapterFactory(ConfigurationOptions configuration, RedisAdapterOptions options, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _connection = new RedisClusterConnection(RedisClusterConnection.Prepare(configuration, keepRetryPolicy: false), options.MaxPendingMessages, loggerFactory.CreateLogger("TypedSockets.Redis"));
+    }
+
+    public SocketIOAdapter Create(SocketIONamespace nsp) => new RedisAdapter(nsp, _connection, _options);
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+}
+
+/// <summary>Creates a <see cref="RedisStreamsAdapter"/> per namespace; one reader follows the stream for all of them.</summary>
+public sealed class RedisStreamsAdapterFactory : ISocketIOAdapterFactory, IAsyncDisposable
+{
+    private readonly RedisClusterConnection _connection;
+    private readonly RedisStreamsAdapterOptions _options;
+    private readonly RedisStreamReader _reader;
+
+    public RedisStreamsAdapterFactory(ConfigurationOptions configuration, RedisStreamsAdapterOptions options, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _connection = new RedisClusterConnection(RedisClusterConnection.Prepare(configuration, keepRetryPolicy: false), options.MaxPendingMessages, loggerFactory.CreateLogger("TypedSockets.Redis"));
+        _reader = new RedisStreamReader(_connection, options);
+    }
+
+    public SocketIOAdapter Create(SocketIONamespace nsp)
+    {
+        var adapter = new RedisStreamsAdapter(nsp, _connection, _options) { ReaderStarted = _reader.Started };
+        _reader.Register(adapter);
+        return adapter;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _reader.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using TypedSockets.Server;
+
+namespace TypedSockets.Redis.Tests;
+
+/// <summary>
+/// Redis killed and started again mid-test: local delivery keeps working, requests fail with a clear timeout, messages
+/// for the cluster are dropped and counted, and the cluster heals without restarting any node.
+/// </summary>
+public sealed class RedisRestartTests
+{
+    [Theory]
+    [InlineData("redis")]
+    [InlineData("redis-streams")]
+    public async Task ClusterHealsAfterRedisRestartsWithoutRestartingAnyNode(string adapter)
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var a = await DotNetNode.StartAsync(redis, adapter, recovery: false);
+        await using var n = await NodePeer.StartAsync();
+        var started = await n.SendAsync("server.start", new { port = 0, adapter = adapter == "redis" ? "redis" : "streams", redis = redis.Url, requestsTimeout = 1000 });
+        var nUrl = $"http://127.0.0.1:{started.GetProperty("port").GetInt32()}";
+        await using var clients = await NodePeer.StartAsync();
+        await clients.SendAsync("client.connect", new { name = "a1", url = a.UrlText });
+        await clients.SendAsync("client.connect", new { name = "n1", url = nUrl });
+        await UntilDeliveredAsync(a.Io, clients, "n1", "before");
+
+        await redis.KillAsync();
+
+        // Local delivery does not wait for Redis.
+        var droppedBefore = RedisAdapterMetrics.DroppedTotal;
+        await a.Io.EmitAsync("while-down", 1).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        await clients.WaitForClientEventAsync("a1", "while-down", timeout: TimeSpan.FromSeconds(5));
+
+        // Requests fail with a clear timeout, in bounded time.
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () => await a.Io.FetchSocketsAsync());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(7), $"fetchSockets failed only after {watch.Elapsed}");
+        Assert.Contains("Redis", error.Message + error.InnerException?.Message, StringComparison.OrdinalIgnoreCase);
+
+        // What could not reach Redis was dropped and counted.
+        await WaitUntilAsync(() => RedisAdapterMetrics.DroppedTotal > droppedBefore, "a counted drop");
+
+        await redis.StartAsync();
+
+        // Both directions heal: .NET to Node.js and Node.js to .NET, then cluster requests work again.
+        await UntilDeliveredAsync(a.Io, clients, "n1", "after");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        for (var i = 0; clients.Received("a1", "after-n").Count == 0; i++)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The Node.js node's broadcasts never reached the .NET node's client after the restart.\n" + n.StandardError);
+            await n.SendAsync("server.emit", new { @event = "after-n", args = new object[] { i } });
+            await Task.Delay(100);
+        }
+
+        await WaitUntilAsync(async () =>
+        {
+            try
+            {
+                return (await a.Io.FetchSocketsAsync()).Count == 2;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }, "fetchSockets across both nodes");
+    }
+
+    /// <summary>Broadcasts from <paramref name="io"/> until <paramref name="client"/> gets one (bounded: 20 s).</summary>
+    private static async Task UntilDeliveredAsync(SocketIOServer io, NodePeer clients, string client, string eventName)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        for (var i = 0; clients.Received(client, eventName).Count == 0; i++)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"'{eventName}' from the .NET node never reached {client}.");
+            await io.EmitAsync(eventName, i);
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what) => await WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Waited 20 s in vain for: {what}");
+            await Task.Delay(100);
+        }
+    }
+}
