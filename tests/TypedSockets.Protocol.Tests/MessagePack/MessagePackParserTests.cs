@@ -361,6 +361,20 @@ public sealed class MessagePackParserTests
         Assert.Equal("51-[\"baz\",{\"_placeholder\":true,\"num\":0}]", withAttachment.ToString());
     }
 
+    [Fact]
+    public void JsonValuesWithAttachmentsAreForwardedWithInlineBinary()
+    {
+        var json = TypedSockets.Protocol.SocketIO.Json.JsonSocketIOParser.Default;
+        var decoder = json.CreateDecoder();
+        Assert.False(decoder.TryDecode(new ReadOnlySequence<byte>("51-[\"m\",{\"a\":{\"_placeholder\":true,\"num\":0}}]"u8.ToArray()), false, out _));
+        Assert.True(decoder.TryDecode(new ReadOnlySequence<byte>(new byte[] { 7, 8 }), true, out var packet));
+        var raw = packet!.Data!.ToRawArray();
+        Assert.IsType<TypedSockets.Protocol.SocketIO.Json.JsonWithAttachments>(raw[0]);
+
+        // {type:2, data:["m", {a: <bin 0708>}], nsp:"/"}
+        Assert.Equal("83A47479706502A46461746192A16D81A161C4020708A36E7370A12F", Parser.EncodeEvent("/", "m", raw).ToString());
+    }
+
     public static readonly TheoryData<string, string, string> InvalidCases = new()
     {
         // name, hex, error
