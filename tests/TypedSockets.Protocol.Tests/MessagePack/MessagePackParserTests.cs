@@ -329,6 +329,29 @@ public sealed class MessagePackParserTests
     }
 
     [Fact]
+    public void DynamicValuesReadAsJavaScriptValues()
+    {
+        // {type:2, data:["v", {when: Date, bytes: ArrayBuffer [1,2], gone: undefined, list: [1, "a", null]}], nsp:"/"}
+        var wire = Convert.FromHexString(
+            "83A47479706502A46461746192A176" +
+            "84A47768656ED7000000018BCFE5687BA56279746573C702000102" +
+            "A4676F6E65D40000A46C69737493" + "01A161C0" + "A36E7370A12F");
+        var args = Decode(wire, 1).Data!;
+        var value = Assert.IsType<Dictionary<string, object?>>(args.Get<object>(0));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1700000000123), value["when"]);
+        Assert.Equal(new byte[] { 1, 2 }, value["bytes"]);
+        Assert.False(value.ContainsKey("gone")); // an undefined property is absent
+        var list = Assert.IsType<object?[]>(value["list"]);
+        Assert.Equal(1, Convert.ToInt32(list[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("a", list[1]);
+        Assert.Null(list[2]);
+
+        // Written back, each value takes its JS form again.
+        var again = Parser.EncodeEvent("/", "v", [value]);
+        Assert.Contains("A47768656ED7000000018BCFE5687B" + "A5627974657" + "3C4020102", again.ToString());
+    }
+
+    [Fact]
     public void ReadsANumericEventNameAsText()
     {
         // {type:2, data:[1, "a"], nsp:"/"}

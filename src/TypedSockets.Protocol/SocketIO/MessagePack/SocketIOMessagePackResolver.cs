@@ -30,6 +30,11 @@ public sealed class SocketIOMessagePackResolver : IFormatterResolver
 
     private static object? Create(Type type)
     {
+        if (type == typeof(object))
+        {
+            return JavaScriptObjectFormatter.Instance;
+        }
+
         if (type == typeof(double))
         {
             return JavaScriptNumberFormatter.Instance;
@@ -160,6 +165,109 @@ public sealed class SocketIOMessagePackResolver : IFormatterResolver
 
         var bytes = reader.ReadBytes() ?? throw new MessagePackSerializationException("Expected binary.");
         return bytes.ToArray();
+    }
+
+    /// <summary>
+    /// <c>object</c> as a JS value: reads maps as <c>Dictionary&lt;string, object?&gt;</c>, arrays as <c>object?[]</c>,
+    /// JS Dates as <see cref="DateTimeOffset"/>, ArrayBuffers and bin as <c>byte[]</c>, undefined as null, other
+    /// scalars as MessagePack-CSharp reads them; writes a value with the formatter of its runtime type.
+    /// </summary>
+    private sealed class JavaScriptObjectFormatter : IMessagePackFormatter<object?>
+    {
+        public static readonly JavaScriptObjectFormatter Instance = new();
+
+        public void Serialize(ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options)
+        {
+            if (value is null)
+            {
+                writer.WriteNil();
+            }
+            else if (value.GetType() == typeof(object))
+            {
+                writer.WriteMapHeader(0);
+            }
+            else
+            {
+                MessagePackSerializer.Serialize(value.GetType(), ref writer, value, options);
+            }
+        }
+
+        public object? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+        {
+            switch (reader.NextMessagePackType)
+            {
+                case MessagePackType.Map:
+                    {
+                        var count = reader.ReadMapHeader();
+                        options.Security.DepthStep(ref reader);
+                        try
+                        {
+                            var map = new Dictionary<string, object?>(Math.Min(count, 64), StringComparer.Ordinal);
+                            for (var i = 0; i < count; i++)
+                            {
+                                var key = reader.NextMessagePackType == MessagePackType.String
+                                    ? reader.ReadString()!
+                                    : Convert.ToString(Deserialize(ref reader, options), System.Globalization.CultureInfo.InvariantCulture) ?? "null";
+                                map[key] = Deserialize(ref reader, options);
+                            }
+
+                            return map;
+                        }
+                        finally
+                        {
+                            reader.Depth--;
+                        }
+                    }
+
+                case MessagePackType.Array:
+                    {
+                        var count = reader.ReadArrayHeader();
+                        options.Security.DepthStep(ref reader);
+                        try
+                        {
+                            var array = new object?[count];
+                            for (var i = 0; i < count; i++)
+                            {
+                                array[i] = Deserialize(ref reader, options);
+                            }
+
+                            return array;
+                        }
+                        finally
+                        {
+                            reader.Depth--;
+                        }
+                    }
+
+                case MessagePackType.Extension:
+                    {
+                        var code = reader.NextCode;
+                        var header = reader.CreatePeekReader().ReadExtensionFormatHeader();
+                        if (header.TypeCode == 0 && code == MessagePackCode.FixExt1)
+                        {
+                            reader.Skip();
+                            return null; // JS undefined
+                        }
+
+                        if (header.TypeCode == 0 && code == MessagePackCode.FixExt8)
+                        {
+                            return ReadDate(ref reader);
+                        }
+
+                        if (header.TypeCode == 0)
+                        {
+                            return ReadBinary(ref reader);
+                        }
+
+                        return PrimitiveObjectFormatter.Instance.Deserialize(ref reader, options);
+                    }
+
+                case MessagePackType.Binary:
+                    return ReadBinary(ref reader);
+                default:
+                    return PrimitiveObjectFormatter.Instance.Deserialize(ref reader, options);
+            }
+        }
     }
 
     private sealed class JavaScriptNumberFormatter : IMessagePackFormatter<double>
