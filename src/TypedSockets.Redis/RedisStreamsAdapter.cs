@@ -390,35 +390,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
             var rooms = stored.GetStrings("rooms");
             var data = stored.Get("data") as Dictionary<string, object?> ?? [];
-            var missed = new List<BroadcastPacket>();
-            for (var page = 0; page < RestoreMaxPages; page++)
-            {
-                var entries = await database.StreamRangeAsync(_options.StreamName, NextOffset(offset), "+", RestorePageSize).ConfigureAwait(false);
-                if (entries.Length == 0)
-                {
-                    break;
-                }
-
-                foreach (var entry in entries)
-                {
-                    offset = entry.Id.ToString();
-                    var fields = ToFields(entry.Values);
-                    if (fields.GetValueOrDefault("nsp") != Namespace.Name || fields.GetValueOrDefault("type") != "3" ||
-                        DecodeData(fields.GetValueOrDefault("data")) is not Dictionary<string, object?> message ||
-                        message.Get("requestId") is not null ||
-                        WireFormat.FromPacket(message.Get("packet"), Namespace.Name) is not { } packet)
-                    {
-                        continue;
-                    }
-
-                    var options = WireFormat.FromOptions(message.Get("opts"));
-                    if (!options.Volatile && ShouldInclude(rooms, options))
-                    {
-                        missed.Add(packet.WithOffset(offset));
-                    }
-                }
-            }
-
+            var missed = await ReadPacketsAfterAsync(database, offset, rooms).ConfigureAwait(false);
             return new RecoveredSession(new SocketSession(sid, pid, rooms, data), missed);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or InvalidDataException or FormatException)
@@ -426,6 +398,60 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
             RedisAdapterLog.RestoreFailed(_logger, pid, e);
             return null;
         }
+    }
+
+    public override async ValueTask<IReadOnlyList<BroadcastPacket>> GetPacketsAfterAsync(string offset, IReadOnlyCollection<string> rooms)
+    {
+        if (!StreamOffset().IsMatch(offset))
+        {
+            return [];
+        }
+
+        try
+        {
+            var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+            return await ReadPacketsAfterAsync(database, offset, [.. rooms]).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or InvalidDataException or FormatException)
+        {
+            RedisAdapterLog.RestoreFailed(_logger, offset, e);
+            return [];
+        }
+    }
+
+    /// <summary>The broadcasts of this namespace kept in the stream after <paramref name="offset"/> that <paramref name="rooms"/> would receive.</summary>
+    private async Task<List<BroadcastPacket>> ReadPacketsAfterAsync(IDatabase database, string offset, string[] rooms)
+    {
+        var missed = new List<BroadcastPacket>();
+        for (var page = 0; page < RestoreMaxPages; page++)
+        {
+            var entries = await database.StreamRangeAsync(_options.StreamName, NextOffset(offset), "+", RestorePageSize).ConfigureAwait(false);
+            if (entries.Length == 0)
+            {
+                break;
+            }
+
+            foreach (var entry in entries)
+            {
+                offset = entry.Id.ToString();
+                var fields = ToFields(entry.Values);
+                if (fields.GetValueOrDefault("nsp") != Namespace.Name || fields.GetValueOrDefault("type") != "3" ||
+                    DecodeData(fields.GetValueOrDefault("data")) is not Dictionary<string, object?> message ||
+                    message.Get("requestId") is not null ||
+                    WireFormat.FromPacket(message.Get("packet"), Namespace.Name) is not { } packet)
+                {
+                    continue;
+                }
+
+                var options = WireFormat.FromOptions(message.Get("opts"));
+                if (!options.Volatile && ShouldInclude(rooms, options))
+                {
+                    missed.Add(packet.WithOffset(offset));
+                }
+            }
+        }
+
+        return missed;
     }
 
     private static bool ShouldInclude(string[] socketRooms, BroadcastOptions options)

@@ -32,6 +32,29 @@ public abstract class SocketIOArguments : TypedSockets.ISocketEventArguments
     /// </summary>
     public abstract bool TryGetStringProperty(int index, string name, out string? value);
 
+    /// <summary>
+    /// True with the value when argument <paramref name="index"/> is a string (a client keeps the last string
+    /// argument of an event as its connection state recovery offset). False when it is anything else or missing.
+    /// </summary>
+    public virtual bool TryGetString(int index, out string? value)
+    {
+        value = null;
+        if ((uint)index >= (uint)Count)
+        {
+            return false;
+        }
+
+        try
+        {
+            value = Get<string>(index);
+            return value is not null;
+        }
+        catch (SocketIOBindingException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>All arguments in their re-emittable raw form (see <see cref="GetRaw"/>).</summary>
     public object?[] ToRawArray()
     {

@@ -26,6 +26,56 @@ public abstract class SocketIOParser
     /// <summary>A client's CONNECT with an optional auth payload.</summary>
     public abstract EncodedPacket EncodeClientConnect(string nsp, object? auth);
 
+    /// <summary>
+    /// A client's CONNECT asking for connection state recovery: <c>{"pid":..,"offset":..,&lt;auth members&gt;}</c>.
+    /// Without <paramref name="pid"/> it is the plain <see cref="EncodeClientConnect(string, object?)"/>. The base
+    /// version merges an auth given as a dictionary of string keys (or public properties of another object, by name);
+    /// parsers override it to merge with their own naming rules.
+    /// </summary>
+    public virtual EncodedPacket EncodeClientConnect(string nsp, object? auth, string? pid, string? offset)
+    {
+        if (pid is null)
+        {
+            return EncodeClientConnect(nsp, auth);
+        }
+
+        var merged = new Dictionary<string, object?>(StringComparer.Ordinal) { ["pid"] = pid, ["offset"] = offset };
+        switch (auth)
+        {
+            case null:
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> pairs:
+                foreach (var (key, value) in pairs)
+                {
+                    merged.TryAdd(key, value);
+                }
+
+                break;
+            case System.Collections.IDictionary dictionary:
+                foreach (System.Collections.DictionaryEntry entry in dictionary)
+                {
+                    if (entry.Key is string key)
+                    {
+                        merged.TryAdd(key, entry.Value);
+                    }
+                }
+
+                break;
+            default:
+                foreach (var property in auth.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+                {
+                    if (property.CanRead && property.GetIndexParameters().Length == 0)
+                    {
+                        merged.TryAdd(property.Name, property.GetValue(auth));
+                    }
+                }
+
+                break;
+        }
+
+        return EncodeClientConnect(nsp, merged);
+    }
+
     /// <summary>CONNECT_ERROR <c>{"message":..,"data":..}</c> (data omitted when null).</summary>
     public abstract EncodedPacket EncodeConnectError(string nsp, string message, object? data);
 

@@ -114,6 +114,26 @@ public partial class InMemoryAdapter : SocketIOAdapter
         }
     }
 
+    public override ValueTask<IReadOnlyList<BroadcastPacket>> GetPacketsAfterAsync(string offset, IReadOnlyCollection<string> rooms)
+    {
+        var result = new List<BroadcastPacket>();
+        lock (_recoverySync)
+        {
+            if (_offsets.TryGetValue(offset, out var after))
+            {
+                foreach (var stored in _packets)
+                {
+                    if (stored.Sequence > after && ShouldInclude(rooms, stored.Options))
+                    {
+                        result.Add(stored.Packet);
+                    }
+                }
+            }
+        }
+
+        return new(result);
+    }
+
     private static bool ShouldInclude(IReadOnlyCollection<string> socketRooms, BroadcastOptions options)
     {
         var included = options.Rooms.Count == 0;
@@ -362,7 +382,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         var recipients = ComputeRecipients(options);
         foreach (var socket in recipients)
         {
-            socket.SendEncoded(encoded, options.Volatile);
+            socket.SendEncoded(encoded, options.Volatile, packet.Offset);
         }
 
         return ValueTask.CompletedTask;

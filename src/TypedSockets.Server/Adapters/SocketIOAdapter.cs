@@ -68,6 +68,14 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>Finds a kept session and the packets broadcast after <paramref name="offset"/>; null when it cannot be recovered.</summary>
     public virtual ValueTask<RecoveredSession?> RestoreSessionAsync(string pid, string offset) => new((RecoveredSession?)null);
 
+    /// <summary>
+    /// The kept packets broadcast after <paramref name="offset"/> that a socket in <paramref name="rooms"/> would have
+    /// received. Called once a recovered socket has joined its rooms, to close the gap between reading the missed
+    /// packets and the socket receiving live ones (duplicates are dropped by offset).
+    /// </summary>
+    public virtual ValueTask<IReadOnlyList<BroadcastPacket>> GetPacketsAfterAsync(string offset, IReadOnlyCollection<string> rooms) =>
+        new((IReadOnlyList<BroadcastPacket>)[]);
+
     /// <summary>A kept session expired without being recovered.</summary>
     public event Action<SocketSession>? SessionExpired;
 

@@ -123,11 +123,13 @@ public partial class SocketIONamespace
         var handshake = new SocketIOHandshake(client.Connection.HttpContext, auth, client.Connection.Issued);
         var recovery = Server.Options.ConnectionStateRecovery;
         RecoveredSession? recovered = null;
+        string? recoveryOffset = null;
         if (recovery is not null &&
             auth.Count > 0 &&
             auth.TryGetStringProperty(0, "pid", out var pid) &&
             auth.TryGetStringProperty(0, "offset", out var offset))
         {
+            recoveryOffset = offset;
             try
             {
                 recovered = await Adapter.RestoreSessionAsync(pid!, offset!).ConfigureAwait(false);
@@ -187,27 +189,27 @@ public partial class SocketIONamespace
 
         LocalSockets[socket.Id] = socket;
         await Adapter.AddAllAsync(socket.Id, recovered is null ? [socket.Id] : [socket.Id, .. recovered.Session.Rooms]).ConfigureAwait(false);
-        if (!socket.TryMarkConnected())
+        IReadOnlyList<BroadcastPacket> missed = [];
+        if (recovered is not null)
+        {
+            // Broadcasts reach the socket from here on (held until the CONNECT reply); ask again for what was kept
+            // since the first read, so nothing falls between restoring the session and joining the rooms.
+            var last = recovered.MissedPackets.Count > 0 ? recovered.MissedPackets[^1].Offset! : recoveryOffset!;
+            var later = await Adapter.GetPacketsAfterAsync(last, socket.Rooms).ConfigureAwait(false);
+            missed = later.Count == 0 ? recovered.MissedPackets : [.. recovered.MissedPackets, .. later];
+        }
+
+        client.Promote(socket);
+        if (!socket.TryCompleteConnect(missed, Server.Parser.EncodeConnect(Name, socket.Id, socket.Pid)))
         {
             // The connection closed while the socket was being set up: undo the registration.
             Remove(socket);
-            client.RemovePending(socket);
+            client.RemoveSocket(socket);
             await Adapter.DelAllAsync(socket.Id).ConfigureAwait(false);
             await socket.AbandonAsync(SocketDisconnectReasons.TransportClose).ConfigureAwait(false);
             return;
         }
 
-        client.Promote(socket);
-        if (recovered is not null)
-        {
-            // The missed packets go first, then the CONNECT reply with the same sid and pid.
-            foreach (var missed in recovered.MissedPackets)
-            {
-                client.Send(missed.Encode(Server.Parser), isVolatile: false);
-            }
-        }
-
-        client.Send(Server.Parser.EncodeConnect(Name, socket.Id, socket.Pid), isVolatile: false);
         SocketIOMetrics.SocketConnected(Name);
         SocketIOLog.SocketConnected(Server.Logger, socket.Id, Name, client.Connection.Id);
 

@@ -27,6 +27,8 @@ public sealed partial class SocketIOSocket
     private Action<string>[] _disconnecting = [];
     private Func<string, ValueTask>[] _disconnect = [];
     private Action<Exception>[] _errors = [];
+    private readonly Lock _connectSync = new();
+    private List<(EncodedPacket Packet, string? Offset)>? _preConnect; // broadcasts that reached the socket while it was connecting
     private int _state; // 0 connecting, 1 connected, 2 disconnected
     private string? _disconnectReason;
 
@@ -231,18 +233,21 @@ public sealed partial class SocketIOSocket
     private bool EmitCore(string eventName, object?[] args, bool isVolatile)
     {
         ThrowIfReserved(eventName);
+        if (!isVolatile && Pid is not null && Server.Options.ConnectionStateRecovery is not null)
+        {
+            // Routed through the adapter to the socket's own room, so the packet gets an offset and is kept: as in the
+            // reference, an emit while the client is away is replayed when its session is recovered.
+            NotifyOutgoing(eventName, args);
+            new BroadcastOperator(Namespace, new BroadcastOptions { Rooms = [Id] }).Emit(eventName, args);
+            return true;
+        }
+
         if (!Connected)
         {
             return false;
         }
 
         NotifyOutgoing(eventName, args);
-        if (!isVolatile && Server.Options.ConnectionStateRecovery is not null)
-        {
-            // Routed through the adapter to the socket's own room, so the packet gets an offset and can be replayed.
-            new BroadcastOperator(Namespace, new BroadcastOptions { Rooms = [Id] }).Emit(eventName, args);
-            return true;
-        }
 
         return _client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile);
     }
@@ -353,15 +358,79 @@ public sealed partial class SocketIOSocket
         }
     }
 
-    internal bool SendEncoded(EncodedPacket packet, bool isVolatile) => Connected && _client.Send(packet, isVolatile);
+    /// <summary>
+    /// Sends a packet from a broadcast. While the socket is still connecting (in its rooms, CONNECT reply not sent yet)
+    /// the packet waits, and goes out right after the reply, unless a recovered socket already got it (same offset).
+    /// </summary>
+    internal bool SendEncoded(EncodedPacket packet, bool isVolatile, string? offset = null)
+    {
+        if (Volatile.Read(ref _state) == 0)
+        {
+            lock (_connectSync)
+            {
+                if (_state == 0)
+                {
+                    if (!isVolatile)
+                    {
+                        (_preConnect ??= []).Add((packet, offset));
+                    }
+
+                    return true;
+                }
+            }
+        }
+
+        return Connected && _client.Send(packet, isVolatile);
+    }
+
+    /// <summary>
+    /// Ends the connect sequence atomically with respect to broadcasts: marks the socket connected, sends the missed
+    /// packets of a recovered session, the CONNECT reply, then what was broadcast to it meanwhile (each offset once).
+    /// False when the connection closed meanwhile.
+    /// </summary>
+    internal bool TryCompleteConnect(IReadOnlyList<BroadcastPacket> missed, EncodedPacket connectReply)
+    {
+        lock (_connectSync)
+        {
+            if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+            {
+                _preConnect = null;
+                return false;
+            }
+
+            HashSet<string>? sent = null;
+            foreach (var packet in missed)
+            {
+                if (packet.Offset is { } offset && !(sent ??= new HashSet<string>(StringComparer.Ordinal)).Add(offset))
+                {
+                    continue;
+                }
+
+                _client.Send(packet.Encode(Server.Parser), isVolatile: false);
+            }
+
+            _client.Send(connectReply, isVolatile: false);
+            if (_preConnect is { } waiting)
+            {
+                _preConnect = null;
+                foreach (var (packet, offset) in waiting)
+                {
+                    if (offset is null || sent is null || !sent.Contains(offset))
+                    {
+                        _client.Send(packet, isVolatile: false);
+                    }
+                }
+            }
+
+            return true;
+        }
+    }
 
     internal bool SendAck(long ackId, object?[] args) =>
         Connected && _client.Send(Server.Parser.EncodeAck(Namespace.Name, ackId, args), isVolatile: false);
 
     internal void RegisterBroadcastAck(long ackId, Action<SocketIOArguments?> onAck) => _acks[ackId] = new AckWaiter(onAck);
 
-    /// <summary>Marks the socket connected after the middlewares; false when its connection closed meanwhile.</summary>
-    internal bool TryMarkConnected() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
 
     internal void OnPacket(SocketIOPacket packet)
     {

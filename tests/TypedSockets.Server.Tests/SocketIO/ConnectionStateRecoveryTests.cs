@@ -77,6 +77,35 @@ public sealed class ConnectionStateRecoveryTests
     }
 
     [Fact]
+    public async Task EmitsToADisconnectedSocketAreReplayedWhenItsSessionIsRecovered()
+    {
+        await using var host = CreateHost();
+        var ready = new TaskCompletionSource<SocketIOSocket>();
+        host.Server.OnConnection(s =>
+        {
+            if (!s.Recovered)
+            {
+                ready.TrySetResult(s);
+                s.Emit("first");
+            }
+        });
+        var first = host.Connect();
+        first.Receive("0");
+        var (sid, pid) = ParseConnect(await first.NextAsync());
+        var (_, offset) = ParseEvent(await first.NextAsync());
+        var old = await ready.Task;
+
+        first.Close(EngineCloseReasons.TransportClose);
+        await SocketIOServerTests.WaitUntil(() => !old.Connected && host.Server.Sockets.Sockets.Count == 0);
+        Assert.True(old.Emit("while-away", 1));
+
+        var second = host.Connect();
+        second.Receive($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        Assert.StartsWith("2[\"while-away\",1,\"", await second.NextAsync());
+        Assert.Equal(sid, ParseConnect(await second.NextAsync()).Sid);
+    }
+
+    [Fact]
     public async Task AnUnknownOrStaleSessionStartsAFreshOne()
     {
         await using var host = CreateHost();

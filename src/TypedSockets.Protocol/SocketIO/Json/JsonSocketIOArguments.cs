@@ -129,6 +129,24 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         return false;
     }
 
+    public override bool TryGetString(int index, out string? value)
+    {
+        value = null;
+        if ((uint)index >= (uint)_count)
+        {
+            return false;
+        }
+
+        var element = GetElement(index);
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        value = element.GetString();
+        return true;
+    }
+
     public override bool IsNull(int index) => GetElement(index).ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 
     public override string ToString() => _single ? _root.GetRawText() : $"{_count} argument(s) of {_root.GetRawText()}";

@@ -15,6 +15,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
 {
     private static readonly JsonEncodedText s_sid = JsonEncodedText.Encode("sid");
     private static readonly JsonEncodedText s_pid = JsonEncodedText.Encode("pid");
+    private static readonly JsonEncodedText s_offset = JsonEncodedText.Encode("offset");
     private static readonly JsonEncodedText s_message = JsonEncodedText.Encode("message");
     private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
 
@@ -124,6 +125,51 @@ public sealed class JsonSocketIOParser : SocketIOParser
                 state.Json.Flush();
             }
 
+            return state.Build(SocketIOPacketType.Connect, nsp, -1);
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
+    public override EncodedPacket EncodeClientConnect(string nsp, object? auth, string? pid, string? offset)
+    {
+        if (pid is null)
+        {
+            return EncodeClientConnect(nsp, auth);
+        }
+
+        // Serialized first: the auth object's members are copied after pid and offset with this parser's naming rules.
+        JsonElement? authElement = auth is null ? null : JsonSerializer.SerializeToElement(auth, auth.GetType(), SerializerOptions);
+        var state = RentState();
+        try
+        {
+            var writer = state.Json;
+            writer.WriteStartObject();
+            writer.WriteString(s_pid, pid);
+            if (offset is null)
+            {
+                writer.WriteNull(s_offset);
+            }
+            else
+            {
+                writer.WriteString(s_offset, offset);
+            }
+
+            if (authElement is { ValueKind: JsonValueKind.Object } members)
+            {
+                foreach (var member in members.EnumerateObject())
+                {
+                    if (!member.NameEquals("pid"u8) && !member.NameEquals("offset"u8))
+                    {
+                        member.WriteTo(writer);
+                    }
+                }
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
             return state.Build(SocketIOPacketType.Connect, nsp, -1);
         }
         finally
