@@ -136,6 +136,11 @@ public sealed class MessagePackParserTests
         AssertWire("disconnect from a namespace", Parser.EncodeDisconnect("/admin"));
         AssertWire("client connect without auth", Parser.EncodeClientConnect("/", null));
         AssertWire("client connect with auth", Parser.EncodeClientConnect("/admin", new Dictionary<string, string> { ["token"] = "abc" }));
+        AssertWire("client connect with recovery fields", Parser.EncodeClientConnect("/", new Dictionary<string, string> { ["token"] = "t", ["pid"] = "ignored" }, "p1", "o9"));
+        AssertWire("client connect without auth", Parser.EncodeClientConnect("/", null, null, null));
+
+        // socket.io-client before its first event: offset undefined.
+        Assert.Equal("83A47479706500A46461746182A3706964A27031A66F6666736574D40000A36E7370A12F", Parser.EncodeClientConnect("/", null, "p1", null).ToString());
 
         // socket.io writes {message, data: undefined} for a middleware error without data; we leave data out.
         Assert.Equal("83A47479706504A46461746181A76D657373616765A46E6F7065A36E7370A12F", Parser.EncodeConnectError("/", "nope", null).ToString());
@@ -349,6 +354,17 @@ public sealed class MessagePackParserTests
         // Written back, each value takes its JS form again.
         var again = Parser.EncodeEvent("/", "v", [value]);
         Assert.Contains("A47768656ED7000000018BCFE5687B" + "A5627974657" + "3C4020102", again.ToString());
+    }
+
+    [Fact]
+    public void TryGetStringReadsOnlyStrings()
+    {
+        var args = Decode(MessagePackWireTable.Bytes("event with arguments"), 1).Data!;
+        Assert.False(args.TryGetString(0, out _)); // 1
+        Assert.True(args.TryGetString(1, out var two));
+        Assert.Equal("2", two);
+        Assert.False(args.TryGetString(2, out _)); // a map
+        Assert.False(args.TryGetString(3, out _)); // no such argument
     }
 
     [Fact]

@@ -121,6 +121,18 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         return false;
     }
 
+    public override bool TryGetString(int index, out string? value)
+    {
+        value = null;
+        if ((uint)index >= (uint)_ranges.Length)
+        {
+            return false;
+        }
+
+        value = MessagePackSocketIODecoder.ReadString(GetBytes(index).Span, 0);
+        return value is not null;
+    }
+
     public override string ToString() => $"{Count} msgpack argument(s)";
 
     private ReadOnlyMemory<byte> BytesForBinding(int index)

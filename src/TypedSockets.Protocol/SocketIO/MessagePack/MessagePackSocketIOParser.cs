@@ -177,6 +177,76 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
         }
     }
 
+    /// <summary>
+    /// <c>{type:0, data:{pid, offset, ...auth}, nsp}</c>, as socket.io-client asks for connection state recovery: the
+    /// auth's own members follow, as its msgpack map (its <c>pid</c>/<c>offset</c> entries, if any, are left out).
+    /// A null offset is written as JS undefined.
+    /// </summary>
+    public override EncodedPacket EncodeClientConnect(string nsp, object? auth, string? pid, string? offset)
+    {
+        if (pid is null)
+        {
+            return EncodeClientConnect(nsp, auth);
+        }
+
+        var authBytes = auth is null ? [] : MessagePackSerializer.Serialize(auth.GetType(), auth, SerializerOptions);
+        var members = new List<(int Start, int End)>();
+        if (authBytes.Length > 0)
+        {
+            var span = authBytes.AsSpan();
+            var map = MessagePackToken.Read(span, 0);
+            if (map.Kind == MessagePackTokenKind.Map)
+            {
+                var pos = map.HeaderSize;
+                for (long i = 0; i < map.Length; i++)
+                {
+                    var valueAt = MessagePackScanner.End(span, pos);
+                    var end = MessagePackScanner.End(span, valueAt);
+                    var key = MessagePackSocketIODecoder.ReadString(span, pos);
+                    if (key is not ("pid" or "offset"))
+                    {
+                        members.Add((pos, end));
+                    }
+
+                    pos = end;
+                }
+            }
+        }
+
+        var state = RentState();
+        try
+        {
+            var writer = state.CreateWriter();
+            writer.WriteMapHeader(3);
+            WriteType(ref writer, SocketIOPacketType.Connect);
+            writer.WriteRaw(DataKey);
+            writer.WriteMapHeader(2 + members.Count);
+            writer.WriteRaw(PidKey);
+            writer.Write(pid);
+            writer.Write("offset");
+            if (offset is null)
+            {
+                WriteUndefined(ref writer);
+            }
+            else
+            {
+                writer.Write(offset);
+            }
+
+            foreach (var (start, end) in members)
+            {
+                writer.WriteRaw(authBytes.AsSpan(start, end - start));
+            }
+
+            WriteNamespace(ref writer, nsp);
+            return state.Build(ref writer);
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
     /// <summary><c>{type:4, data:{message, data?}, nsp}</c> (data left out when null).</summary>
     public override EncodedPacket EncodeConnectError(string nsp, string message, object? data)
     {
