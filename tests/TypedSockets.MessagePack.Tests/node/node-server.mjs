@@ -2,7 +2,8 @@
 // "/": echo -> echo-back (same arguments); ack-me -> ack with the same arguments; ask-me -> emits "question"
 // with an ack and sends the client's answer back as "answer"; join <room>; to-room <room> ...args -> room-msg to
 // the room but the sender. "/admin": auth.token must be "secret" (else connect_error "not authorized" with
-// data {code: 42}); whoami -> ack(nsp, token); kick-me -> server disconnect.
+// data {code: 42}); whoami -> ack(nsp, token); kick-me -> server disconnect. Connection state recovery is on
+// (every broadcast carries an offset); drop-me exercises it.
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { Server } from "socket.io";
@@ -22,6 +23,14 @@ io.on("connection", (socket) => {
   });
   socket.on("join", (room, ack) => { socket.join(room); ack(); });
   socket.on("to-room", (room, ...args) => socket.to(room).emit("room-msg", ...args));
+  // Recovery: tick 1, then the server drops the transport and broadcasts tick 2 while the client is away.
+  socket.on("drop-me", () => {
+    socket.emit("tick", 1);
+    setTimeout(() => {
+      socket.conn.close();
+      setTimeout(() => io.emit("tick", 2), 20);
+    }, 50);
+  });
   socket.on("types", (ack) => ack(Buffer.from([1, 2, 3]), new Date(1700000000123), 1.5, 2 ** 40, -7, null, { nested: [true, "x"] }));
 });
 
