@@ -203,6 +203,3 @@ internal sealed class MessagePackSocketIODecoder : SocketIODecoder
         return bytes.Length == 1 && bytes[0] == (byte)'/' ? "/" : Encoding.UTF8.GetString(bytes);
     }
 }
-
-/// <summary>Where one msgpack value lies in a decoded message.</summary>
-internal readonly record struct MessagePackRange(int Start, int Length);

@@ -2,20 +2,6 @@ using System.Buffers.Binary;
 
 namespace TypedSockets.Protocol.SocketIO.MessagePack;
 
-/// <summary>What kind of value a msgpack header starts.</summary>
-internal enum MessagePackTokenKind : byte
-{
-    Nil,
-    Boolean,
-    Integer,
-    Float,
-    String,
-    Binary,
-    Array,
-    Map,
-    Extension,
-}
-
 /// <summary>
 /// One msgpack header read from a span: its kind, the size of the header, and the payload length (bytes for
 /// str/bin/ext, elements for arrays, pairs for maps). Lengths are checked against the bytes that remain before anything
