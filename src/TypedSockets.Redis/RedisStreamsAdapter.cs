@@ -356,12 +356,50 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         {
             var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
             await multiplexer.GetDatabase().StringSetAsync(_options.SessionKeyPrefix + session.Pid, Convert.ToBase64String(encoded), recovery.MaxDisconnectionDuration).ConfigureAwait(false);
+            _ = WatchExpiryAsync(session, recovery.MaxDisconnectionDuration);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             RedisAdapterLog.PersistFailed(_logger, session.Pid, e);
         }
     }
+
+    /// <summary>
+    /// Raises <see cref="SocketIOAdapter.SessionExpired"/> on the node that kept the session when Redis expires it
+    /// unrecovered. Redis deletes the key both when another node recovers the session (GETDEL) and when it expires, so
+    /// the key is checked just before its expiry (gone: recovered) and just after (gone then: expired). A recovery in
+    /// the last <see cref="ExpiryCheckMargin"/> is reported as an expiry.
+    /// </summary>
+    private async Task WatchExpiryAsync(SocketSession session, TimeSpan ttl)
+    {
+        var key = _options.SessionKeyPrefix + session.Pid;
+        try
+        {
+            var margin = ttl > ExpiryCheckMargin * 4 ? ExpiryCheckMargin : ttl / 4;
+            await Task.Delay(ttl - margin, _disposed.Token).ConfigureAwait(false);
+            var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
+            if (!await database.KeyExistsAsync(key).ConfigureAwait(false))
+            {
+                return; // recovered
+            }
+
+            await Task.Delay(margin * 2, _disposed.Token).ConfigureAwait(false);
+            if (!await database.KeyExistsAsync(key).ConfigureAwait(false))
+            {
+                OnSessionExpired(session);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The adapter is shutting down.
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            RedisAdapterLog.PersistFailed(_logger, session.Pid, e);
+        }
+    }
+
+    private static readonly TimeSpan ExpiryCheckMargin = TimeSpan.FromMilliseconds(250);
 
     public override async ValueTask<RecoveredSession?> RestoreSessionAsync(string pid, string offset)
     {

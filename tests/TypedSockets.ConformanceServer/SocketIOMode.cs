@@ -1,3 +1,6 @@
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Protocol.SocketIO.Json;
+using TypedSockets.Protocol.SocketIO.MessagePack;
 using TypedSockets.Server;
 
 namespace TypedSockets.ConformanceServer;
@@ -11,7 +14,15 @@ namespace TypedSockets.ConformanceServer;
 /// </summary>
 internal static class SocketIOMode
 {
-    public static WebApplication Configure(WebApplicationBuilder builder, string? redis = null, string? adapter = null)
+    /// <summary>The parser named by <c>--parser</c>: "json" (npm socket.io-parser) or "msgpack" (npm socket.io-msgpack-parser).</summary>
+    public static SocketIOParser CreateParser(string name) => name switch
+    {
+        "json" => JsonSocketIOParser.Default,
+        "msgpack" => MessagePackSocketIOParser.Default,
+        _ => throw new ArgumentException($"Unknown parser '{name}': use json or msgpack."),
+    };
+
+    public static WebApplication Configure(WebApplicationBuilder builder, string? redis = null, string? adapter = null, SocketIOParser? parser = null)
     {
         var typedSockets = builder.Services.AddTypedSockets(o =>
         {
@@ -36,7 +47,7 @@ internal static class SocketIOMode
                 io.Of("/").OnConnection(OnClusterConnection);
                 io.Of("/custom").OnConnection(OnClusterConnection);
             }
-        });
+        }, o => o.Parser = parser ?? JsonSocketIOParser.Default);
         return app;
     }
 

@@ -24,15 +24,16 @@ public sealed class HeartbeatAndLimitsTests(ITestOutputHelper output)
             output,
             o =>
             {
-                o.PingInterval = TimeSpan.FromMilliseconds(250);
-                o.PingTimeout = TimeSpan.FromMilliseconds(750);
+                // Short enough for several heartbeats in the test, with a timeout that tolerates a loaded machine.
+                o.PingInterval = TimeSpan.FromMilliseconds(300);
+                o.PingTimeout = TimeSpan.FromMilliseconds(2000);
             });
         await using var client = await NodeClient.StartAsync("single", server.Url, transport, output);
 
         await client.WaitForAsync("connect", "c0");
 
         // Several ping intervals without traffic: the client must answer every ping, and expects the next one in time.
-        await client.AssertNoneDuringAsync(o => o.Type is "disconnect" or "reconnect_attempt", TimeSpan.FromSeconds(2), "disconnection of an idle client");
+        await client.AssertNoneDuringAsync(o => o.Type is "disconnect" or "reconnect_attempt", TimeSpan.FromSeconds(2.5), "disconnection of an idle client");
         Assert.Empty(reasons.Items);
         Assert.Equal("yes", (await client.EmitWithAckAsync("c0", "still-there", [])).Arg(0).GetString());
     }

@@ -203,6 +203,16 @@ public sealed class JsonParserTests
     }
 
     [Fact]
+    public void ReadingABinaryArgumentAsAnObjectIsABindingError()
+    {
+        var packet = Decode("51-[\"m\",{\"_placeholder\":true,\"num\":0}]", [[1, 2]], int.MaxValue);
+        var error = Assert.Throws<SocketIOBindingException>(() => packet.Data!.Get<FileMessage>(0));
+        Assert.Equal($"Argument 0 is binary data and cannot be read as {typeof(FileMessage)}.", error.Message);
+        Assert.Equal(new byte[] { 1, 2 }, packet.Data!.Get<byte[]>(0));
+        Assert.Equal(new byte[] { 1, 2 }, packet.Data!.Get<ArraySegment<byte>?>(0)!.Value.ToArray());
+    }
+
+    [Fact]
     public void ReadingAnArgumentAsTheWrongTypeIsABindingError()
     {
         var packet = Decode("2[\"m\",\"text\"]", [], int.MaxValue);

@@ -54,6 +54,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
             return (T)(object)element;
         }
 
+        ThrowIfBinaryForNonBinaryType(index, element, typeof(T));
         var previous = JsonAttachmentScope.EnterIncoming(_attachments);
         try
         {
@@ -77,6 +78,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
             return element;
         }
 
+        ThrowIfBinaryForNonBinaryType(index, element, type);
         var previous = JsonAttachmentScope.EnterIncoming(_attachments);
         try
         {
@@ -91,6 +93,20 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
             JsonAttachmentScope.ExitIncoming(previous);
         }
     }
+
+    /// <summary>A binary argument read as a type that cannot hold bytes is a binding error, not an object of nulls.</summary>
+    private void ThrowIfBinaryForNonBinaryType(int index, JsonElement element, Type type)
+    {
+        if (_attachments.Length == 0 || type == typeof(object) || s_binaryConverter.CanConvert(Nullable.GetUnderlyingType(type) ?? type) ||
+            !JsonPlaceholders.TryGetPlaceholder(element, out _))
+        {
+            return;
+        }
+
+        throw new SocketIOBindingException($"Argument {index} is binary data and cannot be read as {type}.");
+    }
+
+    private static readonly BinaryPlaceholderConverterFactory s_binaryConverter = new();
 
     public override object? GetRaw(int index)
     {

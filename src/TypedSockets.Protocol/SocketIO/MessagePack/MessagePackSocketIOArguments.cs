@@ -1,0 +1,152 @@
+using System.Text;
+using MessagePack;
+
+namespace TypedSockets.Protocol.SocketIO.MessagePack;
+
+/// <summary>
+/// Arguments of a packet read by the msgpack parser: slices of the received message, deserialized with
+/// MessagePack-CSharp only when asked for.
+/// </summary>
+public sealed class MessagePackSocketIOArguments : SocketIOArguments
+{
+    private readonly byte[] _buffer;
+    private readonly ReadOnlyMemory<MessagePackRange> _ranges;
+    private readonly bool _mayHoldUndefined;
+    private readonly MessagePackSerializerOptions _options;
+
+    internal MessagePackSocketIOArguments(byte[] buffer, ReadOnlyMemory<MessagePackRange> ranges, bool mayHoldUndefined, MessagePackSerializerOptions options)
+    {
+        _buffer = buffer;
+        _ranges = ranges;
+        _mayHoldUndefined = mayHoldUndefined;
+        _options = options;
+    }
+
+    public override int Count => _ranges.Length;
+
+    /// <summary>The msgpack bytes of argument <paramref name="index"/>, exactly as received.</summary>
+    public ReadOnlyMemory<byte> GetBytes(int index)
+    {
+        if ((uint)index >= (uint)_ranges.Length)
+        {
+            throw NoSuchArgument(index, _ranges.Length);
+        }
+
+        var range = _ranges.Span[index];
+        return _buffer.AsMemory(range.Start, range.Length);
+    }
+
+    public override T? Get<T>(int index) where T : default
+    {
+        var bytes = BytesForBinding(index);
+        try
+        {
+            return MessagePackSerializer.Deserialize<T>(bytes, _options);
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or InvalidOperationException or FormatException or OverflowException or NotSupportedException)
+        {
+            throw new SocketIOBindingException($"Argument {index} cannot be read as {typeof(T)}: {Describe(e)}", e);
+        }
+    }
+
+    public override object? Get(int index, Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var bytes = BytesForBinding(index);
+        try
+        {
+            return MessagePackSerializer.Deserialize(type, bytes, _options);
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or InvalidOperationException or FormatException or OverflowException or NotSupportedException)
+        {
+            throw new SocketIOBindingException($"Argument {index} cannot be read as {type}: {Describe(e)}", e);
+        }
+    }
+
+    /// <summary>
+    /// A binary value (msgpack bin, or a JS ArrayBuffer written as ext type 0) as <c>byte[]</c>; anything else as a
+    /// <see cref="MessagePackRawValue"/> holding the received bytes, which the msgpack parser writes back verbatim.
+    /// </summary>
+    public override object? GetRaw(int index)
+    {
+        var bytes = GetBytes(index);
+        var span = bytes.Span;
+        var token = MessagePackToken.Read(span, 0);
+        if (token.Kind == MessagePackTokenKind.Binary || token.IsArrayBuffer)
+        {
+            return span.Slice(token.HeaderSize, (int)token.Length).ToArray();
+        }
+
+        return new MessagePackRawValue(bytes);
+    }
+
+    public override bool IsNull(int index)
+    {
+        var token = MessagePackToken.Read(GetBytes(index).Span, 0);
+        return token.Kind == MessagePackTokenKind.Nil || token.IsUndefined;
+    }
+
+    public override bool TryGetStringProperty(int index, string name, out string? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        value = null;
+        if ((uint)index >= (uint)_ranges.Length)
+        {
+            return false;
+        }
+
+        var s = GetBytes(index).Span;
+        var map = MessagePackToken.Read(s, 0);
+        if (map.Kind != MessagePackTokenKind.Map)
+        {
+            return false;
+        }
+
+        Span<byte> utf8 = stackalloc byte[256];
+        var nameBytes = Encoding.UTF8.GetMaxByteCount(name.Length) <= utf8.Length ? utf8[..Encoding.UTF8.GetBytes(name, utf8)] : Encoding.UTF8.GetBytes(name);
+        var pos = map.HeaderSize;
+        for (long i = 0; i < map.Length; i++)
+        {
+            var key = MessagePackToken.Read(s, pos);
+            var valueAt = MessagePackScanner.End(s, pos);
+            if (key.Kind == MessagePackTokenKind.String && s.Slice(pos + key.HeaderSize, (int)key.Length).SequenceEqual(nameBytes))
+            {
+                value = MessagePackSocketIODecoder.ReadString(s, valueAt);
+                return value is not null;
+            }
+
+            pos = MessagePackScanner.End(s, valueAt);
+        }
+
+        return false;
+    }
+
+    public override bool TryGetString(int index, out string? value)
+    {
+        value = null;
+        if ((uint)index >= (uint)_ranges.Length)
+        {
+            return false;
+        }
+
+        value = MessagePackSocketIODecoder.ReadString(GetBytes(index).Span, 0);
+        return value is not null;
+    }
+
+    public override string ToString() => $"{Count} msgpack argument(s)";
+
+    private ReadOnlyMemory<byte> BytesForBinding(int index)
+    {
+        var bytes = GetBytes(index);
+        if (!_mayHoldUndefined)
+        {
+            return bytes;
+        }
+
+        var hasUndefined = false;
+        MessagePackScanner.Skip(bytes.Span, 0, ref hasUndefined);
+        return hasUndefined ? MessagePackScanner.WithoutUndefined(bytes.Span) : bytes;
+    }
+
+    private static string Describe(Exception e) => e.InnerException is { } inner && e is MessagePackSerializationException ? inner.Message : e.Message;
+}
