@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Protocol.SocketIO.MessagePack;
 using TypedSockets.Server;
 using TypedSockets.Server.EngineIO;
 
@@ -17,7 +19,7 @@ namespace TypedSockets.LoadTest.Targets;
 /// </summary>
 public static class BenchmarkTargets
 {
-    /// <summary>typedsockets (JSON parser), signalr, raw. Listens on 127.0.0.1:<paramref name="port"/> (0 = any free port).</summary>
+    /// <summary>typedsockets (JSON or MessagePack parser), signalr, raw. Listens on 127.0.0.1:<paramref name="port"/> (0 = any free port).</summary>
     public static WebApplication Build(string target, int port, string parser = "json")
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -33,12 +35,17 @@ public static class BenchmarkTargets
         switch (target)
         {
             case "typedsockets":
-                if (parser != "json")
+                SocketIOParser? socketParser = parser switch
                 {
-                    throw new ArgumentException($"Parser '{parser}' is not available in this build (json).", nameof(parser));
-                }
-
-                builder.Services.AddTypedSockets(o => o.Transports = EngineTransports.WebSocket);
+                    "json" => null, // the server's default JSON parser
+                    "msgpack" => MessagePackSocketIOParser.Default,
+                    _ => throw new ArgumentException($"Unknown parser '{parser}' (json, msgpack).", nameof(parser)),
+                };
+                builder.Services.AddTypedSockets(o =>
+                {
+                    o.Transports = EngineTransports.WebSocket;
+                    o.Parser = socketParser;
+                });
                 SocketIOServer? server = null;
                 connections = () => server?.Engine?.Count ?? 0;
                 map = app => app.MapSocketIO("/socket.io", io =>

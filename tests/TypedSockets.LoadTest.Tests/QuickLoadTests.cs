@@ -8,7 +8,7 @@ namespace TypedSockets.LoadTest.Tests;
 /// </summary>
 public sealed class QuickLoadTests
 {
-    public static TheoryData<string> Targets => ["typedsockets", "signalr", "raw", "node"];
+    public static TheoryData<string> Targets => ["typedsockets", "typedsockets-msgpack", "signalr", "raw", "node"];
 
     [Theory]
     [MemberData(nameof(Targets))]

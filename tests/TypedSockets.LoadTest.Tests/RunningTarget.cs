@@ -41,11 +41,17 @@ internal sealed partial class RunningTarget : IAsyncDisposable
             return await StartNodeAsync();
         }
 
-        var app = BenchmarkTargets.Build(name, port: 0);
+        var parser = name == "typedsockets-msgpack" ? "msgpack" : "json";
+        var app = BenchmarkTargets.Build(name == "typedsockets-msgpack" ? "typedsockets" : name, port: 0, parser);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
-        var protocol = name == "typedsockets" ? "socketio" : name;
+        var protocol = name switch
+        {
+            "typedsockets" => "socketio",
+            "typedsockets-msgpack" => "socketio-msgpack",
+            _ => name,
+        };
         return new RunningTarget(name, protocol, port, Environment.ProcessId, app, null);
     }
 

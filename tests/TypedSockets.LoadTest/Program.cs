@@ -12,7 +12,7 @@ public static class Program
     private const string Usage = """
         TypedSockets load tool: Socket.IO / SignalR / raw WebSocket clients with pre-encoded frames (loopback only).
 
-        loadtest echo|fanout|idle|storm --protocol socketio|signalr|raw --target LABEL [options]
+        loadtest echo|fanout|idle|storm --protocol socketio|socketio-msgpack|signalr|raw --target LABEL [options]
           --host 127.0.0.1 --port 5000   the target (a loopback address only)
           --clients N                    connections (default 1000)
           --duration S --warmup S        measured window and warm-up in seconds (default 10, 2)

@@ -4,7 +4,7 @@
 #
 #   tests/TypedSockets.LoadTest/run-benchmarks.sh            full run (about 10 minutes per repeat, 3 repeats)
 #   tests/TypedSockets.LoadTest/run-benchmarks.sh --quick    small N, one repeat, report in a temporary folder
-#   options: --repeats N  --targets "typedsockets-json node signalr raw"  --doc FILE  --images DIR
+#   options: --repeats N  --targets "typedsockets-json typedsockets-msgpack node signalr raw"  --doc FILE  --images DIR
 #
 # The server runs on core 0 and the load tool on core 1 (taskset). Targets are interleaved per repeat so that
 # background load on the machine spreads over all of them.
@@ -14,7 +14,7 @@ cd "$root"
 
 quick=0
 repeats=3
-targets="typedsockets-json node signalr raw"
+targets="typedsockets-json typedsockets-msgpack node signalr raw"
 doc="docs/benchmarks.md"
 images="docs/images"
 while [ $# -gt 0 ]; do
@@ -83,6 +83,7 @@ start_target() {
 
 protocol_of() {
   case "$1" in
+    typedsockets-msgpack) echo socketio-msgpack ;;
     typedsockets-*|node) echo socketio ;;
     *) echo "$1" ;;
   esac

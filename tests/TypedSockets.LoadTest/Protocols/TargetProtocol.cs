@@ -33,16 +33,17 @@ public abstract class TargetProtocol
 
     public abstract void OnMessage(LoadClient client, ReadOnlySpan<byte> message, IClientEvents events);
 
-    /// <summary>socketio (ours and Node), signalr, raw.</summary>
+    /// <summary>socketio (ours and Node), socketio-msgpack (the MessagePack parser), signalr, raw.</summary>
     public static TargetProtocol Create(string protocol, int payloadBytes)
     {
         var payload = MakePayload(payloadBytes);
         return protocol switch
         {
             "socketio" => new SocketIOProtocol(payload),
+            "socketio-msgpack" => new SocketIOMessagePackProtocol(payload),
             "signalr" => new SignalRProtocol(payload),
             "raw" => new RawProtocol(payload),
-            _ => throw new ArgumentException($"Unknown protocol '{protocol}' (socketio, signalr, raw).", nameof(protocol)),
+            _ => throw new ArgumentException($"Unknown protocol '{protocol}' (socketio, socketio-msgpack, signalr, raw).", nameof(protocol)),
         };
     }
 
