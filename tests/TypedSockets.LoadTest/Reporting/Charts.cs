@@ -53,8 +53,14 @@ public static class Charts
             return;
         }
 
-        // One group of two bars (RSS, managed heap) per target at the largest client count measured for it.
-        var latest = rows.GroupBy(r => r.Target).Select(g => g.OrderByDescending(r => r.Clients).First()).ToArray();
+        // One group of two bars (RSS, managed heap) per target, at the largest client count that every target was
+        // measured at (so the bars compare like with like), else at each target's largest.
+        var targets = rows.Select(r => r.Target).Distinct().ToArray();
+        var common = rows.GroupBy(r => r.Clients).Where(g => g.Select(r => r.Target).Distinct().Count() == targets.Length)
+            .Select(g => g.Key).DefaultIfEmpty(-1).Max();
+        var latest = rows.GroupBy(r => r.Target)
+            .Select(g => g.FirstOrDefault(r => r.Clients == common) ?? g.OrderByDescending(r => r.Clients).First())
+            .ToArray();
         var plot = new Plot();
         var rss = new List<Bar>();
         var heap = new List<Bar>();
