@@ -28,8 +28,8 @@ public interface IShapesServer
     /// <summary>A JSON object both ways.</summary>
     Task<Sample> Roundtrip(Sample value);
 
-    /// <summary>Replies after <paramref name="delayMs"/>: the caller may stop waiting first.</summary>
-    Task<bool> Slow(int delayMs);
+    /// <summary>Replies after <paramref name="delayMs"/>: the caller's token may stop waiting first.</summary>
+    Task<bool> Slow(int delayMs, CancellationToken cancellationToken);
 
     /// <summary>Joins a room; the reply is the room's size.</summary>
     Task<int> Join(string room);
