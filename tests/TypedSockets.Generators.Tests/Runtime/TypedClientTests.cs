@@ -153,9 +153,9 @@ public sealed class TypedClientTests : IAsyncLifetime
     private SocketIONamespace Namespace(string name) =>
         _app!.Services.GetRequiredService<SocketIOServerRegistry>().Servers.Single().Of(name);
 
-    private async Task<SocketIOClientSocket> ConnectAsync(string nsp, Action<SocketIOClientSocket> beforeConnect, SocketIOTransports transports = SocketIOTransports.All)
+    private async Task<SocketIOClientSocket> ConnectAsync(string nsp, Action<SocketIOClientSocket> beforeConnect, SocketIOTransports transports = SocketIOTransports.All, int retries = 0)
     {
-        var manager = new SocketIOManager(_address, new SocketIOClientOptions { Reconnection = false, Transports = transports });
+        var manager = new SocketIOManager(_address, new SocketIOClientOptions { Reconnection = false, Transports = transports, Retries = retries });
         _managers.Add(manager);
         var socket = manager.Socket(nsp);
         beforeConnect(socket);
@@ -217,6 +217,35 @@ public sealed class TypedClientTests : IAsyncLifetime
         var (data, extra) = await view.Blobs.Task.WaitAsync(s_wait);
         Assert.Equal(new byte[] { 0, 1, 2 }, data);
         Assert.Equal(new byte[] { 0xAB, 0xCD }, extra);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task TypedEmitsShowTheirArgumentsToOutgoingListenersAndGoThroughTheRetryQueue(int retries)
+    {
+        var outgoing = new ConcurrentQueue<string>();
+        var socket = await ConnectAsync("/shapes", s => s.OnAnyOutgoing((name, args) => outgoing.Enqueue(name + " " + string.Join(",", args))), retries: retries);
+        var server = socket.Emitter<IShapesServer>();
+
+        Assert.Equal(5, await server.Add(2, 3).WaitAsync(s_wait));
+        Assert.Equal("q", await server.Echo("q", CancellationToken.None).AsTask().WaitAsync(s_wait));
+        Assert.Equal(["add 2,3", "echo:text q"], outgoing.ToArray());
+    }
+
+    [Fact]
+    public async Task TypedEmitWhileDisconnectedWaitsInTheOfflineBuffer()
+    {
+        var manager = new SocketIOManager(_address, new SocketIOClientOptions { Reconnection = false });
+        _managers.Add(manager);
+        var socket = manager.Socket("/shapes");
+        var server = socket.Emitter<IShapesServer>();
+
+        var sum = server.Add(20, 22);
+        Assert.Equal(1, socket.BufferedCount);
+        await socket.ConnectAsync().WaitAsync(s_wait);
+        Assert.Equal(42, await sum.WaitAsync(s_wait));
+        Assert.Equal(0, socket.BufferedCount);
     }
 
     [Fact]
