@@ -310,6 +310,28 @@ public sealed class TypedClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APayloadThatDoesNotBindIsReportedAndGetsNoAck()
+    {
+        var errors = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var view = new ShapesView(TimeSpan.Zero);
+        var socket = await ConnectAsync("/shapes", s =>
+        {
+            s.Handle<IShapesClient>(view);
+            s.HandlerError += e => errors.TrySetResult(e);
+        });
+        var serverSocket = Namespace("/shapes").Sockets.Values.Single(s => s.Id == socket.Id);
+
+        // "ask" takes a string: an object does not bind.
+        var ask = serverSocket.EmitWithAckAsync<string>("ask", [new { not = "a string" }], TimeSpan.FromMilliseconds(500));
+        var error = await errors.Task.WaitAsync(s_wait);
+        Assert.IsType<TypedSockets.Protocol.SocketIO.SocketIOBindingException>(error);
+        await Assert.ThrowsAnyAsync<Exception>(() => ask.WaitAsync(s_wait));
+
+        // The dispatcher goes on with the next event.
+        Assert.Equal("answer to next", await serverSocket.Emitter<IShapesClient>().Ask("next").WaitAsync(s_wait));
+    }
+
+    [Fact]
     public async Task ChatContractsServeTypedServerAndTypedClient()
     {
         var aliceView = new ChatView();
