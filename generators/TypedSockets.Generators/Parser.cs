@@ -221,7 +221,11 @@ internal static class Parser
     private static IEnumerable<ISymbol> GetAllMembers(INamedTypeSymbol contract) =>
         contract.GetMembers().Concat(contract.AllInterfaces.SelectMany(i => i.GetMembers()));
 
-    private static IEnumerable<IMethodSymbol> GetEventMethods(INamedTypeSymbol contract) =>
+    /// <summary>True for the names Socket.IO reserves (TSG0006).</summary>
+    public static bool IsReservedName(string name) => Array.IndexOf(s_reserved, name) >= 0;
+
+    /// <summary>The event methods of a contract, its base interfaces' included (also used by the code fixes).</summary>
+    public static IEnumerable<IMethodSymbol> GetEventMethods(INamedTypeSymbol contract) =>
         GetAllMembers(contract).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);
 
     /// <summary>The wire name: [SocketEvent("name")], else the camelCase method name. Null when the attribute's name is invalid.</summary>

@@ -33,6 +33,18 @@ public sealed class SocketIOAck
 
         return _socket.SendAck(AckId, args);
     }
+
+    /// <summary>Sends the acknowledgement a typed packet writer holds (generated dispatchers); false when already sent.</summary>
+    internal bool SendTyped(SocketIOPacketWriter writer)
+    {
+        if (Interlocked.Exchange(ref _sent, 1) != 0)
+        {
+            writer.Return();
+            return false;
+        }
+
+        return _socket.SendEncodedAck(SocketIOClientSocket.Finish(writer, AckId));
+    }
 }
 
 /// <summary>An ack awaited by the client: completes a task or calls a callback, once; an optional timeout.</summary>

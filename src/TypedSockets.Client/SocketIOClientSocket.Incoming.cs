@@ -69,6 +69,7 @@ public sealed partial class SocketIOClientSocket
         if (wasConnected)
         {
             SocketIOClientLog.NamespaceDisconnected(_logger, Namespace, reason);
+            CancelConnectionToken();
             Post(DispatchItem.ForDisconnect(reason));
             FailSentAcks("The socket has been disconnected.");
         }
@@ -144,6 +145,7 @@ public sealed partial class SocketIOClientSocket
             _pid = pid;
             _id = sid;
             _state = ConnectionState.Connected;
+            OnConnectionStarted();
             Post(DispatchItem.ForConnect());
             foreach (var received in _receiveBuffer)
             {
@@ -176,7 +178,7 @@ public sealed partial class SocketIOClientSocket
         {
             foreach (var buffered in flushed)
             {
-                NotifyOutgoing(buffered.EventName, buffered.Args);
+                NotifyOutgoing(buffered.EventName, buffered.Args, buffered.Packet);
             }
         }
 
@@ -220,6 +222,7 @@ public sealed partial class SocketIOClientSocket
         if (wasConnected)
         {
             SocketIOClientLog.NamespaceDisconnected(_logger, Namespace, SocketIOClientDisconnectReasons.ServerDisconnect);
+            CancelConnectionToken();
             Post(DispatchItem.ForDisconnect(SocketIOClientDisconnectReasons.ServerDisconnect));
             FailSentAcks("The server disconnected the socket.");
         }

@@ -185,6 +185,7 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
         waiter?.TrySetException(new SocketIODisconnectedException("The socket was disconnected by the client before it connected."));
         if (wasConnected)
         {
+            CancelConnectionToken();
             Post(DispatchItem.ForDisconnect(SocketIOClientDisconnectReasons.ClientDisconnect));
             FailSentAcks("The socket was disconnected by the client.");
         }
@@ -418,6 +419,16 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
             throw;
         }
 
+        return Deliver(eventName, args, packet, ack, isVolatile);
+    }
+
+    /// <summary>
+    /// Writes (or buffers) an encoded event whose ack, when given, is registered under the packet's ack id.
+    /// <paramref name="args"/> may be null for typed emits: outgoing listeners then get the arguments decoded back.
+    /// </summary>
+    private bool Deliver(string eventName, object?[]? args, EncodedPacket packet, PendingAck? ack, bool isVolatile)
+    {
+        var ackId = ack?.Id ?? -1;
         var sent = false;
         var buffered = false;
         Exception? refusal = null;
@@ -452,7 +463,7 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
 
         if (sent)
         {
-            NotifyOutgoing(eventName, args);
+            NotifyOutgoing(eventName, args, packet);
             return true;
         }
 
@@ -469,9 +480,15 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
         return false;
     }
 
-    private void NotifyOutgoing(string eventName, object?[] args)
+    private void NotifyOutgoing(string eventName, object?[]? args, EncodedPacket packet)
     {
         var listeners = Volatile.Read(ref _anyOutgoing);
+        if (listeners.Length == 0)
+        {
+            return;
+        }
+
+        args ??= DecodeArguments(packet);
         foreach (var listener in listeners)
         {
             try
@@ -531,5 +548,5 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
         }
     }
 
-    private readonly record struct BufferedPacket(string EventName, object?[] Args, EncodedPacket Packet, PendingAck? Ack);
+    private readonly record struct BufferedPacket(string EventName, object?[]? Args, EncodedPacket Packet, PendingAck? Ack);
 }

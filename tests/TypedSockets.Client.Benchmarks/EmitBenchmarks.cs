@@ -17,6 +17,7 @@ public class EmitBenchmarks
     private NodeServerProcess? _server;
     private SocketIOManager? _manager;
     private SocketIOClientSocket? _ours;
+    private IBenchServer? _typed;
     private SocketIOClient.SocketIO? _theirs;
 
     [Params(1000)]
@@ -29,6 +30,13 @@ public class EmitBenchmarks
         _manager = new SocketIOManager(_server.Uri, new SocketIOClientOptions { Transports = SocketIOTransports.WebSocket });
         _ours = _manager.Socket();
         _ours.ConnectAsync().GetAwaiter().GetResult();
+    }
+
+    [GlobalSetup(Target = nameof(TypedSocketsClientTyped))]
+    public void SetupTyped()
+    {
+        SetupOurs();
+        _typed = _ours!.Emitter<IBenchServer>();
     }
 
     [GlobalSetup(Target = nameof(SocketIOClient306))]
@@ -63,6 +71,18 @@ public class EmitBenchmarks
         }
 
         await socket.EmitWithAckAsync("sink-ack").ConfigureAwait(false);
+    }
+
+    [Benchmark(Description = "TypedSockets.Client, generated emitter")]
+    public async Task TypedSocketsClientTyped()
+    {
+        var server = _typed!;
+        for (var i = 0; i < Events; i++)
+        {
+            server.Sink(42, "hello");
+        }
+
+        await server.SinkAck().ConfigureAwait(false);
     }
 
     [Benchmark(Description = "SocketIOClient 3.0.6")]

@@ -95,6 +95,37 @@ io.of("/secure").use((socket, next) => {
 });
 io.of("/secure").on("connection", (socket) => socket.emit("secure-welcome", socket.handshake.auth.token));
 
+// The typed contract of TypedSockets.TestContracts (IShapesServer / IShapesClient), written by hand in JavaScript:
+// the typed .NET client talks to it with its generated emitter and dispatcher.
+io.of("/typed").on("connection", (socket) => {
+  socket.on("note", (text) => socket.emit("notice", "note " + text, text.length));
+  socket.on("touch", (n, big, ratio, flag) => socket.emit("notice", `touch ${n} ${big} ${ratio} ${flag}`, n));
+  socket.on("add", (a, b, callback) => callback(a + b));
+  socket.on("echo:text", (text, callback) => callback(text));
+  socket.on("reverse", (data, suffix, callback) => callback(Buffer.concat([Buffer.from(data), Buffer.from(suffix)]).reverse()));
+  socket.on("roundtrip", (value, callback) => callback({ name: value.name.toUpperCase(), values: [...value.values].reverse() }));
+  socket.on("slow", (delayMs, callback) => setTimeout(() => callback(true), delayMs));
+  socket.on("join", (room, callback) => {
+    socket.join(room);
+    callback(socket.nsp.adapter.rooms.get(room)?.size ?? 0);
+  });
+  // Not in the contract: the test asks the server to call the client's typed handlers.
+  socket.on("provoke", async (callback) => {
+    socket.emit("blob", Buffer.from([0, 1, 2]), Buffer.from([0xab, 0xcd]));
+    let answer;
+    try {
+      answer = await socket.timeout(5000).emitWithAck("ask", "why");
+    } catch {
+      answer = "no answer";
+    }
+    callback(answer);
+  });
+  socket.on("hold-then-disconnect", () => {
+    socket.emit("hold", () => {});
+    setTimeout(() => socket.disconnect(), 200);
+  });
+});
+
 httpServer.listen(config.port, "127.0.0.1", () => {
   console.log(`listening ${httpServer.address().port}`);
 });
