@@ -1,9 +1,10 @@
+using System.Text.Json.Serialization;
 using TypedSockets;
 
 namespace Chat.Contracts;
 
 // The wire protocol of samples/Chat.Server (see its README) as typed contracts: what Chat.Client and any other .NET
-// client of the chat sample compile against. The server itself still wires these events by hand (ChatSession);
+// client of the chat sample compile against, and what its server (Chat.Server's ChatHub) implements;
 // IChatServer / IChatClient above are the smaller contract the typed hub tests and benchmarks use.
 
 /// <summary>Requests to the chat sample's server; each but <see cref="Typing"/> is answered with a <see cref="ChatReply"/>.</summary>
@@ -27,8 +28,11 @@ public interface IChatService
     [SocketEvent("rooms")]
     Task<ChatReply> ListRooms();
 
-    /// <summary>Started or stopped typing (no reply).</summary>
-    void Typing(TypingRequest request);
+    /// <summary>
+    /// Started or stopped typing. The page sends it without an acknowledgement; asked for one, the server answers
+    /// <c>{"ok":true}</c>, or refuses (not signed in, bad payload).
+    /// </summary>
+    Task<ChatReply> Typing(TypingRequest request);
 }
 
 /// <summary>What the chat sample's server pushes to a signed-in client.</summary>
@@ -78,12 +82,13 @@ public sealed record RoomSnapshot(string Name, IReadOnlyList<string> Users, IRea
 
 /// <summary>
 /// Every reply of the chat server: <c>{"ok":false,"error":"..."}</c> when refused, otherwise <c>ok</c> with the parts the
-/// request returns (username, room and rooms for login/join/leave, message for a post, rooms for a listing).
+/// request returns (username, room and rooms for login/join/leave, message for a post, rooms for a listing). Parts a
+/// reply does not carry are left out of the JSON, not sent as null.
 /// </summary>
 public sealed record ChatReply(
     bool Ok,
-    string? Error = null,
-    string? Username = null,
-    RoomSnapshot? Room = null,
-    IReadOnlyList<RoomSummary>? Rooms = null,
-    RoomMessage? Message = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Username = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RoomSnapshot? Room = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RoomSummary>? Rooms = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RoomMessage? Message = null);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Chat.Server.Chat;
+using TypedSockets.Server;
 
 namespace Chat.Server;
 
@@ -34,7 +35,7 @@ public static class ChatApp
         var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapSocketIO("/socket.io", io => io.OnConnection(ChatSession.Attach));
+        app.MapSocketIO("/socket.io", io => io.MapNamespace<ChatHub>("/"));
         return app;
     }
 

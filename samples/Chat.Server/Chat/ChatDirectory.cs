@@ -1,4 +1,4 @@
-using Chat.Server.Chat.Contracts;
+using Chat.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Chat;

@@ -1,4 +1,4 @@
-using Chat.Server.Chat.Contracts;
+using Chat.Contracts;
 
 namespace Chat.Server.Chat;
 
@@ -6,10 +6,10 @@ namespace Chat.Server.Chat;
 public interface IChatHistory
 {
     /// <summary>Stores a message, giving it an id and a timestamp, and drops the oldest beyond the room's limit.</summary>
-    ChatMessage Append(string room, string user, string text);
+    RoomMessage Append(string room, string user, string text);
 
     /// <summary>The room's recent messages, oldest first (empty for an unknown room).</summary>
-    IReadOnlyList<ChatMessage> GetRecent(string room);
+    IReadOnlyList<RoomMessage> GetRecent(string room);
 
     /// <summary>Forgets a room's messages.</summary>
     void Clear(string room);

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Chat.Server.Chat.Contracts;
+using Chat.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Chat.Server.Chat;
@@ -11,13 +11,13 @@ public sealed class InMemoryChatHistory(IOptions<ChatOptions> options, TimeProvi
     private readonly ConcurrentDictionary<string, RoomLog> _rooms = new(StringComparer.Ordinal);
     private long _lastId;
 
-    public ChatMessage Append(string room, string user, string text)
+    public RoomMessage Append(string room, string user, string text)
     {
         var log = _rooms.GetOrAdd(room, static _ => new RoomLog());
         lock (log)
         {
             // Id and timestamp are taken under the room's lock, so a room's history is ordered by both.
-            var message = new ChatMessage(Interlocked.Increment(ref _lastId), room, user, text, time.Now());
+            var message = new RoomMessage(Interlocked.Increment(ref _lastId), room, user, text, time.Now());
             if (_capacity > 0)
             {
                 if (log.Messages.Count == _capacity)
@@ -32,7 +32,7 @@ public sealed class InMemoryChatHistory(IOptions<ChatOptions> options, TimeProvi
         }
     }
 
-    public IReadOnlyList<ChatMessage> GetRecent(string room)
+    public IReadOnlyList<RoomMessage> GetRecent(string room)
     {
         if (!_rooms.TryGetValue(room, out var log))
         {
@@ -49,6 +49,6 @@ public sealed class InMemoryChatHistory(IOptions<ChatOptions> options, TimeProvi
 
     private sealed class RoomLog
     {
-        public Queue<ChatMessage> Messages { get; } = new();
+        public Queue<RoomMessage> Messages { get; } = new();
     }
 }

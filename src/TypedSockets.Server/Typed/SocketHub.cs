@@ -78,6 +78,16 @@ public abstract class SocketHub<TServer, TClient> : SocketHub
             throw new InvalidOperationException($"{GetType()} must implement {typeof(TServer)}.");
         }
 
-        socket.Handle(target);
+        TypedSocketExtensions.Handle(socket, target, OnArgumentsInvalid);
     }
+
+    /// <summary>
+    /// Called when the arguments of a <typeparamref name="TServer"/> event cannot be read as the method's parameter types;
+    /// the method is not called. A non-null result is sent as the acknowledgement when the client asked for one (and the
+    /// event counts as handled); null, the default, sends no acknowledgement and lets <paramref name="error"/> through.
+    /// A missing trailing argument is not an error: the parameter gets its default value.
+    /// </summary>
+    /// <param name="eventName">The event's name on the wire.</param>
+    /// <param name="error">Why binding failed (usually a <c>SocketIOBindingException</c>).</param>
+    protected virtual object? OnArgumentsInvalid(string eventName, Exception error) => null;
 }

@@ -4,17 +4,22 @@ namespace TypedSockets.Server;
 internal sealed class SocketIOEventContext : SocketEventContext
 {
     private readonly SocketIOEvent _event;
+    private readonly BindingArguments _arguments;
 
     public SocketIOEventContext(SocketIOEvent evt)
     {
         _event = evt;
+        _arguments = new BindingArguments(evt.Arguments);
     }
 
-    public override ISocketEventArguments Arguments => _event.Arguments;
+    public override ISocketEventArguments Arguments => _arguments;
 
     public override bool HasAck => _event.HasAck;
 
     public override CancellationToken Aborted => _event.Socket.Disconnected;
+
+    /// <summary>The first failure to read one of the event's arguments as its parameter type, if any.</summary>
+    public Exception? BindingError => _arguments.Error;
 
     public override SocketEventWriter BeginAck()
     {
@@ -25,4 +30,25 @@ internal sealed class SocketIOEventContext : SocketEventContext
     }
 
     public override bool SendAck(SocketEventWriter writer) => _event.Socket.SendTypedAck(_event, TypedPackets.AsPacketWriter(writer));
+
+    /// <summary>The event's arguments, remembering the first one that does not bind (so it is told apart from a handler's own failure).</summary>
+    private sealed class BindingArguments(ISocketEventArguments inner) : ISocketEventArguments
+    {
+        public Exception? Error { get; private set; }
+
+        public int Count => inner.Count;
+
+        public T? Get<T>(int index)
+        {
+            try
+            {
+                return inner.Get<T>(index);
+            }
+            catch (Exception error)
+            {
+                Error ??= error;
+                throw;
+            }
+        }
+    }
 }

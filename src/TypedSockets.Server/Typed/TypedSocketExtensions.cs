@@ -26,15 +26,80 @@ public static class TypedSocketExtensions
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(target);
+        return Handle(socket, target, argumentsInvalid: null);
+    }
+
+    /// <summary>
+    /// <see cref="Handle{TServer}(SocketIOSocket, TServer)"/>; when an event's arguments do not bind (the method is then
+    /// not called), <paramref name="argumentsInvalid"/> is asked for the acknowledgement to send instead. A null answer,
+    /// or no <paramref name="argumentsInvalid"/>, lets the binding error through as before (no acknowledgement).
+    /// </summary>
+    internal static SocketIOSocket Handle<TServer>(SocketIOSocket socket, TServer target, Func<string, Exception, object?>? argumentsInvalid)
+        where TServer : class
+    {
         var contract = SocketContract<TServer>.Get();
         Func<SocketIOEvent, ValueTask> handler = evt =>
-            contract.Dispatch(target, evt.Name, new SocketIOEventContext(evt), out var completion) ? completion : ValueTask.CompletedTask;
+        {
+            var context = new SocketIOEventContext(evt);
+            ValueTask completion;
+            try
+            {
+                if (!contract.Dispatch(target, evt.Name, context, out completion))
+                {
+                    return ValueTask.CompletedTask;
+                }
+            }
+            catch (Exception) when (argumentsInvalid is not null && context.BindingError is not null)
+            {
+                if (!AnswerInvalid(evt, context.BindingError, argumentsInvalid))
+                {
+                    throw;
+                }
+
+                return ValueTask.CompletedTask;
+            }
+
+            return argumentsInvalid is null || completion.IsCompletedSuccessfully
+                ? completion
+                : AwaitDispatchAsync(completion, evt, context, argumentsInvalid);
+        };
         foreach (var name in contract.EventNames)
         {
             socket.On(name, handler);
         }
 
         return socket;
+    }
+
+    private static async ValueTask AwaitDispatchAsync(ValueTask completion, SocketIOEvent evt, SocketIOEventContext context, Func<string, Exception, object?> argumentsInvalid)
+    {
+        try
+        {
+            await completion.ConfigureAwait(false);
+        }
+        catch (Exception) when (context.BindingError is not null)
+        {
+            if (!AnswerInvalid(evt, context.BindingError, argumentsInvalid))
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Sends the answer to an event whose arguments did not bind; false when there is none (the error then propagates).</summary>
+    private static bool AnswerInvalid(SocketIOEvent evt, Exception error, Func<string, Exception, object?> argumentsInvalid)
+    {
+        if (argumentsInvalid(evt.Name, error) is not { } reply)
+        {
+            return false;
+        }
+
+        if (evt.HasAck)
+        {
+            evt.Ack(reply);
+        }
+
+        return true;
     }
 
     /// <summary>Excludes one socket from typed broadcast targets.</summary>

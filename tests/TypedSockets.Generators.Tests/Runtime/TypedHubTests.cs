@@ -43,6 +43,23 @@ public sealed class TypedHubTests : IAsyncLifetime
         }
     }
 
+    /// <summary>The same contract, answering events whose arguments do not bind with an error acknowledgement.</summary>
+    public sealed class StrictChatHub : SocketHub<IChatServer, IChatClient>, IChatServer
+    {
+        public static readonly ConcurrentQueue<string> Calls = new();
+
+        public void Send(string room, string text) => Calls.Enqueue("send " + room);
+
+        public Task<JoinResult> Join(string room)
+        {
+            Calls.Enqueue("join " + room);
+            return Task.FromResult(new JoinResult(room, 1));
+        }
+
+        protected override object? OnArgumentsInvalid(string eventName, Exception error) =>
+            new { ok = false, error = "invalid " + eventName + ": " + error.GetType().Name };
+    }
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -50,7 +67,11 @@ public sealed class TypedHubTests : IAsyncLifetime
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddTypedSockets();
         _app = builder.Build();
-        _app.MapSocketIO("/socket.io", io => io.MapNamespace<ChatHub>("/chat"));
+        _app.MapSocketIO("/socket.io", io =>
+        {
+            io.MapNamespace<ChatHub>("/chat");
+            io.MapNamespace<StrictChatHub>("/strict");
+        });
         await _app.StartAsync();
         _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
@@ -64,9 +85,9 @@ public sealed class TypedHubTests : IAsyncLifetime
         }
     }
 
-    private async Task<SocketIOClient.SocketIO> ConnectAsync(Action<SocketIOClient.SocketIO> beforeConnect)
+    private async Task<SocketIOClient.SocketIO> ConnectAsync(Action<SocketIOClient.SocketIO> beforeConnect, string nsp = "/chat")
     {
-        var client = new SocketIOClient.SocketIO(new Uri(_address, "/chat"), new SocketIOOptions
+        var client = new SocketIOClient.SocketIO(new Uri(_address, nsp), new SocketIOOptions
         {
             EIO = 4,
             Transport = TransportProtocol.WebSocket,
@@ -161,5 +182,39 @@ public sealed class TypedHubTests : IAsyncLifetime
         var all = await nsp.Clients<IChatClient>().Timeout(TimeSpan.FromSeconds(5)).ConfirmLeave("closing");
         Assert.True(all.IsComplete);
         Assert.True(all.Single(r => r.Replied).Value);
+    }
+
+    [Fact]
+    public async Task ArgumentsThatDoNotBindAreAnsweredWithTheHubsErrorAckAndTheMethodIsNotCalled()
+    {
+        using var client = await ConnectAsync(_ => { }, "/strict");
+        var refused = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.EmitAsync("join", r => refused.TrySetResult(r), new { room = "not a string" });
+        var error = (await refused.Task.WaitAsync(TimeSpan.FromSeconds(10))).GetValue(0);
+        Assert.False(error.GetProperty("ok").GetBoolean());
+        Assert.Equal("invalid join: SocketIOBindingException", error.GetProperty("error").GetString());
+
+        // A void method's bad arguments are answered too, and the connection keeps working.
+        var refusedSend = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.EmitAsync("send", r => refusedSend.TrySetResult(r), 42, "text");
+        Assert.Equal("invalid send: SocketIOBindingException", (await refusedSend.Task.WaitAsync(TimeSpan.FromSeconds(10))).GetValue(0).GetProperty("error").GetString());
+
+        var joined = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.EmitAsync("join", r => joined.TrySetResult(r), "strict-room");
+        Assert.Equal("strict-room", (await joined.Task.WaitAsync(TimeSpan.FromSeconds(10))).GetValue(0).GetProperty("room").GetString());
+        Assert.Equal(["join strict-room"], StrictChatHub.Calls.ToArray());
+    }
+
+    [Fact]
+    public async Task WithoutAnOverrideArgumentsThatDoNotBindGetNoAck()
+    {
+        using var client = await ConnectAsync(_ => { });
+        var refused = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.EmitAsync("join", r => refused.TrySetResult(r), new { room = "not a string" });
+        var joined = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.EmitAsync("join", r => joined.TrySetResult(r), "after-bad-join");
+        Assert.Equal("after-bad-join", (await joined.Task.WaitAsync(TimeSpan.FromSeconds(10))).GetValue(0).GetProperty("room").GetString());
+        await Task.Delay(200);
+        Assert.False(refused.Task.IsCompleted, "No acknowledgement without an OnArgumentsInvalid override.");
     }
 }
