@@ -5,6 +5,15 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# npm packages of the sample and the test projects (their fixtures also check; this makes a fresh clone work).
+for lock in $(git ls-files '*package-lock.json' 2>/dev/null); do
+  dir=$(dirname "$lock")
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$lock" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || { echo "test.sh: npm ci failed in $dir" >&2; exit 1; }
+  fi
+done
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

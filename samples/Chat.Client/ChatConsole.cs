@@ -19,7 +19,15 @@ public static class ChatConsole
         await using var manager = new SocketIOManager(options.Url, new SocketIOClientOptions { AckTimeout = s_replyTimeout });
         var socket = manager.Socket();
         socket.Handle<IChatFeed>(new ConsoleFeed(writer));
-        socket.Disconnected += reason => writer.WriteLine($"! disconnected ({reason})");
+        var quitting = 0;
+        socket.Disconnected += reason =>
+        {
+            // Events are dispatched in the background: after a quit, the disconnect is ours and "bye" says it.
+            if (Volatile.Read(ref quitting) == 0)
+            {
+                writer.WriteLine($"! disconnected ({reason})");
+            }
+        };
         IChatService chat = socket.Emitter<IChatService>();
 
         try
@@ -85,6 +93,7 @@ public static class ChatConsole
             return 1;
         }
 
+        Volatile.Write(ref quitting, 1);
         await socket.DisconnectAsync();
         writer.WriteLine("bye");
         return 0;

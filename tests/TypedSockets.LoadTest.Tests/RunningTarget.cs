@@ -89,7 +89,7 @@ internal sealed partial class RunningTarget : IAsyncDisposable
     {
         var directory = Path.Combine(RepositoryRoot(), "tests", "TypedSockets.LoadTest.Targets", "node");
         Assert.True(Directory.Exists(Path.Combine(directory, "node_modules", "socket.io")),
-            $"npm ci has not been run in {directory} (.ci/run does it for every package-lock.json).");
+            $"npm ci has not been run in {directory} (./test.sh does it for every package-lock.json).");
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = directory };
         foreach (var argument in new[] { "--expose-gc", "server.mjs", "0" })
         {
