@@ -31,8 +31,7 @@ public sealed class RedisAdapter : InMemoryAdapter
     private readonly string _requestChannel;
     private readonly string _responseChannel;
     private readonly string _specificResponseChannel;
-    private readonly CancellationTokenSource _disposed = new();
-    private readonly List<ChannelMessageQueue> _subscriptions = [];
+    private readonly RedisSubscriptions _subscriptions = new();
 
     internal RedisAdapter(SocketIONamespace nsp, RedisClusterConnection connection, RedisAdapterOptions options)
         : base(nsp)
@@ -52,9 +51,8 @@ public sealed class RedisAdapter : InMemoryAdapter
     public string Uid { get; }
 
     /// <summary>Completes once the channels are subscribed.</summary>
-    public Task Subscribed => _subscribed.Task;
+    public Task Subscribed => _subscriptions.Subscribed;
 
-    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override async ValueTask InitAsync()
     {
@@ -62,77 +60,24 @@ public sealed class RedisAdapter : InMemoryAdapter
         _ = SubscribeAsync();
     }
 
-    private async Task SubscribeAsync()
+    private Task SubscribeAsync() => _subscriptions.RunAsync(_connection, SubscribeChannelsAsync, _logger, Uid, Namespace.Name, "pub/sub");
+
+    private async Task<ChannelMessageQueue[]> SubscribeChannelsAsync(ISubscriber subscriber)
     {
-        while (!_disposed.IsCancellationRequested)
-        {
-            try
-            {
-                var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-                while (!multiplexer.IsConnected && !_disposed.IsCancellationRequested)
-                {
-                    await Task.Delay(100, _disposed.Token).ConfigureAwait(false);
-                }
-
-                var subscriber = multiplexer.GetSubscriber();
-                var broadcasts = await subscriber.SubscribeAsync(RedisChannel.Pattern(_channel + "*")).ConfigureAwait(false);
-                broadcasts.OnMessage(OnBroadcastMessage);
-                var requests = await subscriber.SubscribeAsync(RedisChannel.Literal(_requestChannel)).ConfigureAwait(false);
-                requests.OnMessage(OnRequestMessage);
-                var responses = await subscriber.SubscribeAsync(RedisChannel.Literal(_responseChannel)).ConfigureAwait(false);
-                responses.OnMessage(OnResponseMessage);
-                var specific = await subscriber.SubscribeAsync(RedisChannel.Literal(_specificResponseChannel)).ConfigureAwait(false);
-                specific.OnMessage(OnResponseMessage);
-                lock (_subscriptions)
-                {
-                    _subscriptions.AddRange([broadcasts, requests, responses, specific]);
-                }
-
-                RedisAdapterLog.Started(_logger, Uid, Namespace.Name, "pub/sub");
-                _subscribed.TrySetResult();
-                return;
-            }
-            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                RedisAdapterLog.SubscribeFailed(_logger, Namespace.Name, e);
-                try
-                {
-                    await Task.Delay(500, _disposed.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+        var broadcasts = await subscriber.SubscribeAsync(RedisChannel.Pattern(_channel + "*")).ConfigureAwait(false);
+        broadcasts.OnMessage(OnBroadcastMessage);
+        var requests = await subscriber.SubscribeAsync(RedisChannel.Literal(_requestChannel)).ConfigureAwait(false);
+        requests.OnMessage(OnRequestMessage);
+        var responses = await subscriber.SubscribeAsync(RedisChannel.Literal(_responseChannel)).ConfigureAwait(false);
+        responses.OnMessage(OnResponseMessage);
+        var specific = await subscriber.SubscribeAsync(RedisChannel.Literal(_specificResponseChannel)).ConfigureAwait(false);
+        specific.OnMessage(OnResponseMessage);
+        return [broadcasts, requests, responses, specific];
     }
 
     public override async ValueTask DisposeAsync()
     {
-        _disposed.Cancel();
-        ChannelMessageQueue[] subscriptions;
-        lock (_subscriptions)
-        {
-            subscriptions = [.. _subscriptions];
-            _subscriptions.Clear();
-        }
-
-        foreach (var subscription in subscriptions)
-        {
-            try
-            {
-                await subscription.UnsubscribeAsync().ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Redis gone: nothing to undo.
-            }
-        }
-
+        await _subscriptions.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -35,9 +35,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
     private readonly string _privateChannel;
     private readonly Lock _localSync = new();
     private readonly Queue<LocalDelivery> _localDeliveries = new();
-    private readonly CancellationTokenSource _disposed = new();
-    private readonly List<ChannelMessageQueue> _subscriptions = [];
-    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly RedisSubscriptions _subscriptions = new();
 
     internal RedisStreamsAdapter(SocketIONamespace nsp, RedisClusterConnection connection, RedisStreamsAdapterOptions options)
         : base(nsp)
@@ -55,7 +53,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
     public string Uid { get; }
 
     /// <summary>Completes once the request/response channels are subscribed and the stream is being read.</summary>
-    public Task Subscribed => Task.WhenAll(_subscribed.Task, ReaderStarted);
+    public Task Subscribed => Task.WhenAll(_subscriptions.Subscribed, ReaderStarted);
 
     internal Task ReaderStarted { get; init; } = Task.CompletedTask;
 
@@ -67,73 +65,20 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         _ = SubscribeAsync();
     }
 
-    private async Task SubscribeAsync()
+    private Task SubscribeAsync() => _subscriptions.RunAsync(_connection, SubscribeChannelsAsync, _logger, Uid, Namespace.Name, "streams");
+
+    private async Task<ChannelMessageQueue[]> SubscribeChannelsAsync(ISubscriber subscriber)
     {
-        while (!_disposed.IsCancellationRequested)
-        {
-            try
-            {
-                var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-                while (!multiplexer.IsConnected && !_disposed.IsCancellationRequested)
-                {
-                    await Task.Delay(100, _disposed.Token).ConfigureAwait(false);
-                }
-
-                var subscriber = multiplexer.GetSubscriber();
-                var shared = await subscriber.SubscribeAsync(RedisChannel.Literal(_publicChannel)).ConfigureAwait(false);
-                shared.OnMessage(OnPubSubMessage);
-                var own = await subscriber.SubscribeAsync(RedisChannel.Literal(_privateChannel)).ConfigureAwait(false);
-                own.OnMessage(OnPubSubMessage);
-                lock (_subscriptions)
-                {
-                    _subscriptions.AddRange([shared, own]);
-                }
-
-                RedisAdapterLog.Started(_logger, Uid, Namespace.Name, "streams");
-                _subscribed.TrySetResult();
-                return;
-            }
-            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                RedisAdapterLog.SubscribeFailed(_logger, Namespace.Name, e);
-                try
-                {
-                    await Task.Delay(500, _disposed.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
+        var shared = await subscriber.SubscribeAsync(RedisChannel.Literal(_publicChannel)).ConfigureAwait(false);
+        shared.OnMessage(OnPubSubMessage);
+        var own = await subscriber.SubscribeAsync(RedisChannel.Literal(_privateChannel)).ConfigureAwait(false);
+        own.OnMessage(OnPubSubMessage);
+        return [shared, own];
     }
 
     public override async ValueTask DisposeAsync()
     {
-        _disposed.Cancel();
-        ChannelMessageQueue[] subscriptions;
-        lock (_subscriptions)
-        {
-            subscriptions = [.. _subscriptions];
-            _subscriptions.Clear();
-        }
-
-        foreach (var subscription in subscriptions)
-        {
-            try
-            {
-                await subscription.UnsubscribeAsync().ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Redis gone: nothing to undo.
-            }
-        }
-
+        await _subscriptions.DisposeAsync().ConfigureAwait(false);
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -376,14 +321,14 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         try
         {
             var margin = ttl > ExpiryCheckMargin * 4 ? ExpiryCheckMargin : ttl / 4;
-            await Task.Delay(ttl - margin, _disposed.Token).ConfigureAwait(false);
+            await Task.Delay(ttl - margin, _subscriptions.Disposed).ConfigureAwait(false);
             var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
             if (!await database.KeyExistsAsync(key).ConfigureAwait(false))
             {
                 return; // recovered
             }
 
-            await Task.Delay(margin * 2, _disposed.Token).ConfigureAwait(false);
+            await Task.Delay(margin * 2, _subscriptions.Disposed).ConfigureAwait(false);
             if (!await database.KeyExistsAsync(key).ConfigureAwait(false))
             {
                 OnSessionExpired(session);
