@@ -19,8 +19,11 @@ namespace TypedSockets.LoadTest.Targets;
 /// </summary>
 public static class BenchmarkTargets
 {
-    /// <summary>typedsockets (JSON or MessagePack parser), signalr, raw. Listens on 127.0.0.1:<paramref name="port"/> (0 = any free port).</summary>
-    public static WebApplication Build(string target, int port, string parser = "json")
+    /// <summary>
+    /// typedsockets (JSON or MessagePack parser; <paramref name="api"/> "typed": <see cref="TypedBenchmarkHub"/>, "untyped":
+    /// <c>socket.On</c> handlers), signalr, raw. Listens on 127.0.0.1:<paramref name="port"/> (0 = any free port).
+    /// </summary>
+    public static WebApplication Build(string target, int port, string parser = "json", string api = "typed")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -48,9 +51,20 @@ public static class BenchmarkTargets
                 });
                 SocketIOServer? server = null;
                 connections = () => server?.Engine?.Count ?? 0;
+                if (api is not ("typed" or "untyped"))
+                {
+                    throw new ArgumentException($"Unknown api '{api}' (typed, untyped).", nameof(api));
+                }
+
                 map = app => app.MapSocketIO("/socket.io", io =>
                 {
                     server = io;
+                    if (api == "typed")
+                    {
+                        io.MapNamespace<TypedBenchmarkHub>("/");
+                        return;
+                    }
+
                     io.OnConnection(socket =>
                     {
                         socket.On("echo", e => e.Ack(e.Arguments.ToRawArray()));
@@ -93,6 +107,8 @@ public static class BenchmarkTargets
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             return Results.Json(new TargetStats(GC.GetTotalMemory(forceFullCollection: false), connections()), TargetsJsonContext.Default.TargetStats);
         });
+        // Bytes allocated by the process so far (no collection): the load tool divides the growth by the operations.
+        app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return app;
     }
 }

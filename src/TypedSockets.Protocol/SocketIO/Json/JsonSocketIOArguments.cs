@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace TypedSockets.Protocol.SocketIO.Json;
 
-/// <summary>Arguments of a packet read by the JSON parser: elements of a JSON array plus its binary attachments.</summary>
+/// <summary>
+/// Arguments of a packet read by the JSON parser: elements of a JSON array plus its binary attachments.
+/// A text event or ack (the common case) keeps its JSON text and where each argument starts and ends: an argument
+/// is deserialized straight from its bytes, and a <see cref="JsonElement"/> tree is built only when one is asked for.
+/// </summary>
 public sealed class JsonSocketIOArguments : SocketIOArguments
 {
     private readonly JsonElement _root;
@@ -11,6 +15,15 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
     private readonly bool _single;
     private readonly byte[][] _attachments;
     private readonly JsonSerializerOptions _options;
+
+    // Text mode: the packet's JSON array, and [start, end) of each argument in it (a single argument needs no array).
+    private readonly byte[]? _utf8;
+    private readonly int[]? _bounds;
+    private readonly int _firstStart;
+    private readonly int _firstEnd;
+
+    // Text mode: the parsed array, built on first use of an API that hands out JsonElement (boxed, published once).
+    private object? _lazyRoot;
 
     internal JsonSocketIOArguments(JsonElement array, int offset, byte[][] attachments, JsonSerializerOptions options)
     {
@@ -30,6 +43,19 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         _options = options;
     }
 
+    /// <summary>Text mode: <paramref name="utf8"/> is a whole, validated JSON array whose elements from <paramref name="offset"/> on are the arguments.</summary>
+    internal JsonSocketIOArguments(byte[] utf8, int offset, int count, int firstStart, int firstEnd, int[]? bounds, JsonSerializerOptions options)
+    {
+        _utf8 = utf8;
+        _offset = offset;
+        _count = count;
+        _firstStart = firstStart;
+        _firstEnd = firstEnd;
+        _bounds = bounds;
+        _attachments = [];
+        _options = options;
+    }
+
     public override int Count => _count;
 
     /// <summary>The binary attachments of the packet, in placeholder order.</summary>
@@ -43,11 +69,66 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
             throw NoSuchArgument(index, _count);
         }
 
+        if (_utf8 is not null)
+        {
+            return Root[_offset + index];
+        }
+
         return _single ? _root : _root[_offset + index];
+    }
+
+    private JsonElement Root
+    {
+        get
+        {
+            if (Volatile.Read(ref _lazyRoot) is not { } root)
+            {
+                var reader = new Utf8JsonReader(_utf8, new JsonReaderOptions { MaxDepth = JsonSocketIODecoder.MaxDepth });
+                Interlocked.CompareExchange(ref _lazyRoot, JsonElement.ParseValue(ref reader), null);
+                root = _lazyRoot!;
+            }
+
+            return (JsonElement)root;
+        }
+    }
+
+    /// <summary>Text mode: the JSON of argument <paramref name="index"/>.</summary>
+    private ReadOnlySpan<byte> Slice(int index)
+    {
+        if ((uint)index >= (uint)_count)
+        {
+            throw NoSuchArgument(index, _count);
+        }
+
+        if (_bounds is null)
+        {
+            return _utf8.AsSpan(_firstStart, _firstEnd - _firstStart);
+        }
+
+        var start = _bounds[index * 2];
+        return _utf8.AsSpan(start, _bounds[(index * 2) + 1] - start);
     }
 
     public override T? Get<T>(int index) where T : default
     {
+        if (_utf8 is not null && typeof(T) != typeof(JsonElement))
+        {
+            var json = Slice(index);
+            var outer = JsonAttachmentScope.EnterIncoming(_attachments);
+            try
+            {
+                return JsonSerializer.Deserialize<T>(json, _options);
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+            {
+                throw new SocketIOBindingException($"Argument {index} cannot be read as {typeof(T)}: {e.Message}", e);
+            }
+            finally
+            {
+                JsonAttachmentScope.ExitIncoming(outer);
+            }
+        }
+
         var element = GetElement(index);
         if (typeof(T) == typeof(JsonElement))
         {
@@ -72,6 +153,24 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
 
     public override object? Get(int index, Type type)
     {
+        if (_utf8 is not null && type != typeof(JsonElement))
+        {
+            var json = Slice(index);
+            var outer = JsonAttachmentScope.EnterIncoming(_attachments);
+            try
+            {
+                return JsonSerializer.Deserialize(json, type, _options);
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
+            {
+                throw new SocketIOBindingException($"Argument {index} cannot be read as {type}: {e.Message}", e);
+            }
+            finally
+            {
+                JsonAttachmentScope.ExitIncoming(outer);
+            }
+        }
+
         var element = GetElement(index);
         if (type == typeof(JsonElement))
         {
@@ -153,6 +252,18 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
             return false;
         }
 
+        if (_utf8 is not null)
+        {
+            var reader = new Utf8JsonReader(Slice(index));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+            {
+                return false;
+            }
+
+            value = reader.GetString();
+            return true;
+        }
+
         var element = GetElement(index);
         if (element.ValueKind != JsonValueKind.String)
         {
@@ -163,9 +274,12 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         return true;
     }
 
-    public override bool IsNull(int index) => GetElement(index).ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
+    public override bool IsNull(int index) =>
+        _utf8 is not null ? Slice(index)[0] == (byte)'n' : GetElement(index).ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 
-    public override string ToString() => _single ? _root.GetRawText() : $"{_count} argument(s) of {_root.GetRawText()}";
+    public override string ToString() =>
+        _utf8 is not null ? $"{_count} argument(s) of {System.Text.Encoding.UTF8.GetString(_utf8)}"
+        : _single ? _root.GetRawText() : $"{_count} argument(s) of {_root.GetRawText()}";
 }
 
 internal static class JsonPlaceholders

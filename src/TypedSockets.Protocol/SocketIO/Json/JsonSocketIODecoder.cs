@@ -16,11 +16,18 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
     // Largest ack id that survives a JS Number exactly.
     private const long MaxSafeInteger = 9007199254740991;
 
+    /// <summary>Nesting limit of a packet's JSON.</summary>
+    internal const int MaxDepth = 64;
+
     private readonly JsonSerializerOptions _options;
     private readonly int _maxAttachments;
 
     // A binary packet being reassembled.
     private PendingBinary? _pending;
+
+    // The last event name and namespace read: a client usually repeats them, and a match costs no new string.
+    private string? _lastEventName;
+    private string? _lastNamespace;
 
     public JsonSocketIODecoder(JsonSerializerOptions options, int maxAttachments)
     {
@@ -129,7 +136,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
         {
             var comma = text[i..].IndexOf((byte)',');
             var end = comma < 0 ? text.Length : i + comma;
-            nsp = Encoding.UTF8.GetString(text[i..end]);
+            nsp = ReadNamespace(text[i..end]);
             i = comma < 0 ? end : end + 1;
         }
 
@@ -147,6 +154,12 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
 
                 i++;
             }
+        }
+
+        if (type is SocketIOPacketType.Event or SocketIOPacketType.Ack && i < text.Length &&
+            TryDecodeArray(type, nsp, ackId, text[i..], out packet))
+        {
+            return true;
         }
 
         JsonElement? payload = null;
@@ -178,13 +191,159 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
         return true;
     }
 
+    private string ReadNamespace(ReadOnlySpan<byte> utf8)
+    {
+        var last = _lastNamespace;
+        if (last is not null && last.Length == utf8.Length && Ascii.Equals(utf8, last))
+        {
+            return last;
+        }
+
+        return _lastNamespace = Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <summary>
+    /// The common case without a JsonElement tree: a text EVENT or ACK whose payload is one valid JSON array. Its text is
+    /// copied once and the bounds of every argument kept. False (nothing decided) for anything else: the caller then
+    /// takes the general path, which gives malformed input its exact answer.
+    /// </summary>
+    private bool TryDecodeArray(SocketIOPacketType type, string nsp, long ackId, ReadOnlySpan<byte> json, out SocketIOPacket? packet)
+    {
+        packet = null;
+        var isEvent = type == SocketIOPacketType.Event;
+        Span<int> initial = stackalloc int[16];
+        var bounds = initial;
+        int[]? rented = null;
+        var arguments = 0;
+        string? name = null;
+        int end;
+        int[]? exactBounds = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                return false;
+            }
+
+            while (true)
+            {
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    break;
+                }
+
+                if (isEvent && name is null)
+                {
+                    name = reader.TokenType switch
+                    {
+                        JsonTokenType.String => ReadEventName(ref reader),
+                        JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                        _ => null,
+                    };
+
+                    if (name is null)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                var start = (int)reader.TokenStartIndex;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+
+                if ((arguments * 2) + 2 > bounds.Length)
+                {
+                    var grown = ArrayPool<int>.Shared.Rent(bounds.Length * 2);
+                    bounds.CopyTo(grown);
+                    if (rented is not null)
+                    {
+                        ArrayPool<int>.Shared.Return(rented);
+                    }
+
+                    rented = grown;
+                    bounds = grown;
+                }
+
+                bounds[arguments * 2] = start;
+                bounds[(arguments * 2) + 1] = (int)reader.BytesConsumed;
+                arguments++;
+            }
+
+            end = (int)reader.BytesConsumed;
+            if (reader.Read())
+            {
+                return false;
+            }
+
+            if (arguments > 1)
+            {
+                exactBounds = bounds[..(arguments * 2)].ToArray();
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+
+        if (isEvent && name is null)
+        {
+            return false; // an empty array
+        }
+
+        var utf8 = json[..end].ToArray();
+        var args = arguments switch
+        {
+            0 => new JsonSocketIOArguments(utf8, isEvent ? 1 : 0, 0, 0, 0, null, _options),
+            1 => new JsonSocketIOArguments(utf8, isEvent ? 1 : 0, 1, bounds[0], bounds[1], null, _options),
+            _ => new JsonSocketIOArguments(utf8, isEvent ? 1 : 0, arguments, 0, 0, exactBounds, _options),
+        };
+
+        packet = new SocketIOPacket(type, nsp, ackId, name, args);
+        return true;
+    }
+
+    /// <summary>The event name at the reader, or null for a reserved one (the general path rejects it).</summary>
+    private string? ReadEventName(ref Utf8JsonReader reader)
+    {
+        var last = _lastEventName;
+        if (last is not null && reader.ValueTextEquals(last))
+        {
+            return last;
+        }
+
+        var name = reader.GetString()!;
+        if (Array.IndexOf(s_reserved, name) >= 0)
+        {
+            return null;
+        }
+
+        return _lastEventName = name;
+    }
+
     private static bool IsDigit(byte c) => c is >= (byte)'0' and <= (byte)'9';
 
     private static JsonElement? ParsePayload(ReadOnlySpan<byte> json)
     {
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
             var element = JsonElement.ParseValue(ref reader);
             if (reader.BytesConsumed != json.Length && json[(int)reader.BytesConsumed..].TrimStart(" \t\r\n"u8).Length != 0)
             {
