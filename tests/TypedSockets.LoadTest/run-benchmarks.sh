@@ -101,10 +101,18 @@ run() {
     || echo "  run failed (exit $?)" >&2
 }
 
-# warm TARGET SECONDS: an echo run that is not recorded, so that the .NET targets run tier-1 code when measured.
+# warm TARGET SECONDS: an echo run and a fan-out run (half as long) that are not recorded, so that every target runs
+# its optimized code when measured. On one core the .NET runtime takes about a minute under load to finish tiered
+# compilation of code that is not precompiled (ours; most of Kestrel is ReadyToRun): echo at 1000 clients climbed from
+# 27k to 40k round-trips/s over the first 50 seconds in a probe run.
 warm() {
+  local clients=1000
+  [ "$quick" = 1 ] && clients=50
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c $tool_cpu \
-    dotnet "$tool" echo --protocol "$(protocol_of "$1")" --target "$1" --port "$port" --clients 200 --warmup 0 --duration "$2" >/dev/null \
+    dotnet "$tool" echo --protocol "$(protocol_of "$1")" --target "$1" --port "$port" --clients "$clients" --warmup 0 --duration "$2" >/dev/null \
+    || echo "  warm-up failed (exit $?)" >&2
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c $tool_cpu \
+    dotnet "$tool" fanout --protocol "$(protocol_of "$1")" --target "$1" --port "$port" --clients "$clients" --warmup 0 --duration "$(( ($2 + 1) / 2 ))" >/dev/null \
     || echo "  warm-up failed (exit $?)" >&2
 }
 
@@ -115,10 +123,9 @@ if [ "$quick" = 1 ]; then
   warmup_seconds=1
 else
   echo_clients="100 1000"; fanout_clients="1000 10000"; idle_clients="10000"; storm_clients="5000"; big_idle="19000"
-  # A long warm-up: the .NET targets reach tier-1 code only after several seconds under load.
   timing=(--warmup 6 --duration 8)
   rate=10000
-  warmup_seconds=12
+  warmup_seconds=50
 fi
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -155,7 +162,7 @@ meta="$work/meta.md"
   echo
   echo "How it was measured: each row is the median of these load-tool commands (\`dotnet tests/TypedSockets.LoadTest/bin/Release/net10.0/TypedSockets.LoadTest.dll ...\`,"
   echo "with \`--port\`, \`--server-pid\`, \`--repeat\` and \`--results\` added by the script), each run against a target started by the script"
-  echo "and warmed by an unrecorded $warmup_seconds-second echo run of 200 clients (idle runs use a fresh target):"
+  echo "and warmed by an unrecorded $warmup_seconds-second echo run and a $(( (warmup_seconds + 1) / 2 ))-second fan-out run of $([ "$quick" = 1 ] && echo 50 || echo 1000) clients (idle runs use a fresh target):"
   echo
   echo '```'
   sort -u "$commands"

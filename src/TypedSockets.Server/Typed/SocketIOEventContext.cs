@@ -1,25 +1,28 @@
 namespace TypedSockets.Server;
 
-/// <summary>An incoming event handed to a generated dispatcher.</summary>
-internal sealed class SocketIOEventContext : SocketEventContext
+/// <summary>
+/// An incoming event handed to a generated dispatcher. It is also the arguments view the dispatcher reads, remembering
+/// the first argument that does not bind (so it is told apart from a handler's own failure): one object per event.
+/// </summary>
+internal sealed class SocketIOEventContext : SocketEventContext, ISocketEventArguments
 {
     private readonly SocketIOEvent _event;
-    private readonly BindingArguments _arguments;
 
     public SocketIOEventContext(SocketIOEvent evt)
     {
         _event = evt;
-        _arguments = new BindingArguments(evt.Arguments);
     }
 
-    public override ISocketEventArguments Arguments => _arguments;
+    public override ISocketEventArguments Arguments => this;
+
+    int ISocketEventArguments.Count => _event.Arguments.Count;
 
     public override bool HasAck => _event.HasAck;
 
     public override CancellationToken Aborted => _event.Socket.Disconnected;
 
     /// <summary>The first failure to read one of the event's arguments as its parameter type, if any.</summary>
-    public Exception? BindingError => _arguments.Error;
+    public Exception? BindingError { get; private set; }
 
     public override SocketEventWriter BeginAck()
     {
@@ -31,24 +34,16 @@ internal sealed class SocketIOEventContext : SocketEventContext
 
     public override bool SendAck(SocketEventWriter writer) => _event.Socket.SendTypedAck(_event, TypedPackets.AsPacketWriter(writer));
 
-    /// <summary>The event's arguments, remembering the first one that does not bind (so it is told apart from a handler's own failure).</summary>
-    private sealed class BindingArguments(ISocketEventArguments inner) : ISocketEventArguments
+    T? ISocketEventArguments.Get<T>(int index) where T : default
     {
-        public Exception? Error { get; private set; }
-
-        public int Count => inner.Count;
-
-        public T? Get<T>(int index)
+        try
         {
-            try
-            {
-                return inner.Get<T>(index);
-            }
-            catch (Exception error)
-            {
-                Error ??= error;
-                throw;
-            }
+            return _event.Arguments.Get<T>(index);
+        }
+        catch (Exception error)
+        {
+            BindingError ??= error;
+            throw;
         }
     }
 }
