@@ -5,13 +5,18 @@ using TypedSockets.Protocol.EngineIO;
 namespace TypedSockets.Server.EngineIO;
 
 /// <summary>
-/// WebSocket: the request's task reads frames (zero-byte reads while idle, pooled buffers per message); a writer
+/// WebSocket: the request's task reads frames (into a small per-socket buffer, pooled buffers for longer messages); a writer
 /// loop drains the queue, one packet per frame, back to back. A message queued while the writer is idle is written
 /// by the queuing thread itself while the sends complete synchronously (<see cref="WriteInline"/>). Also the upgrade from polling (probe, noop, upgrade).
 /// </summary>
 internal sealed partial class EngineSession
 {
     private const int ReceiveBufferSize = 4096;
+
+    // Held per socket for its life: most Socket.IO messages (events with small arguments, acks, pings) fit, so they take
+    // one receive call. Reading each message after a zero-byte wait instead saves these bytes on an idle connection but
+    // costs a second pass through the WebSocket and Kestrel stream layers for every message.
+    private const int SmallMessageSize = 256;
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan NoopInterval = TimeSpan.FromMilliseconds(100);
     private static readonly byte[] ProbeAnswer = "3probe"u8.ToArray();
@@ -75,6 +80,7 @@ internal sealed partial class EngineSession
         var rejectStatus = WebSocketCloseStatus.NormalClosure;
         var max = _options.MaxHttpBufferSize;
         byte[]? buffer = null;
+        var small = new byte[SmallMessageSize];
         var stop = false;
 
         if (probing)
@@ -97,25 +103,34 @@ internal sealed partial class EngineSession
         {
             while (!stop)
             {
-                // Wait for a frame without holding a buffer.
-                var result = await socket.ReceiveAsync(Memory<byte>.Empty, receiveSource.Token).ConfigureAwait(false);
+                // A message that fits the socket's small buffer takes one receive; a longer one continues in a pooled
+                // buffer that is given back once the message is handled.
+                var result = await socket.ReceiveAsync(small.AsMemory(), receiveSource.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
 
                 var isBinary = result.MessageType == WebSocketMessageType.Binary;
-                buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
-                var count = 0;
-                var tooBig = false;
-                while (!result.EndOfMessage)
+                var data = small;
+                var count = result.Count;
+                var tooBig = count > max;
+                if (!result.EndOfMessage && !tooBig)
                 {
-                    if (count == buffer.Length)
+                    buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                    small.AsSpan(0, count).CopyTo(buffer);
+                    data = buffer;
+                }
+
+                while (!result.EndOfMessage && !tooBig)
+                {
+                    if (count == buffer!.Length)
                     {
                         var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, Math.Min(max + 1, Array.MaxLength)));
                         buffer.AsSpan(0, count).CopyTo(grown);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = grown;
+                        data = grown;
                     }
 
                     result = await socket.ReceiveAsync(buffer.AsMemory(count), receiveSource.Token).ConfigureAwait(false);
@@ -161,11 +176,11 @@ internal sealed partial class EngineSession
 
                 if (!probing)
                 {
-                    DeliverFrame(buffer, count, isBinary);
+                    DeliverFrame(data, count, isBinary);
                 }
                 else
                 {
-                    switch (ParseProbeFrame(buffer, count, isBinary))
+                    switch (ParseProbeFrame(data, count, isBinary))
                     {
                         case ProbeAction.AnswerProbe:
                             EngineIOLog.UpgradeProbe(_logger, Id);
@@ -200,8 +215,11 @@ internal sealed partial class EngineSession
                     }
                 }
 
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = null;
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
         }
         catch (OperationCanceledException ex)
