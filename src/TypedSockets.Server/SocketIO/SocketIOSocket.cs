@@ -384,20 +384,22 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>
-    /// Ends the connect sequence atomically with respect to broadcasts: marks the socket connected, sends the missed
-    /// packets of a recovered session, the CONNECT reply, then what was broadcast to it meanwhile (each offset once).
-    /// False when the connection closed meanwhile.
+    /// Ends the connect sequence atomically with respect to broadcasts: sends the missed packets of a recovered session,
+    /// the CONNECT reply, then what was broadcast to it meanwhile (each offset once), and only then marks the socket
+    /// connected, so a concurrent broadcast cannot overtake the replay. False when the connection closed meanwhile.
     /// </summary>
     internal bool TryCompleteConnect(IReadOnlyList<BroadcastPacket> missed, EncodedPacket connectReply)
     {
         lock (_connectSync)
         {
-            if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+            if (Volatile.Read(ref _state) != 0)
             {
                 _preConnect = null;
                 return false;
             }
 
+            // The socket stays "connecting" until everything below is queued: a broadcast racing with this sees state 0,
+            // waits on the lock and goes out after the replayed packets instead of overtaking them.
             HashSet<string>? sent = null;
             foreach (var packet in missed)
             {
@@ -422,7 +424,8 @@ public sealed partial class SocketIOSocket
                 }
             }
 
-            return true;
+            // False when the connection closed meanwhile (OnClose marked the socket gone): the caller undoes the registration.
+            return Interlocked.CompareExchange(ref _state, 1, 0) == 0;
         }
     }
 

@@ -110,6 +110,12 @@ public sealed class DotnetScenarioServer : IScenarioServer
                         {
                             DropTransport(io, socket);
                         }
+                        else if (request.DropEvery > 0 && i > request.DropAt && i % request.DropEvery == 0 &&
+                            io.Sockets.Sockets.TryGetValue(id, out var current))
+                        {
+                            // The socket of the same id now (a recovered session is a new socket object).
+                            DropTransport(io, current);
+                        }
 
                         // To the socket's own room, as Node's socket.emit does with recovery on: the emits made while
                         // the client is away are kept for its session. (Our SocketIOSocket.Emit drops them once the
@@ -190,5 +196,5 @@ public sealed class DotnetScenarioServer : IScenarioServer
         }
     }
 
-    private sealed record StreamRequest(int Count, int DropAt, int IntervalMs);
+    private sealed record StreamRequest(int Count, int DropAt, int IntervalMs, int DropEvery = 0);
 }

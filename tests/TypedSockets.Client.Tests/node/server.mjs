@@ -43,7 +43,8 @@ io.on("connection", (socket) => {
   });
   socket.on("server-disconnect", () => socket.disconnect());
   socket.on("drop-transport", () => socket.conn.close());
-  socket.on("stream", ({ count, dropAt, intervalMs }) => {
+  socket.on("stream", ({ count, dropAt, intervalMs, dropEvery }) => {
+    const id = socket.id;
     let i = 0;
     const timer = setInterval(() => {
       if (i >= count) {
@@ -52,6 +53,9 @@ io.on("connection", (socket) => {
       }
       if (i === dropAt) {
         socket.conn.close();
+      } else if (dropEvery && i > dropAt && i % dropEvery === 0) {
+        // The socket of the same id now (a recovered session is a new socket object).
+        io.of("/").sockets.get(id)?.conn.close();
       }
       socket.emit("tick", i++);
     }, intervalMs);
