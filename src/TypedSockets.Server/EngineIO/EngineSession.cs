@@ -23,7 +23,7 @@ internal sealed partial class EngineSession : EngineConnection
     private readonly IEngineConnectionHandler _handler;
     private readonly ILogger _logger;
     private readonly HttpContext _httpContext;
-    private readonly AsyncServiceScope _scope;
+    private readonly LazyServiceScope _scope;
     private readonly CancellationTokenSource _closedSource = new();
     private readonly Lock _lock = new();
     private readonly Lock _handlerGate = new();
@@ -59,8 +59,8 @@ internal sealed partial class EngineSession : EngineConnection
         Id = id;
         Issued = DateTimeOffset.UtcNow;
         _isWebSocket = isWebSocket;
-        _scope = handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        _httpContext = EngineHttpContextCloner.Clone(handshakeContext, _scope.ServiceProvider);
+        _scope = new LazyServiceScope(handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>());
+        _httpContext = EngineHttpContextCloner.Clone(handshakeContext, _scope);
         _timer = new Timer(static state => ((EngineSession)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
     }
 

@@ -140,7 +140,7 @@ public partial class SocketIONamespace
             }
         }
 
-        var scope = Server.ScopeFactory.CreateAsyncScope();
+        var scope = new LazyServiceScope(Server.ScopeFactory);
         var socket = recovered is null
             ? new SocketIOSocket(this, client, handshake, SocketIds.Create(), recovery is null ? null : SocketIds.Create(), scope)
             : new SocketIOSocket(this, client, handshake, recovered.Session.Sid, recovered.Session.Pid, scope) { Recovered = true };

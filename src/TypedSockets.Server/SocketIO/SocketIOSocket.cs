@@ -16,7 +16,7 @@ public sealed partial class SocketIOSocket
     private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     private readonly SocketIOConnection _client;
-    private readonly AsyncServiceScope _scope;
+    private readonly LazyServiceScope _scope;
     private readonly CancellationTokenSource _disconnected = new();
     private readonly ConcurrentDictionary<long, AckWaiter> _acks = new();
     private readonly Lock _handlersSync = new();
@@ -42,7 +42,7 @@ public sealed partial class SocketIOSocket
         SocketDisconnectReasons.ForcedServerClose,
     ];
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection client, SocketIOHandshake handshake, string id, string? pid, AsyncServiceScope scope)
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection client, SocketIOHandshake handshake, string id, string? pid, LazyServiceScope scope)
     {
         Namespace = nsp;
         _client = client;
@@ -67,8 +67,11 @@ public sealed partial class SocketIOSocket
     /// <summary>A stable copy of the request that opened the connection.</summary>
     public HttpContext HttpContext => Handshake.HttpContext;
 
-    /// <summary>Services scoped to this socket's connection; disposed when it disconnects.</summary>
-    public IServiceProvider Services => _scope.ServiceProvider;
+    /// <summary>
+    /// Services scoped to this socket's connection; disposed when it disconnects. The scope is created on the first
+    /// service resolved from it.
+    /// </summary>
+    public IServiceProvider Services => _scope;
 
     /// <summary>The Engine.IO session id of the underlying connection.</summary>
     public string ConnectionId => _client.Connection.Id;
