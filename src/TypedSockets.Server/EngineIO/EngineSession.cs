@@ -24,7 +24,8 @@ internal sealed partial class EngineSession : EngineConnection
     private readonly ILogger _logger;
     private readonly HttpContext _httpContext;
     private readonly LazyServiceScope _scope;
-    private readonly CancellationTokenSource _closedSource = new();
+    private CancellationTokenSource? _closedSource; // created on first use of Closed
+    private int _closedFired; // 1 once Closed has fired
     private readonly Lock _lock = new();
     private readonly Lock _handlerGate = new();
     private readonly Timer _timer;
@@ -87,7 +88,7 @@ internal sealed partial class EngineSession : EngineConnection
 
     public override DateTimeOffset Issued { get; }
 
-    public override CancellationToken Closed => _closedSource.Token;
+    public override CancellationToken Closed => (Volatile.Read(ref _closedSource) ?? CreateClosedSource()).Token;
 
     public override bool IsOpen => _state == SessionState.Open && !_overflowed;
 
@@ -316,7 +317,9 @@ internal sealed partial class EngineSession : EngineConnection
 
         try
         {
-            _closedSource.Cancel();
+            // Publish the flag before reading the source (CreateClosedSource does the reverse): one of the two cancels it.
+            Interlocked.Exchange(ref _closedFired, 1);
+            Volatile.Read(ref _closedSource)?.Cancel();
         }
         catch (AggregateException ex)
         {
@@ -333,6 +336,24 @@ internal sealed partial class EngineSession : EngineConnection
 
             NotifyClosed();
         }
+    }
+
+    private CancellationTokenSource CreateClosedSource()
+    {
+        var source = new CancellationTokenSource();
+        var existing = Interlocked.CompareExchange(ref _closedSource, source, null);
+        if (existing is not null)
+        {
+            source.Dispose();
+            return existing;
+        }
+
+        if (Volatile.Read(ref _closedFired) != 0)
+        {
+            source.Cancel(); // first asked for after the session closed: born cancelled
+        }
+
+        return source;
     }
 
     // Under _handlerGate.

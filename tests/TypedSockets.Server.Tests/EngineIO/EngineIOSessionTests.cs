@@ -220,6 +220,34 @@ public class EngineIOSessionTests
     }
 
     [Fact]
+    public async Task ClosedFiresOnCloseAndIsAlreadyCancelledWhenFirstAskedForAfterTheClose()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EngineIOTestHost.StartAsync(handler, QuietHeartbeat);
+        var (early, earlyHandshake) = await host.Client.OpenWebSocketAsync();
+        var (late, lateHandshake) = await host.Client.OpenWebSocketAsync();
+        using (early)
+        using (late)
+        {
+            var earlySid = earlyHandshake.GetProperty("sid").GetString()!;
+            var lateSid = lateHandshake.GetProperty("sid").GetString()!;
+            var earlyConnection = await handler.WaitForOpenAsync(earlySid);
+            var lateConnection = await handler.WaitForOpenAsync(lateSid);
+            var token = earlyConnection.Closed;
+            Assert.False(token.IsCancellationRequested);
+
+            await EngineIOTestClient.SendTextAsync(early, "1");
+            await EngineIOTestClient.SendTextAsync(late, "1");
+            Assert.Equal("transport close", await handler.WaitForCloseAsync(earlySid));
+            Assert.Equal("transport close", await handler.WaitForCloseAsync(lateSid));
+
+            Assert.True(token.IsCancellationRequested);
+            Assert.True(lateConnection.Closed.IsCancellationRequested);
+            Assert.Equal(lateConnection.Closed, lateConnection.Closed);
+        }
+    }
+
+    [Fact]
     public async Task HttpContextIsAStableCopyOfTheHandshakeRequest()
     {
         var handler = new RecordingHandler
