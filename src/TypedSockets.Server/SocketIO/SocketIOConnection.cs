@@ -14,7 +14,7 @@ internal sealed class SocketIOConnection
     private readonly SocketIODecoder _decoder;
     private readonly Lock _sync = new();
     private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SocketIOSocket> _pending = new(StringComparer.Ordinal);
+    private Dictionary<string, SocketIOSocket>? _pending; // sockets whose connect sequence runs; null when none (guarded by _sync)
     private Timer? _connectTimer;
     private bool _everConnected;
     private volatile bool _failed;
@@ -83,7 +83,7 @@ internal sealed class SocketIOConnection
         var name = packet.Namespace;
         lock (_sync)
         {
-            if (_sockets.ContainsKey(name) || _pending.ContainsKey(name))
+            if (_sockets.ContainsKey(name) || (_pending?.ContainsKey(name) ?? false))
             {
                 SocketIOLog.DuplicateConnect(_server.Logger, Connection.Id, name);
                 _failed = true;
@@ -182,7 +182,7 @@ internal sealed class SocketIOConnection
     {
         lock (_sync)
         {
-            _pending[socket.Namespace.Name] = socket;
+            (_pending ??= new(StringComparer.Ordinal))[socket.Namespace.Name] = socket;
         }
     }
 
@@ -190,9 +190,9 @@ internal sealed class SocketIOConnection
     {
         lock (_sync)
         {
-            if (_pending.TryGetValue(socket.Namespace.Name, out var existing) && ReferenceEquals(existing, socket))
+            if (_pending is not null && _pending.TryGetValue(socket.Namespace.Name, out var existing) && ReferenceEquals(existing, socket))
             {
-                _pending.Remove(socket.Namespace.Name);
+                RemovePendingCore(socket.Namespace.Name);
             }
         }
     }
@@ -202,7 +202,7 @@ internal sealed class SocketIOConnection
         Timer? timer;
         lock (_sync)
         {
-            _pending.Remove(socket.Namespace.Name);
+            RemovePendingCore(socket.Namespace.Name);
             _sockets[socket.Namespace.Name] = socket;
             _everConnected = true;
             timer = _connectTimer;
@@ -210,6 +210,15 @@ internal sealed class SocketIOConnection
         }
 
         timer?.Dispose();
+    }
+
+    // Under _sync: an idle connection keeps no pending table.
+    private void RemovePendingCore(string name)
+    {
+        if (_pending is not null && _pending.Remove(name) && _pending.Count == 0)
+        {
+            _pending = null;
+        }
     }
 
     public void RemoveSocket(SocketIOSocket socket)
@@ -238,7 +247,7 @@ internal sealed class SocketIOConnection
     {
         lock (_sync)
         {
-            return [.. _sockets.Values, .. _pending.Values];
+            return _pending is null ? [.. _sockets.Values] : [.. _sockets.Values, .. _pending.Values];
         }
     }
 
