@@ -22,7 +22,8 @@ internal sealed partial class EngineSession : EngineConnection
     private readonly EngineIOOptions _options;
     private readonly IEngineConnectionHandler _handler;
     private readonly ILogger _logger;
-    private readonly HttpContext _httpContext;
+    private readonly EngineHandshakeRequest _handshakeRequest;
+    private HttpContext? _httpContext; // built from _handshakeRequest on first use
     private readonly LazyServiceScope _scope;
     private CancellationTokenSource? _closedSource; // created on first use of Closed
     private int _closedFired; // 1 once Closed has fired
@@ -61,7 +62,7 @@ internal sealed partial class EngineSession : EngineConnection
         Issued = DateTimeOffset.UtcNow;
         _isWebSocket = isWebSocket;
         _scope = new LazyServiceScope(handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>());
-        _httpContext = EngineHttpContextCloner.Clone(handshakeContext, _scope);
+        _handshakeRequest = EngineHandshakeRequest.Capture(handshakeContext);
         _timer = new Timer(static state => ((EngineSession)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -82,7 +83,10 @@ internal sealed partial class EngineSession : EngineConnection
 
     public override string Id { get; }
 
-    public override HttpContext HttpContext => _httpContext;
+    public override HttpContext HttpContext => Volatile.Read(ref _httpContext) ?? CreateHttpContext();
+
+    /// <summary>The context if anything asked for it yet, else null (tests).</summary>
+    internal HttpContext? HttpContextIfCreated => Volatile.Read(ref _httpContext);
 
     public override string Transport => _isWebSocket ? EngineTransportNames.WebSocket : EngineTransportNames.Polling;
 
@@ -336,6 +340,12 @@ internal sealed partial class EngineSession : EngineConnection
 
             NotifyClosed();
         }
+    }
+
+    private HttpContext CreateHttpContext()
+    {
+        var context = _handshakeRequest.CreateHttpContext(_scope);
+        return Interlocked.CompareExchange(ref _httpContext, context, null) ?? context;
     }
 
     private CancellationTokenSource CreateClosedSource()
