@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -148,55 +149,94 @@ public sealed class EngineIOServer
         return HandshakeAsync(context, query["EIO"], isWebSocket);
     }
 
-    private async Task HandshakeAsync(HttpContext context, StringValues protocol, bool isWebSocket)
+    private Task HandshakeAsync(HttpContext context, StringValues protocol, bool isWebSocket) =>
+        Options.AllowRequest is null
+            ? HandshakeAllowedAsync(context, protocol, isWebSocket)
+            : HandshakeIfAllowedAsync(context, protocol, isWebSocket);
+
+    private async Task HandshakeIfAllowedAsync(HttpContext context, StringValues protocol, bool isWebSocket)
     {
-        if (Options.AllowRequest is { } allowRequest)
+        var verdict = await Options.AllowRequest!(context).ConfigureAwait(false);
+        if (!verdict.Allowed)
         {
-            var verdict = await allowRequest(context).ConfigureAwait(false);
-            if (!verdict.Allowed)
-            {
-                await RejectAsync(context, EngineErrorCode.Forbidden, verdict.Message, isWebSocket).ConfigureAwait(false);
-                return;
-            }
+            await RejectAsync(context, EngineErrorCode.Forbidden, verdict.Message, isWebSocket).ConfigureAwait(false);
+            return;
         }
 
+        await HandshakeAllowedAsync(context, protocol, isWebSocket).ConfigureAwait(false);
+    }
+
+    private Task HandshakeAllowedAsync(HttpContext context, StringValues protocol, bool isWebSocket)
+    {
         if (!string.Equals(protocol, "4", StringComparison.Ordinal))
         {
-            await RejectAsync(context, EngineErrorCode.UnsupportedProtocolVersion, null, isWebSocket).ConfigureAwait(false);
-            return;
+            return RejectAsync(context, EngineErrorCode.UnsupportedProtocolVersion, null, isWebSocket);
         }
 
         if (_stopping)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return;
+            return Task.CompletedTask;
         }
 
-        if (isWebSocket)
-        {
-            var session = CreateSession(context, isWebSocket: true);
-            WebSocket socket;
-            try
-            {
-                SetCookie(context, session.Id);
-                socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext).ConfigureAwait(false);
-            }
-            catch
-            {
-                session.DiscardUnstarted();
-                throw;
-            }
+        return isWebSocket ? HandshakeWebSocketAsync(context) : HandshakePollingAsync(context);
+    }
 
-            session.Start(canUpgrade: false);
-            await session.RunWebSocketAsync(socket).ConfigureAwait(false);
-        }
-        else
+    /// <summary>
+    /// Not an async method: when the accept completes synchronously (the usual case), the request's task is the
+    /// session's own run, so no frame of this method stays alive for the whole life of every WebSocket session.
+    /// </summary>
+    private Task HandshakeWebSocketAsync(HttpContext context)
+    {
+        var session = CreateSession(context, isWebSocket: true);
+        Task<WebSocket> accept;
+        try
         {
-            var session = CreateSession(context, isWebSocket: false);
             SetCookie(context, session.Id);
-            session.Start(canUpgrade: Options.AllowUpgrades && (Options.Transports & EngineTransports.WebSocket) != 0);
-            await session.HandlePollAsync(context).ConfigureAwait(false);
+            accept = context.WebSockets.AcceptWebSocketAsync(AcceptContext);
         }
+        catch (Exception ex)
+        {
+            session.DiscardUnstarted();
+            return FailAsync(ExceptionDispatchInfo.Capture(ex));
+        }
+
+        if (!accept.IsCompletedSuccessfully)
+        {
+            return AcceptThenRunAsync(accept, session);
+        }
+
+        session.Start(canUpgrade: false);
+        return session.RunWebSocketAsync(accept.Result);
+    }
+
+    private static async Task AcceptThenRunAsync(Task<WebSocket> accept, EngineSession session)
+    {
+        WebSocket socket;
+        try
+        {
+            socket = await accept.ConfigureAwait(false);
+        }
+        catch
+        {
+            session.DiscardUnstarted();
+            throw;
+        }
+
+        session.Start(canUpgrade: false);
+        await session.RunWebSocketAsync(socket).ConfigureAwait(false);
+    }
+
+#pragma warning disable CS1998 // an async method without await: its task carries the exception exactly as an await would
+    private static async Task FailAsync(ExceptionDispatchInfo error) => error.Throw();
+#pragma warning restore CS1998
+
+    private async Task HandshakePollingAsync(HttpContext context)
+    {
+        var session = CreateSession(context, isWebSocket: false);
+        SetCookie(context, session.Id);
+        session.Start(canUpgrade: Options.AllowUpgrades && (Options.Transports & EngineTransports.WebSocket) != 0);
+        await session.HandlePollAsync(context).ConfigureAwait(false);
     }
 
     private static async Task UpgradeAsync(HttpContext context, EngineSession session)
