@@ -77,3 +77,57 @@ public sealed class LazySocketStateTests
         Assert.Equal(4, socket.Data.Count);
     }
 }
+
+/// <summary>One connection, several namespaces: the connection's socket table goes from one inline socket to a dictionary.</summary>
+public sealed class ConnectionSocketTableTests
+{
+    [Fact]
+    public async Task PacketsReachTheRightNamespaceAsNamespacesJoinAndLeave()
+    {
+        await using var host = new SocketIOTestHost();
+        foreach (var name in new[] { "/", "/a", "/b" })
+        {
+            var nsp = name;
+            host.Server.Of(nsp).OnConnection(s => s.On("who", e => e.Ack(nsp)));
+        }
+
+        var connection = host.Connect();
+        connection.Receive("0/a,");
+        Assert.StartsWith("0/a,{\"sid\":", await connection.NextAsync());
+        connection.Receive("2/a,1[\"who\"]");
+        Assert.Equal("3/a,1[\"/a\"]", await connection.NextAsync());
+        connection.Receive("2/b,2[\"who\"]"); // not joined: a protocol error would close the connection
+        await SocketIOServerTests.WaitUntil(() => !connection.IsOpen);
+
+        connection = host.Connect();
+        connection.Receive("0/a,");
+        await connection.NextAsync();
+        connection.Receive("1/a,"); // leaves /a: the table is empty again
+        await SocketIOServerTests.WaitUntil(() => host.Server.Of("/a").Sockets.Count == 0);
+        connection.Receive("0/a,");
+        Assert.StartsWith("0/a,{\"sid\":", await connection.NextAsync());
+        connection.Receive("0");
+        Assert.StartsWith("0{\"sid\":", await connection.NextAsync());
+        connection.Receive("0/b,");
+        Assert.StartsWith("0/b,{\"sid\":", await connection.NextAsync());
+        connection.Receive("0/b,"); // duplicate: closes the connection
+        await SocketIOServerTests.WaitUntil(() => !connection.IsOpen);
+
+        connection = host.Connect();
+        connection.Receive("0");
+        await connection.NextAsync();
+        connection.Receive("0/a,");
+        await connection.NextAsync();
+        connection.Receive("1/a,");
+        await SocketIOServerTests.WaitUntil(() => host.Server.Of("/a").Sockets.Count == 0);
+        connection.Receive("0/b,");
+        await connection.NextAsync();
+        connection.Receive("21[\"who\"]");
+        Assert.Equal("31[\"/\"]", await connection.NextAsync());
+        connection.Receive("2/b,2[\"who\"]");
+        Assert.Equal("3/b,2[\"/b\"]", await connection.NextAsync());
+        connection.Receive("2/a,3[\"who\"]"); // left: a protocol error
+        await SocketIOServerTests.WaitUntil(() => !connection.IsOpen);
+        await SocketIOServerTests.WaitUntil(() => host.Server.Of("/b").Sockets.Count == 0 && host.Server.Sockets.Sockets.Count == 0);
+    }
+}
