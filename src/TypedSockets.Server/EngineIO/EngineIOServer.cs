@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -80,9 +81,7 @@ public sealed class EngineIOServer
     public Task HandleRequestAsync(HttpContext context)
     {
         var request = context.Request;
-        var query = request.Query;
-        var transport = query["transport"];
-        var sid = query["sid"];
+        ReadQuery(request.QueryString.Value, out var transport, out var sid, out var protocol);
         var isWebSocket = context.WebSockets.IsWebSocketRequest;
 
         var transportKind = GetTransport(transport);
@@ -146,7 +145,7 @@ public sealed class EngineIOServer
             return RejectAsync(context, EngineErrorCode.BadRequest, null, isWebSocket);
         }
 
-        return HandshakeAsync(context, query["EIO"], isWebSocket);
+        return HandshakeAsync(context, protocol, isWebSocket);
     }
 
     private Task HandshakeAsync(HttpContext context, StringValues protocol, bool isWebSocket) =>
@@ -338,6 +337,39 @@ public sealed class EngineIOServer
         EngineErrorCode.UnsupportedProtocolVersion => "Unsupported protocol version",
         _ => "Bad request",
     };
+
+    /// <summary>
+    /// Reads the three parameters the server needs as <c>Request.Query</c> would give them (same parser, names case
+    /// insensitive, repeated values kept in order), without making the request build and keep its query collection:
+    /// a WebSocket's handshake request lives as long as its session.
+    /// </summary>
+    internal static void ReadQuery(string? queryString, out StringValues transport, out StringValues sid, out StringValues protocol)
+    {
+        transport = default;
+        sid = default;
+        protocol = default;
+        if (string.IsNullOrEmpty(queryString))
+        {
+            return;
+        }
+
+        foreach (var pair in new QueryStringEnumerable(queryString))
+        {
+            var name = pair.DecodeName().Span;
+            if (name.Equals("transport", StringComparison.OrdinalIgnoreCase))
+            {
+                transport = StringValues.Concat(transport, pair.DecodeValue().ToString());
+            }
+            else if (name.Equals("sid", StringComparison.OrdinalIgnoreCase))
+            {
+                sid = StringValues.Concat(sid, pair.DecodeValue().ToString());
+            }
+            else if (name.Equals("EIO", StringComparison.OrdinalIgnoreCase))
+            {
+                protocol = StringValues.Concat(protocol, pair.DecodeValue().ToString());
+            }
+        }
+    }
 
     private static EngineTransports GetTransport(StringValues transport)
     {
