@@ -22,7 +22,8 @@ public sealed partial class SocketIOSocket
     private ConcurrentDictionary<long, AckWaiter>? _acks; // created with the first pending ack
     private ConcurrentDictionary<string, object?>? _data; // created on first use of Data
 
-    // Guards handler registration and the connect sequence (_preConnect); neither calls out while holding it.
+    // Guards handler registration (which never calls out while holding it) and the connect sequence (_preConnect,
+    // which only hands packets to the transport while holding it).
     private readonly Lock _sync = new();
     private Dictionary<string, Func<SocketIOEvent, ValueTask>[]> _handlers = new(StringComparer.Ordinal);
     private Func<SocketIOEvent, ValueTask>[] _anyHandlers = [];
