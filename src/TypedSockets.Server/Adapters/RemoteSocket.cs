@@ -35,5 +35,5 @@ public sealed class RemoteSocket
     public ValueTask DisconnectAsync(bool close = false) => _namespace.In(Id).DisconnectSocketsAsync(close);
 
     internal static RemoteSocket FromLocal(SocketIOSocket socket) =>
-        new(socket.Namespace, socket.Id, socket.Handshake, socket.Rooms, new Dictionary<string, object?>(socket.Data));
+        new(socket.Namespace, socket.Id, socket.Handshake, socket.Rooms, socket.CopyData());
 }

@@ -5,17 +5,17 @@ namespace TypedSockets.Server.EngineIO;
 /// <summary>
 /// An auto-reset event for exactly one waiter at a time, without allocation per wait. A <see cref="Set"/> with
 /// no waiter is remembered, so a wake-up is never lost; continuations run on the thread pool, never inline in Set.
+/// Locks on itself (an internal object nobody else sees) rather than holding a lock object: there are two per session.
 /// </summary>
 internal sealed class AsyncSignal : IValueTaskSource
 {
-    private readonly Lock _gate = new();
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private bool _signaled;
     private bool _waiting;
 
     public ValueTask WaitAsync()
     {
-        lock (_gate)
+        lock (this)
         {
             if (_signaled)
             {
@@ -31,7 +31,7 @@ internal sealed class AsyncSignal : IValueTaskSource
 
     public void Set()
     {
-        lock (_gate)
+        lock (this)
         {
             if (_waiting)
             {

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
+using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -79,9 +81,7 @@ public sealed class EngineIOServer
     public Task HandleRequestAsync(HttpContext context)
     {
         var request = context.Request;
-        var query = request.Query;
-        var transport = query["transport"];
-        var sid = query["sid"];
+        ReadQuery(request.QueryString.Value, out var transport, out var sid, out var protocol);
         var isWebSocket = context.WebSockets.IsWebSocketRequest;
 
         var transportKind = GetTransport(transport);
@@ -145,58 +145,97 @@ public sealed class EngineIOServer
             return RejectAsync(context, EngineErrorCode.BadRequest, null, isWebSocket);
         }
 
-        return HandshakeAsync(context, query["EIO"], isWebSocket);
+        return HandshakeAsync(context, protocol, isWebSocket);
     }
 
-    private async Task HandshakeAsync(HttpContext context, StringValues protocol, bool isWebSocket)
+    private Task HandshakeAsync(HttpContext context, StringValues protocol, bool isWebSocket) =>
+        Options.AllowRequest is null
+            ? HandshakeAllowedAsync(context, protocol, isWebSocket)
+            : HandshakeIfAllowedAsync(context, protocol, isWebSocket);
+
+    private async Task HandshakeIfAllowedAsync(HttpContext context, StringValues protocol, bool isWebSocket)
     {
-        if (Options.AllowRequest is { } allowRequest)
+        var verdict = await Options.AllowRequest!(context).ConfigureAwait(false);
+        if (!verdict.Allowed)
         {
-            var verdict = await allowRequest(context).ConfigureAwait(false);
-            if (!verdict.Allowed)
-            {
-                await RejectAsync(context, EngineErrorCode.Forbidden, verdict.Message, isWebSocket).ConfigureAwait(false);
-                return;
-            }
+            await RejectAsync(context, EngineErrorCode.Forbidden, verdict.Message, isWebSocket).ConfigureAwait(false);
+            return;
         }
 
+        await HandshakeAllowedAsync(context, protocol, isWebSocket).ConfigureAwait(false);
+    }
+
+    private Task HandshakeAllowedAsync(HttpContext context, StringValues protocol, bool isWebSocket)
+    {
         if (!string.Equals(protocol, "4", StringComparison.Ordinal))
         {
-            await RejectAsync(context, EngineErrorCode.UnsupportedProtocolVersion, null, isWebSocket).ConfigureAwait(false);
-            return;
+            return RejectAsync(context, EngineErrorCode.UnsupportedProtocolVersion, null, isWebSocket);
         }
 
         if (_stopping)
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return;
+            return Task.CompletedTask;
         }
 
-        if (isWebSocket)
-        {
-            var session = CreateSession(context, isWebSocket: true);
-            WebSocket socket;
-            try
-            {
-                SetCookie(context, session.Id);
-                socket = await context.WebSockets.AcceptWebSocketAsync(AcceptContext).ConfigureAwait(false);
-            }
-            catch
-            {
-                session.DiscardUnstarted();
-                throw;
-            }
+        return isWebSocket ? HandshakeWebSocketAsync(context) : HandshakePollingAsync(context);
+    }
 
-            session.Start(canUpgrade: false);
-            await session.RunWebSocketAsync(socket).ConfigureAwait(false);
-        }
-        else
+    /// <summary>
+    /// Not an async method: when the accept completes synchronously (the usual case), the request's task is the
+    /// session's own run, so no frame of this method stays alive for the whole life of every WebSocket session.
+    /// </summary>
+    private Task HandshakeWebSocketAsync(HttpContext context)
+    {
+        var session = CreateSession(context, isWebSocket: true);
+        Task<WebSocket> accept;
+        try
         {
-            var session = CreateSession(context, isWebSocket: false);
             SetCookie(context, session.Id);
-            session.Start(canUpgrade: Options.AllowUpgrades && (Options.Transports & EngineTransports.WebSocket) != 0);
-            await session.HandlePollAsync(context).ConfigureAwait(false);
+            accept = context.WebSockets.AcceptWebSocketAsync(AcceptContext);
         }
+        catch (Exception ex)
+        {
+            session.DiscardUnstarted();
+            return FailAsync(ExceptionDispatchInfo.Capture(ex));
+        }
+
+        if (!accept.IsCompletedSuccessfully)
+        {
+            return AcceptThenRunAsync(accept, session);
+        }
+
+        session.Start(canUpgrade: false);
+        return session.RunWebSocketAsync(accept.Result);
+    }
+
+    private static async Task AcceptThenRunAsync(Task<WebSocket> accept, EngineSession session)
+    {
+        WebSocket socket;
+        try
+        {
+            socket = await accept.ConfigureAwait(false);
+        }
+        catch
+        {
+            session.DiscardUnstarted();
+            throw;
+        }
+
+        session.Start(canUpgrade: false);
+        await session.RunWebSocketAsync(socket).ConfigureAwait(false);
+    }
+
+#pragma warning disable CS1998 // an async method without await: its task carries the exception exactly as an await would
+    private static async Task FailAsync(ExceptionDispatchInfo error) => error.Throw();
+#pragma warning restore CS1998
+
+    private async Task HandshakePollingAsync(HttpContext context)
+    {
+        var session = CreateSession(context, isWebSocket: false);
+        SetCookie(context, session.Id);
+        session.Start(canUpgrade: Options.AllowUpgrades && (Options.Transports & EngineTransports.WebSocket) != 0);
+        await session.HandlePollAsync(context).ConfigureAwait(false);
     }
 
     private static async Task UpgradeAsync(HttpContext context, EngineSession session)
@@ -298,6 +337,39 @@ public sealed class EngineIOServer
         EngineErrorCode.UnsupportedProtocolVersion => "Unsupported protocol version",
         _ => "Bad request",
     };
+
+    /// <summary>
+    /// Reads the three parameters the server needs as <c>Request.Query</c> would give them (same parser, names case
+    /// insensitive, repeated values kept in order), without making the request build and keep its query collection:
+    /// a WebSocket's handshake request lives as long as its session.
+    /// </summary>
+    internal static void ReadQuery(string? queryString, out StringValues transport, out StringValues sid, out StringValues protocol)
+    {
+        transport = default;
+        sid = default;
+        protocol = default;
+        if (string.IsNullOrEmpty(queryString))
+        {
+            return;
+        }
+
+        foreach (var pair in new QueryStringEnumerable(queryString))
+        {
+            var name = pair.DecodeName().Span;
+            if (name.Equals("transport", StringComparison.OrdinalIgnoreCase))
+            {
+                transport = StringValues.Concat(transport, pair.DecodeValue().ToString());
+            }
+            else if (name.Equals("sid", StringComparison.OrdinalIgnoreCase))
+            {
+                sid = StringValues.Concat(sid, pair.DecodeValue().ToString());
+            }
+            else if (name.Equals("EIO", StringComparison.OrdinalIgnoreCase))
+            {
+                protocol = StringValues.Concat(protocol, pair.DecodeValue().ToString());
+            }
+        }
+    }
 
     private static EngineTransports GetTransport(StringValues transport)
     {

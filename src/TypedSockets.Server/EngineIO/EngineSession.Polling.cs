@@ -14,7 +14,7 @@ internal sealed partial class EngineSession
     private readonly AsyncSignal _pollSignal = new();
 
     // Guarded by _lock.
-    private Queue<EnginePacket> _pollBatch = new();
+    private Queue<EnginePacket>? _pollBatch; // the spare queue swapped with _queue; created by the first batch
     private bool _pollParked;
     private bool _pollAborted;
     private bool _noopRequested;
@@ -84,7 +84,7 @@ internal sealed partial class EngineSession
                         {
                             // As the reference: the buffer drains first, and the close packet goes alone on the next
                             // GET (clients handle a close packet before the Socket.IO packets of the same payload).
-                            (batch, _queue) = (_queue, _pollBatch);
+                            (batch, _queue) = (_queue, _pollBatch ?? new());
                             ArmTimer(TimerState.WaitingForCloseFlush, _options.PingInterval + _options.PingTimeout);
                             break;
                         }
@@ -97,7 +97,7 @@ internal sealed partial class EngineSession
 
                     if (_queue.Count > 0)
                     {
-                        (batch, _queue) = (_queue, _pollBatch);
+                        (batch, _queue) = (_queue, _pollBatch ?? new());
                         _pollParked = false;
                         break;
                     }

@@ -22,9 +22,11 @@ internal sealed partial class EngineSession : EngineConnection
     private readonly EngineIOOptions _options;
     private readonly IEngineConnectionHandler _handler;
     private readonly ILogger _logger;
-    private readonly HttpContext _httpContext;
-    private readonly AsyncServiceScope _scope;
-    private readonly CancellationTokenSource _closedSource = new();
+    private readonly EngineHandshakeRequest _handshakeRequest;
+    private HttpContext? _httpContext; // built from _handshakeRequest on first use
+    private readonly LazyServiceScope _scope;
+    private CancellationTokenSource? _closedSource; // created on first use of Closed
+    private int _closedFired; // 1 once Closed has fired
     private readonly Lock _lock = new();
     private readonly Lock _handlerGate = new();
     private readonly Timer _timer;
@@ -59,8 +61,8 @@ internal sealed partial class EngineSession : EngineConnection
         Id = id;
         Issued = DateTimeOffset.UtcNow;
         _isWebSocket = isWebSocket;
-        _scope = handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        _httpContext = EngineHttpContextCloner.Clone(handshakeContext, _scope.ServiceProvider);
+        _scope = new LazyServiceScope(handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>());
+        _handshakeRequest = EngineHandshakeRequest.Capture(handshakeContext);
         _timer = new Timer(static state => ((EngineSession)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
     }
 
@@ -81,13 +83,16 @@ internal sealed partial class EngineSession : EngineConnection
 
     public override string Id { get; }
 
-    public override HttpContext HttpContext => _httpContext;
+    public override HttpContext HttpContext => Volatile.Read(ref _httpContext) ?? CreateHttpContext();
+
+    /// <summary>The context if anything asked for it yet, else null (tests).</summary>
+    internal HttpContext? HttpContextIfCreated => Volatile.Read(ref _httpContext);
 
     public override string Transport => _isWebSocket ? EngineTransportNames.WebSocket : EngineTransportNames.Polling;
 
     public override DateTimeOffset Issued { get; }
 
-    public override CancellationToken Closed => _closedSource.Token;
+    public override CancellationToken Closed => (Volatile.Read(ref _closedSource) ?? CreateClosedSource()).Token;
 
     public override bool IsOpen => _state == SessionState.Open && !_overflowed;
 
@@ -316,7 +321,9 @@ internal sealed partial class EngineSession : EngineConnection
 
         try
         {
-            _closedSource.Cancel();
+            // Publish the flag before reading the source (CreateClosedSource does the reverse): one of the two cancels it.
+            Interlocked.Exchange(ref _closedFired, 1);
+            Volatile.Read(ref _closedSource)?.Cancel();
         }
         catch (AggregateException ex)
         {
@@ -333,6 +340,30 @@ internal sealed partial class EngineSession : EngineConnection
 
             NotifyClosed();
         }
+    }
+
+    private HttpContext CreateHttpContext()
+    {
+        var context = _handshakeRequest.CreateHttpContext(_scope);
+        return Interlocked.CompareExchange(ref _httpContext, context, null) ?? context;
+    }
+
+    private CancellationTokenSource CreateClosedSource()
+    {
+        var source = new CancellationTokenSource();
+        var existing = Interlocked.CompareExchange(ref _closedSource, source, null);
+        if (existing is not null)
+        {
+            source.Dispose();
+            return existing;
+        }
+
+        if (Volatile.Read(ref _closedFired) != 0)
+        {
+            source.Cancel(); // first asked for after the session closed: born cancelled
+        }
+
+        return source;
     }
 
     // Under _handlerGate.

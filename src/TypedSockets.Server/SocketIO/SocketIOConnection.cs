@@ -13,8 +13,12 @@ internal sealed class SocketIOConnection
     private readonly SocketIOServer _server;
     private readonly SocketIODecoder _decoder;
     private readonly Lock _sync = new();
-    private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SocketIOSocket> _pending = new(StringComparer.Ordinal);
+
+    // The connected sockets by namespace name, guarded by _sync: the usual single one inline (_socket), a dictionary
+    // (_sockets) once a second namespace joins.
+    private SocketIOSocket? _socket;
+    private Dictionary<string, SocketIOSocket>? _sockets;
+    private Dictionary<string, SocketIOSocket>? _pending; // sockets whose connect sequence runs; null when none (guarded by _sync)
     private Timer? _connectTimer;
     private bool _everConnected;
     private volatile bool _failed;
@@ -64,7 +68,7 @@ internal sealed class SocketIOConnection
         SocketIOSocket? socket;
         lock (_sync)
         {
-            _sockets.TryGetValue(packet.Namespace, out socket);
+            socket = FindSocket(packet.Namespace);
         }
 
         if (socket is null || packet.Type == SocketIOPacketType.ConnectError)
@@ -83,7 +87,7 @@ internal sealed class SocketIOConnection
         var name = packet.Namespace;
         lock (_sync)
         {
-            if (_sockets.ContainsKey(name) || _pending.ContainsKey(name))
+            if (FindSocket(name) is not null || (_pending?.ContainsKey(name) ?? false))
             {
                 SocketIOLog.DuplicateConnect(_server.Logger, Connection.Id, name);
                 _failed = true;
@@ -182,7 +186,7 @@ internal sealed class SocketIOConnection
     {
         lock (_sync)
         {
-            _pending[socket.Namespace.Name] = socket;
+            (_pending ??= new(StringComparer.Ordinal))[socket.Namespace.Name] = socket;
         }
     }
 
@@ -190,9 +194,9 @@ internal sealed class SocketIOConnection
     {
         lock (_sync)
         {
-            if (_pending.TryGetValue(socket.Namespace.Name, out var existing) && ReferenceEquals(existing, socket))
+            if (_pending is not null && _pending.TryGetValue(socket.Namespace.Name, out var existing) && ReferenceEquals(existing, socket))
             {
-                _pending.Remove(socket.Namespace.Name);
+                RemovePendingCore(socket.Namespace.Name);
             }
         }
     }
@@ -202,8 +206,8 @@ internal sealed class SocketIOConnection
         Timer? timer;
         lock (_sync)
         {
-            _pending.Remove(socket.Namespace.Name);
-            _sockets[socket.Namespace.Name] = socket;
+            RemovePendingCore(socket.Namespace.Name);
+            SetSocket(socket);
             _everConnected = true;
             timer = _connectTimer;
             _connectTimer = null;
@@ -212,11 +216,57 @@ internal sealed class SocketIOConnection
         timer?.Dispose();
     }
 
+    // Under _sync.
+    private SocketIOSocket? FindSocket(string name)
+    {
+        if (_sockets is not null)
+        {
+            return _sockets.GetValueOrDefault(name);
+        }
+
+        return _socket is { } socket && string.Equals(socket.Namespace.Name, name, StringComparison.Ordinal) ? socket : null;
+    }
+
+    // Under _sync: adds the socket of its namespace, replacing the one there was.
+    private void SetSocket(SocketIOSocket socket)
+    {
+        var name = socket.Namespace.Name;
+        if (_sockets is not null)
+        {
+            _sockets[name] = socket;
+        }
+        else if (_socket is null || string.Equals(_socket.Namespace.Name, name, StringComparison.Ordinal))
+        {
+            _socket = socket;
+        }
+        else
+        {
+            _sockets = new Dictionary<string, SocketIOSocket>(StringComparer.Ordinal) { [_socket.Namespace.Name] = _socket, [name] = socket };
+            _socket = null;
+        }
+    }
+
+    // Under _sync: an idle connection keeps no pending table.
+    private void RemovePendingCore(string name)
+    {
+        if (_pending is not null && _pending.Remove(name) && _pending.Count == 0)
+        {
+            _pending = null;
+        }
+    }
+
     public void RemoveSocket(SocketIOSocket socket)
     {
         lock (_sync)
         {
-            if (_sockets.TryGetValue(socket.Namespace.Name, out var existing) && ReferenceEquals(existing, socket))
+            if (_sockets is null)
+            {
+                if (ReferenceEquals(_socket, socket))
+                {
+                    _socket = null;
+                }
+            }
+            else if (_sockets.TryGetValue(socket.Namespace.Name, out var existing) && ReferenceEquals(existing, socket))
             {
                 _sockets.Remove(socket.Namespace.Name);
             }
@@ -238,7 +288,8 @@ internal sealed class SocketIOConnection
     {
         lock (_sync)
         {
-            return [.. _sockets.Values, .. _pending.Values];
+            SocketIOSocket[] sockets = _sockets is not null ? [.. _sockets.Values] : _socket is null ? [] : [_socket];
+            return _pending is null ? sockets : [.. sockets, .. _pending.Values];
         }
     }
 
@@ -247,7 +298,7 @@ internal sealed class SocketIOConnection
         bool connected;
         lock (_sync)
         {
-            connected = _everConnected || _sockets.Count > 0;
+            connected = _everConnected || _socket is not null || _sockets?.Count > 0;
             _connectTimer?.Dispose();
             _connectTimer = null;
         }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.EngineIO;
 
 namespace TypedSockets.Server;
 
@@ -9,15 +10,17 @@ public sealed class SocketIOHandshake
 {
     private static readonly IReadOnlyDictionary<string, object?> s_emptyAuth = new Dictionary<string, object?>();
 
-    internal SocketIOHandshake(HttpContext httpContext, SocketIOArguments auth, DateTimeOffset issued)
+    private readonly EngineConnection _connection;
+
+    internal SocketIOHandshake(EngineConnection connection, SocketIOArguments auth)
     {
-        HttpContext = httpContext;
+        _connection = connection;
         AuthArguments = auth;
-        Issued = issued;
+        Issued = connection.Issued;
     }
 
-    /// <summary>A stable copy of the request that opened the Engine.IO session.</summary>
-    public HttpContext HttpContext { get; }
+    /// <summary>A stable copy of the request that opened the Engine.IO session (built on first use).</summary>
+    public HttpContext HttpContext => _connection.HttpContext;
 
     public IHeaderDictionary Headers => HttpContext.Request.Headers;
 

@@ -120,7 +120,7 @@ public partial class SocketIONamespace
     /// <summary>Runs the connect sequence of a new socket: middlewares, CONNECT reply, connection handlers.</summary>
     internal async ValueTask ConnectAsync(SocketIOConnection client, SocketIOArguments auth)
     {
-        var handshake = new SocketIOHandshake(client.Connection.HttpContext, auth, client.Connection.Issued);
+        var handshake = new SocketIOHandshake(client.Connection, auth);
         var recovery = Server.Options.ConnectionStateRecovery;
         RecoveredSession? recovered = null;
         string? recoveryOffset = null;
@@ -140,7 +140,7 @@ public partial class SocketIONamespace
             }
         }
 
-        var scope = Server.ScopeFactory.CreateAsyncScope();
+        var scope = new LazyServiceScope(Server.ScopeFactory);
         var socket = recovered is null
             ? new SocketIOSocket(this, client, handshake, SocketIds.Create(), recovery is null ? null : SocketIds.Create(), scope)
             : new SocketIOSocket(this, client, handshake, recovered.Session.Sid, recovered.Session.Pid, scope) { Recovered = true };

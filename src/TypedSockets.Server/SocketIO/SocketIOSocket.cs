@@ -16,10 +16,15 @@ public sealed partial class SocketIOSocket
     private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     private readonly SocketIOConnection _client;
-    private readonly AsyncServiceScope _scope;
-    private readonly CancellationTokenSource _disconnected = new();
-    private readonly ConcurrentDictionary<long, AckWaiter> _acks = new();
-    private readonly Lock _handlersSync = new();
+    private readonly LazyServiceScope _scope;
+    private CancellationTokenSource? _disconnected; // created on first use of Disconnected
+    private int _disconnectedFired; // 1 once the socket has fired Disconnected
+    private ConcurrentDictionary<long, AckWaiter>? _acks; // created with the first pending ack
+    private ConcurrentDictionary<string, object?>? _data; // created on first use of Data
+
+    // Guards handler registration (which never calls out while holding it) and the connect sequence (_preConnect,
+    // which only hands packets to the transport while holding it).
+    private readonly Lock _sync = new();
     private Dictionary<string, Func<SocketIOEvent, ValueTask>[]> _handlers = new(StringComparer.Ordinal);
     private Func<SocketIOEvent, ValueTask>[] _anyHandlers = [];
     private Action<string, object?[]>[] _anyOutgoing = [];
@@ -27,7 +32,6 @@ public sealed partial class SocketIOSocket
     private Action<string>[] _disconnecting = [];
     private Func<string, ValueTask>[] _disconnect = [];
     private Action<Exception>[] _errors = [];
-    private readonly Lock _connectSync = new();
     private List<(EncodedPacket Packet, string? Offset)>? _preConnect; // broadcasts that reached the socket while it was connecting
     private int _state; // 0 connecting, 1 connected, 2 disconnected
     private string? _disconnectReason;
@@ -42,7 +46,7 @@ public sealed partial class SocketIOSocket
         SocketDisconnectReasons.ForcedServerClose,
     ];
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection client, SocketIOHandshake handshake, string id, string? pid, AsyncServiceScope scope)
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection client, SocketIOHandshake handshake, string id, string? pid, LazyServiceScope scope)
     {
         Namespace = nsp;
         _client = client;
@@ -67,8 +71,11 @@ public sealed partial class SocketIOSocket
     /// <summary>A stable copy of the request that opened the connection.</summary>
     public HttpContext HttpContext => Handshake.HttpContext;
 
-    /// <summary>Services scoped to this socket's connection; disposed when it disconnects.</summary>
-    public IServiceProvider Services => _scope.ServiceProvider;
+    /// <summary>
+    /// Services scoped to this socket's connection; disposed when it disconnects. The scope is created on the first
+    /// service resolved from it.
+    /// </summary>
+    public IServiceProvider Services => _scope;
 
     /// <summary>The Engine.IO session id of the underlying connection.</summary>
     public string ConnectionId => _client.Connection.Id;
@@ -82,18 +89,66 @@ public sealed partial class SocketIOSocket
     public string? DisconnectReason => _disconnectReason;
 
     /// <summary>Fires when the socket disconnects.</summary>
-    public CancellationToken Disconnected => _disconnected.Token;
+    public CancellationToken Disconnected => (Volatile.Read(ref _disconnected) ?? CreateDisconnectedSource()).Token;
 
     /// <summary>Whether the connection state was recovered on reconnection.</summary>
     public bool Recovered { get; internal set; }
 
     /// <summary>Application data about this socket (visible through <c>FetchSocketsAsync</c>).</summary>
-    public ConcurrentDictionary<string, object?> Data { get; } = new(StringComparer.Ordinal);
+    public ConcurrentDictionary<string, object?> Data => Volatile.Read(ref _data) ?? CreateData();
+
+    /// <summary><see cref="Data"/> if anything used it yet, else null (reading it without creating it).</summary>
+    internal ConcurrentDictionary<string, object?>? DataIfCreated => Volatile.Read(ref _data);
+
+    /// <summary>A copy of <see cref="Data"/>, without creating it when it was never used.</summary>
+    internal Dictionary<string, object?> CopyData() => DataIfCreated is { } data ? new(data) : [];
 
     /// <summary>The rooms the socket is in (its own id included).</summary>
     public IReadOnlyCollection<string> Rooms => Namespace.Adapter.GetSocketRooms(Id) ?? [];
 
     internal SocketIOConnection Client => _client;
+
+    /// <summary>The pending acknowledgements, created with the first one.</summary>
+    private ConcurrentDictionary<long, AckWaiter> Acks => Volatile.Read(ref _acks) ?? CreateAcks();
+
+    private ConcurrentDictionary<long, AckWaiter> CreateAcks()
+    {
+        Interlocked.CompareExchange(ref _acks, new ConcurrentDictionary<long, AckWaiter>(), null);
+        return _acks!;
+    }
+
+    private ConcurrentDictionary<string, object?> CreateData()
+    {
+        Interlocked.CompareExchange(ref _data, new ConcurrentDictionary<string, object?>(StringComparer.Ordinal), null);
+        return _data!;
+    }
+
+    private CancellationTokenSource CreateDisconnectedSource()
+    {
+        var source = new CancellationTokenSource();
+        var existing = Interlocked.CompareExchange(ref _disconnected, source, null);
+        if (existing is not null)
+        {
+            source.Dispose();
+            return existing;
+        }
+
+        // Disconnected already fired before anyone asked for the token: hand out a cancelled one. (FireDisconnected
+        // publishes its flag before reading the field, this method the reverse, so one of them cancels it.)
+        if (Volatile.Read(ref _disconnectedFired) != 0)
+        {
+            source.Cancel();
+        }
+
+        return source;
+    }
+
+    /// <summary>Cancels <see cref="Disconnected"/> (or makes sure it is born cancelled if nobody asked for it yet).</summary>
+    private void FireDisconnected()
+    {
+        Interlocked.Exchange(ref _disconnectedFired, 1);
+        Volatile.Read(ref _disconnected)?.Cancel();
+    }
 
     // ---- Incoming events -------------------------------------------------------------------------------------------
 
@@ -102,7 +157,7 @@ public sealed partial class SocketIOSocket
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_handlersSync)
+        lock (_sync)
         {
             var copy = new Dictionary<string, Func<SocketIOEvent, ValueTask>[]>(_handlers, StringComparer.Ordinal);
             copy[eventName] = copy.TryGetValue(eventName, out var existing) ? [.. existing, handler] : [handler];
@@ -126,7 +181,7 @@ public sealed partial class SocketIOSocket
     /// <summary>Removes every handler of <paramref name="eventName"/>.</summary>
     public SocketIOSocket Off(string eventName)
     {
-        lock (_handlersSync)
+        lock (_sync)
         {
             var copy = new Dictionary<string, Func<SocketIOEvent, ValueTask>[]>(_handlers, StringComparer.Ordinal);
             copy.Remove(eventName);
@@ -140,7 +195,7 @@ public sealed partial class SocketIOSocket
     public SocketIOSocket OnAny(Func<SocketIOEvent, ValueTask> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_handlersSync)
+        lock (_sync)
         {
             _anyHandlers = [.. _anyHandlers, handler];
         }
@@ -152,7 +207,7 @@ public sealed partial class SocketIOSocket
     public SocketIOSocket OnAnyOutgoing(Action<string, object?[]> listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        lock (_handlersSync)
+        lock (_sync)
         {
             _anyOutgoing = [.. _anyOutgoing, listener];
         }
@@ -167,7 +222,7 @@ public sealed partial class SocketIOSocket
     public SocketIOSocket Use(Func<SocketIOEvent, Func<ValueTask>, ValueTask> middleware)
     {
         ArgumentNullException.ThrowIfNull(middleware);
-        lock (_handlersSync)
+        lock (_sync)
         {
             _middlewares = [.. _middlewares, middleware];
         }
@@ -179,7 +234,7 @@ public sealed partial class SocketIOSocket
     public SocketIOSocket OnDisconnecting(Action<string> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_handlersSync)
+        lock (_sync)
         {
             _disconnecting = [.. _disconnecting, handler];
         }
@@ -191,7 +246,7 @@ public sealed partial class SocketIOSocket
     public SocketIOSocket OnDisconnect(Func<string, ValueTask> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_handlersSync)
+        lock (_sync)
         {
             _disconnect = [.. _disconnect, handler];
         }
@@ -214,7 +269,7 @@ public sealed partial class SocketIOSocket
     public SocketIOSocket OnError(Action<Exception> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_handlersSync)
+        lock (_sync)
         {
             _errors = [.. _errors, handler];
         }
@@ -272,11 +327,11 @@ public sealed partial class SocketIOSocket
 
         var id = Namespace.NextAckId();
         var waiter = new AckWaiter();
-        _acks[id] = waiter;
+        Acks[id] = waiter;
         NotifyOutgoing(eventName, args);
         if (!_client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id), isVolatile: false))
         {
-            _acks.TryRemove(id, out _);
+            _acks!.TryRemove(id, out _);
             throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
         }
 
@@ -295,7 +350,7 @@ public sealed partial class SocketIOSocket
         }
         finally
         {
-            _acks.TryRemove(id, out _);
+            _acks!.TryRemove(id, out _);
         }
     }
 
@@ -366,7 +421,7 @@ public sealed partial class SocketIOSocket
     {
         if (Volatile.Read(ref _state) == 0)
         {
-            lock (_connectSync)
+            lock (_sync)
             {
                 if (_state == 0)
                 {
@@ -390,7 +445,7 @@ public sealed partial class SocketIOSocket
     /// </summary>
     internal bool TryCompleteConnect(IReadOnlyList<BroadcastPacket> missed, EncodedPacket connectReply)
     {
-        lock (_connectSync)
+        lock (_sync)
         {
             if (Volatile.Read(ref _state) != 0)
             {
@@ -432,7 +487,7 @@ public sealed partial class SocketIOSocket
     internal bool SendAck(long ackId, object?[] args) =>
         Connected && _client.Send(Server.Parser.EncodeAck(Namespace.Name, ackId, args), isVolatile: false);
 
-    internal void RegisterBroadcastAck(long ackId, Action<SocketIOArguments?> onAck) => _acks[ackId] = new AckWaiter(onAck);
+    internal void RegisterBroadcastAck(long ackId, Action<SocketIOArguments?> onAck) => Acks[ackId] = new AckWaiter(onAck);
 
 
     internal void OnPacket(SocketIOPacket packet)
@@ -443,7 +498,7 @@ public sealed partial class SocketIOSocket
                 OnEvent(new SocketIOEvent(this, packet.EventName!, packet.Data ?? SocketIOArguments.Empty, packet.AckId));
                 break;
             case SocketIOPacketType.Ack:
-                if (_acks.TryRemove(packet.AckId, out var waiter))
+                if (Volatile.Read(ref _acks) is { } acks && acks.TryRemove(packet.AckId, out var waiter))
                 {
                     waiter.Complete(packet.Data ?? SocketIOArguments.Empty);
                 }
@@ -563,7 +618,7 @@ public sealed partial class SocketIOSocket
         {
             await task.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (Disconnected.IsCancellationRequested)
+        catch (OperationCanceledException) when (Volatile.Read(ref _disconnectedFired) != 0)
         {
             // The handler gave up because the socket went away.
         }
@@ -598,7 +653,7 @@ public sealed partial class SocketIOSocket
             if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
             {
                 _disconnectReason = reason;
-                _disconnected.Cancel();
+                FireDisconnected();
             }
 
             return;
@@ -614,7 +669,7 @@ public sealed partial class SocketIOSocket
         if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
         {
             _disconnectReason = reason;
-            _disconnected.Cancel();
+            FireDisconnected();
         }
 
         return _scope.DisposeAsync();
@@ -640,7 +695,7 @@ public sealed partial class SocketIOSocket
         {
             if (Pid is not null && Server.Options.ConnectionStateRecovery is not null && s_recoverableReasons.Contains(reason))
             {
-                await Namespace.Adapter.PersistSessionAsync(new SocketSession(Id, Pid, [.. Rooms], new Dictionary<string, object?>(Data))).ConfigureAwait(false);
+                await Namespace.Adapter.PersistSessionAsync(new SocketSession(Id, Pid, [.. Rooms], CopyData())).ConfigureAwait(false);
             }
 
             await Namespace.Adapter.DelAllAsync(Id).ConfigureAwait(false);
@@ -649,12 +704,15 @@ public sealed partial class SocketIOSocket
         {
             Namespace.Remove(this);
             _client.RemoveSocket(this);
-            _disconnected.Cancel();
-            foreach (var pair in _acks)
+            FireDisconnected();
+            if (Volatile.Read(ref _acks) is { } acks)
             {
-                if (_acks.TryRemove(pair.Key, out var waiter))
+                foreach (var pair in acks)
                 {
-                    waiter.Fail(new SocketDisconnectedException(Id, reason));
+                    if (acks.TryRemove(pair.Key, out var waiter))
+                    {
+                        waiter.Fail(new SocketDisconnectedException(Id, reason));
+                    }
                 }
             }
         }

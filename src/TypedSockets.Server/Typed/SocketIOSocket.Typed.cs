@@ -63,7 +63,7 @@ public sealed partial class SocketIOSocket
 
         var id = Namespace.NextAckId();
         var waiter = new AckWaiter();
-        _acks[id] = waiter;
+        Acks[id] = waiter;
         var packet = TypedPackets.Finish(writer, id);
         bool sent;
         try
@@ -82,7 +82,7 @@ public sealed partial class SocketIOSocket
 
         if (!sent)
         {
-            _acks.TryRemove(id, out _);
+            _acks!.TryRemove(id, out _);
             throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
         }
 
@@ -100,7 +100,7 @@ public sealed partial class SocketIOSocket
         }
         finally
         {
-            _acks.TryRemove(id, out _);
+            _acks!.TryRemove(id, out _);
         }
     }
 

@@ -220,6 +220,34 @@ public class EngineIOSessionTests
     }
 
     [Fact]
+    public async Task ClosedFiresOnCloseAndIsAlreadyCancelledWhenFirstAskedForAfterTheClose()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EngineIOTestHost.StartAsync(handler, QuietHeartbeat);
+        var (early, earlyHandshake) = await host.Client.OpenWebSocketAsync();
+        var (late, lateHandshake) = await host.Client.OpenWebSocketAsync();
+        using (early)
+        using (late)
+        {
+            var earlySid = earlyHandshake.GetProperty("sid").GetString()!;
+            var lateSid = lateHandshake.GetProperty("sid").GetString()!;
+            var earlyConnection = await handler.WaitForOpenAsync(earlySid);
+            var lateConnection = await handler.WaitForOpenAsync(lateSid);
+            var token = earlyConnection.Closed;
+            Assert.False(token.IsCancellationRequested);
+
+            await EngineIOTestClient.SendTextAsync(early, "1");
+            await EngineIOTestClient.SendTextAsync(late, "1");
+            Assert.Equal("transport close", await handler.WaitForCloseAsync(earlySid));
+            Assert.Equal("transport close", await handler.WaitForCloseAsync(lateSid));
+
+            Assert.True(token.IsCancellationRequested);
+            Assert.True(lateConnection.Closed.IsCancellationRequested);
+            Assert.Equal(lateConnection.Closed, lateConnection.Closed);
+        }
+    }
+
+    [Fact]
     public async Task HttpContextIsAStableCopyOfTheHandshakeRequest()
     {
         var handler = new RecordingHandler
@@ -246,6 +274,44 @@ public class EngineIOSessionTests
         await host.Client.PostAsync(sid, "4what do you see?");
 
         Assert.Equal((HttpStatusCode.OK, "4/engine.io/|42|from the handshake|127.0.0.1|True"), await host.Client.PollTextAsync(sid));
+    }
+
+    [Fact]
+    public async Task HttpContextFirstAskedForAfterTheSessionClosedStillHoldsTheHandshake()
+    {
+        var handler = new RecordingHandler();
+        await using var host = await EngineIOTestHost.StartAsync(handler, QuietHeartbeat);
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("X-Custom", "from the upgrade");
+        using (var timeout = new CancellationTokenSource(EngineIOTestClient.Timeout))
+        {
+            await socket.ConnectAsync(host.Client.WebSocketUrl("EIO=4&transport=websocket&custom=7"), timeout.Token);
+        }
+
+        var open = await EngineIOTestClient.ReceiveTextAsync(socket);
+        var sid = System.Text.Json.JsonDocument.Parse(open[1..]).RootElement.GetProperty("sid").GetString()!;
+        var connection = await handler.WaitForOpenAsync(sid);
+        Assert.Null(((EngineSession)connection).HttpContextIfCreated);
+
+        await EngineIOTestClient.SendTextAsync(socket, "1");
+        await handler.WaitForCloseAsync(sid);
+
+        var context = connection.HttpContext;
+        Assert.Same(context, connection.HttpContext);
+        Assert.Equal("GET", context.Request.Method);
+        Assert.Equal("/engine.io/", context.Request.Path.Value);
+        Assert.Equal("7", context.Request.Query["custom"]);
+        Assert.Equal("from the upgrade", context.Request.Headers["X-Custom"]);
+        Assert.Equal("websocket", context.Request.Headers.Upgrade.ToString(), ignoreCase: true);
+        Assert.Equal(IPAddress.Loopback, context.Connection.RemoteIpAddress);
+        Assert.False(string.IsNullOrEmpty(context.Connection.Id));
+        Assert.False(string.IsNullOrEmpty(context.TraceIdentifier));
+        Assert.NotNull(context.User);
+        Assert.False(context.User.Identity?.IsAuthenticated ?? false);
+        Assert.NotNull(context.Request.RouteValues);
+
+        // The session's scope is gone with the session, as before.
+        Assert.Throws<ObjectDisposedException>(() => context.RequestServices.GetService<ILoggerFactory>());
     }
 
     [Fact]
