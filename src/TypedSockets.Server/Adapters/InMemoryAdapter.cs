@@ -6,8 +6,8 @@ namespace TypedSockets.Server.Adapters;
 public partial class InMemoryAdapter : SocketIOAdapter
 {
     private readonly Lock _sync = new();
-    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StringSet> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StringSet> _sids = new(StringComparer.Ordinal);
 
     // Connection state recovery: kept sessions and the broadcasts they may need, oldest first.
     private readonly Lock _recoverySync = new();
@@ -213,7 +213,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         {
             if (!_sids.TryGetValue(socketId, out var socketRooms))
             {
-                socketRooms = new HashSet<string>(StringComparer.Ordinal);
+                socketRooms = new StringSet();
                 _sids[socketId] = socketRooms;
             }
 
@@ -226,7 +226,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
 
                 if (!_rooms.TryGetValue(room, out var members))
                 {
-                    members = new HashSet<string>(StringComparer.Ordinal);
+                    members = new StringSet();
                     _rooms[room] = members;
                     (created ??= []).Add(room);
                 }
@@ -283,7 +283,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
 
     public override ValueTask DelAllAsync(string socketId)
     {
-        HashSet<string>? socketRooms;
+        StringSet? socketRooms;
         List<string>? deleted = null;
         lock (_sync)
         {
