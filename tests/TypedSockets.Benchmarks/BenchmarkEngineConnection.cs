@@ -64,4 +64,7 @@ internal sealed class BenchmarkEngineConnection : EngineConnection
     }
 
     public void Receive(string text) => _handler.OnMessage(this, new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(text)), false);
+
+    /// <summary>A text message whose bytes the caller keeps (no copy, no allocation here).</summary>
+    public void Receive(in ReadOnlySequence<byte> text) => _handler.OnMessage(this, text, false);
 }
