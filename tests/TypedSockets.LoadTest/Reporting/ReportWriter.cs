@@ -64,9 +64,9 @@ public static class ReportWriter
         md.AppendLine("results of that run; every figure below is the median over the repeats of one command of the load tool,");
         md.AppendLine("listed under *How it was measured*. The tables are not edited by hand; the notes at the end come from");
         md.AppendLine("`tests/TypedSockets.LoadTest/benchmark-notes.md`.").AppendLine();
-        md.AppendLine("**Read these figures as relative.** The machine has 2 cores that other work (builds and test runs of other");
-        md.AppendLine("engineers) shared during the run: the load average is recorded beside every row, and figures taken at a");
-        md.AppendLine("load average above 2 are noisy and lower than the hardware allows. Compare targets within one run.").AppendLine();
+        md.AppendLine("**Read these figures as relative.** The server and the load tool share a 2-core machine (one core each), and");
+        md.AppendLine("anything else running takes from them: the load average is recorded beside every row (the tool alone keeps it");
+        md.AppendLine("near 2), and figures taken above that are noisy and lower than the hardware allows. Compare targets within one run.").AppendLine();
         if (meta is not null)
         {
             md.AppendLine("### Machine and run").AppendLine().AppendLine(meta).AppendLine();
