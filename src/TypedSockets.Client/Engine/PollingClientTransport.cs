@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
+using TypedSockets.Protocol.Buffers;
 using TypedSockets.Protocol.EngineIO;
 
 namespace TypedSockets.Client.Engine;
@@ -14,7 +15,7 @@ internal sealed class PollingClientTransport : EngineClientTransport
     private static readonly MediaTypeHeaderValue s_textPlain = MediaTypeHeaderValue.Parse("text/plain;charset=UTF-8");
 
     private readonly HttpClient _http;
-    private readonly PooledBufferWriter _body = new();
+    private readonly PooledByteBufferWriter _body = new(1024);
     private readonly List<EnginePacket> _packets = [];
     private Uri _uri;
     private volatile bool _pauseRequested;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
+using TypedSockets.Protocol.Buffers;
 using TypedSockets.Protocol.EngineIO;
 
 namespace TypedSockets.Client.Engine;
@@ -12,7 +13,7 @@ namespace TypedSockets.Client.Engine;
 internal sealed class WebSocketClientTransport : EngineClientTransport
 {
     private readonly ClientWebSocket _socket = new();
-    private readonly PooledBufferWriter _send = new(256);
+    private readonly PooledByteBufferWriter _send = new(256);
     private byte[] _receive = ArrayPool<byte>.Shared.Rent(4096);
     private int _disposed;
 

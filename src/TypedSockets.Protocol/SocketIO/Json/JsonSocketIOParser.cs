@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using TypedSockets.Protocol.Buffers;
 
 namespace TypedSockets.Protocol.SocketIO.Json;
 
@@ -297,7 +298,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
             JsonAttachmentScope.ExitOutgoing(_previous);
             _previous = null;
             _attachments.Clear();
-            _body.TrimIfLarge();
+            _body.Reset();
             InUse = false;
         }
 

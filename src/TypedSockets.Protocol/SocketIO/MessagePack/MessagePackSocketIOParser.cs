@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MessagePack;
 using MessagePack.Resolvers;
+using TypedSockets.Protocol.Buffers;
 using TypedSockets.Protocol.SocketIO.Json;
 
 namespace TypedSockets.Protocol.SocketIO.MessagePack;
@@ -421,7 +422,7 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
 
     private static void ReturnState(EncoderState state)
     {
-        state.Buffer.TrimIfLarge();
+        state.Buffer.Reset();
         state.InUse = false;
     }
 

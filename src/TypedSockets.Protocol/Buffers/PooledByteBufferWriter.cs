@@ -1,15 +1,20 @@
 using System.Buffers;
 
-namespace TypedSockets.Client.Engine;
+namespace TypedSockets.Protocol.Buffers;
 
-/// <summary>A growable buffer on ArrayPool arrays, reused by one writer.</summary>
-internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
+/// <summary>
+/// A growable buffer on ArrayPool arrays, reused by one writer (an encoder's per-thread state, a client transport).
+/// Not thread safe.
+/// </summary>
+internal sealed class PooledByteBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    private readonly int _initialCapacity;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity = 1024)
+    public PooledByteBufferWriter(int initialCapacity = 512)
     {
+        _initialCapacity = initialCapacity;
         _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     }
 
@@ -18,6 +23,20 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
     public int WrittenCount => _written;
+
+    /// <summary>Forgets the content, keeping the buffer.</summary>
+    public void Clear() => _written = 0;
+
+    /// <summary>Forgets the content and gives back a buffer grown past <paramref name="keep"/> bytes, so a writer that once wrote a big message does not hold it.</summary>
+    public void Reset(int keep = 64 * 1024)
+    {
+        _written = 0;
+        if (_buffer.Length > keep)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(_initialCapacity);
+        }
+    }
 
     public void Advance(int count) => _written += count;
 
@@ -31,17 +50,6 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     {
         Ensure(sizeHint);
         return _buffer.AsSpan(_written);
-    }
-
-    /// <summary>Forgets the content; gives back a buffer grown past <paramref name="keep"/> bytes.</summary>
-    public void Reset(int keep = 64 * 1024)
-    {
-        _written = 0;
-        if (_buffer.Length > keep)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(1024);
-        }
     }
 
     public void Write(ReadOnlySpan<byte> bytes)
