@@ -191,14 +191,14 @@ public sealed class RedisAdapter : InMemoryAdapter
         {
             ["uid"] = Uid,
             ["type"] = ServerSideEmit,
-            ["data"] = EventData(eventName, args),
+            ["data"] = JsValues.EventData(eventName, args, _parser),
         });
         return ValueTask.CompletedTask;
     }
 
     public override async Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var responses = await RequestAsync("serverSideEmit", ServerSideEmit, new Dictionary<string, object?> { ["data"] = EventData(eventName, args) }, timeout, cancellationToken).ConfigureAwait(false);
+        var responses = await RequestAsync("serverSideEmit", ServerSideEmit, new Dictionary<string, object?> { ["data"] = JsValues.EventData(eventName, args, _parser) }, timeout, cancellationToken).ConfigureAwait(false);
         var result = new List<SocketIOArguments>(responses.Count);
         foreach (var response in responses)
         {
@@ -208,27 +208,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         return result;
     }
 
-    public override async ValueTask<int> ServerCountAsync()
-    {
-        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-        try
-        {
-            var result = await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _requestChannel).ConfigureAwait(false);
-            var count = (int)(long)((RedisResult[])result!)[1];
-            return Math.Max(1, count);
-        }
-        catch (RedisException e)
-        {
-            throw new TimeoutException($"Redis did not answer PUBSUB NUMSUB for {_requestChannel}: {e.Message}", e);
-        }
-    }
-
-    private List<object?> EventData(string eventName, object?[] args)
-    {
-        var data = JsValues.FromClr(args, _parser, 1);
-        data.Insert(0, eventName);
-        return data;
-    }
+    public override ValueTask<int> ServerCountAsync() => _connection.CountSubscribersAsync(_requestChannel);
 
     /// <summary>Sends a request to every other node and waits for each answer (none when alone).</summary>
     private async Task<List<Dictionary<string, object?>>> RequestAsync(string operation, long type, Dictionary<string, object?> fields, TimeSpan? timeout, CancellationToken cancellationToken)

@@ -218,13 +218,13 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
     public override ValueTask ServerSideEmitAsync(string eventName, object?[] args)
     {
-        PublishMessage(_publicChannel, ServerSideEmit, new Dictionary<string, object?> { ["packet"] = EventData(eventName, args) });
+        PublishMessage(_publicChannel, ServerSideEmit, new Dictionary<string, object?> { ["packet"] = JsValues.EventData(eventName, args, _parser) });
         return ValueTask.CompletedTask;
     }
 
     public override async Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        var responses = await RequestAsync("serverSideEmit", ServerSideEmit, new Dictionary<string, object?> { ["packet"] = EventData(eventName, args) }, timeout, cancellationToken).ConfigureAwait(false);
+        var responses = await RequestAsync("serverSideEmit", ServerSideEmit, new Dictionary<string, object?> { ["packet"] = JsValues.EventData(eventName, args, _parser) }, timeout, cancellationToken).ConfigureAwait(false);
         var result = new List<SocketIOArguments>(responses.Count);
         foreach (var response in responses)
         {
@@ -234,26 +234,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         return result;
     }
 
-    public override async ValueTask<int> ServerCountAsync()
-    {
-        var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-        try
-        {
-            var result = await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _publicChannel).ConfigureAwait(false);
-            return Math.Max(1, (int)(long)((RedisResult[])result!)[1]);
-        }
-        catch (RedisException e)
-        {
-            throw new TimeoutException($"Redis did not answer PUBSUB NUMSUB for {_publicChannel}: {e.Message}", e);
-        }
-    }
-
-    private List<object?> EventData(string eventName, object?[] args)
-    {
-        var data = JsValues.FromClr(args, _parser, 1);
-        data.Insert(0, eventName);
-        return data;
-    }
+    public override ValueTask<int> ServerCountAsync() => _connection.CountSubscribersAsync(_publicChannel);
 
     private async Task<List<Dictionary<string, object?>>> RequestAsync(string operation, long type, Dictionary<string, object?> data, TimeSpan? timeout, CancellationToken cancellationToken)
     {

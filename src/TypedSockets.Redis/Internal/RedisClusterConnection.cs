@@ -56,6 +56,22 @@ internal sealed class RedisClusterConnection : IAsyncDisposable
 
     public Task<ConnectionMultiplexer> GetAsync() => _multiplexer.Value;
 
+    /// <summary>The nodes listening on <paramref name="channel"/> (PUBSUB NUMSUB), this one included: at least 1.</summary>
+    /// <exception cref="TimeoutException">Redis did not answer.</exception>
+    public async ValueTask<int> CountSubscribersAsync(string channel)
+    {
+        var multiplexer = await GetAsync().ConfigureAwait(false);
+        try
+        {
+            var result = await multiplexer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel).ConfigureAwait(false);
+            return Math.Max(1, (int)(long)((RedisResult[])result!)[1]);
+        }
+        catch (RedisException e)
+        {
+            throw new TimeoutException($"Redis did not answer PUBSUB NUMSUB for {channel}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Another connection to the same Redis, for blocking reads (XREAD BLOCK) that must not hold up the shared one.</summary>
     public async Task<ConnectionMultiplexer> CreateDedicatedAsync()
     {

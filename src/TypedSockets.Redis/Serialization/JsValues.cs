@@ -70,6 +70,14 @@ internal static class JsValues
         return result;
     }
 
+    /// <summary>A server-side event as the Node adapters carry it: the event name, then the converted arguments.</summary>
+    public static List<object?> EventData(string eventName, object?[] args, JsonSocketIOParser parser)
+    {
+        var data = FromClr(args, parser, 1);
+        data.Insert(0, eventName);
+        return data;
+    }
+
     /// <summary>A JSON value as a JS value tree (objects as dictionaries, arrays as lists, integers as long).</summary>
     public static object? FromJson(JsonElement element)
     {
