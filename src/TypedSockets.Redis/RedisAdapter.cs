@@ -231,20 +231,8 @@ public sealed class RedisAdapter : InMemoryAdapter
             request[key] = value;
         }
 
-        var pending = _requests.Start(requestId, operation, type, expected);
-        try
-        {
-            if (!PublishJson(_requestChannel, request))
-            {
-                throw new TimeoutException($"{operation}: the request could not be queued for Redis (queue full).");
-            }
-
-            return await pending.WaitAsync(timeout ?? _options.RequestsTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _requests.End(requestId);
-        }
+        return await _requests.SendAsync(
+            requestId, operation, type, expected, () => PublishJson(_requestChannel, request), timeout ?? _options.RequestsTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private bool PublishJson(string channel, Dictionary<string, object?> message)

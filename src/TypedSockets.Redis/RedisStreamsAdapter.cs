@@ -246,20 +246,8 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
         var requestId = WireFormat.RandomHexId();
         data["requestId"] = requestId;
-        var pending = _requests.Start(requestId, operation, type, expected);
-        try
-        {
-            if (!PublishMessage(_publicChannel, type, data))
-            {
-                throw new TimeoutException($"{operation}: the request could not be queued for Redis (queue full).");
-            }
-
-            return await pending.WaitAsync(timeout ?? _options.RequestsTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _requests.End(requestId);
-        }
+        return await _requests.SendAsync(
+            requestId, operation, type, expected, () => PublishMessage(_publicChannel, type, data), timeout ?? _options.RequestsTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     // ---- Connection state recovery ------------------------------------------------------------------------------

@@ -9,14 +9,38 @@ internal sealed class ClusterRequests
     private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AckRequest> _acks = new(StringComparer.Ordinal);
 
-    public PendingRequest Start(string requestId, string operation, long type, int expected)
+    private PendingRequest Start(string requestId, string operation, long type, int expected)
     {
         var request = new PendingRequest(operation, type, expected);
         _requests[requestId] = request;
         return request;
     }
 
-    public void End(string requestId) => _requests.TryRemove(requestId, out _);
+    private void End(string requestId) => _requests.TryRemove(requestId, out _);
+
+    /// <summary>
+    /// Registers request <paramref name="requestId"/>, publishes it with <paramref name="publish"/> and waits for the
+    /// answers of <paramref name="expected"/> other nodes; the request is forgotten however it ends.
+    /// </summary>
+    /// <exception cref="TimeoutException">The request could not be queued, or not every node answered in time.</exception>
+    public async Task<List<Dictionary<string, object?>>> SendAsync(
+        string requestId, string operation, long type, int expected, Func<bool> publish, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var pending = Start(requestId, operation, type, expected);
+        try
+        {
+            if (!publish())
+            {
+                throw new TimeoutException($"{operation}: the request could not be queued for Redis (queue full).");
+            }
+
+            return await pending.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            End(requestId);
+        }
+    }
 
     public bool IsOwn(string? requestId) => requestId is not null && (_requests.ContainsKey(requestId) || _acks.ContainsKey(requestId));
 
