@@ -14,8 +14,6 @@ namespace TypedSockets.Redis.Tests;
 /// </summary>
 public sealed class NodePeer : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim s_installGate = new(1, 1);
-    private static bool s_installed;
 
     private readonly Process _process;
     private readonly Lock _sync = new();
@@ -31,11 +29,11 @@ public sealed class NodePeer : IAsyncDisposable
         _process = process;
     }
 
-    public static string ScriptsDirectory => Path.Combine(RepositoryPaths.Root, "tests", "TypedSockets.Redis.Tests", "node");
+    public static string ScriptsDirectory => Path.Combine(RepositoryRoot.Path, "tests", "TypedSockets.Redis.Tests", "node");
 
     public static async Task<NodePeer> StartAsync()
     {
-        await EnsurePackagesAsync();
+        await NodeScripts.EnsurePackagesAsync(ScriptsDirectory);
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = ScriptsDirectory,
@@ -76,7 +74,7 @@ public sealed class NodePeer : IAsyncDisposable
     /// <summary>Runs a script to completion and returns its standard output.</summary>
     public static async Task<string> RunScriptAsync(string script, TimeSpan timeout)
     {
-        await EnsurePackagesAsync();
+        await NodeScripts.EnsurePackagesAsync(ScriptsDirectory);
         var (code, stdout, stderr) = await ExecAsync("node", [script], timeout);
         if (code != 0)
         {
@@ -244,35 +242,6 @@ public sealed class NodePeer : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static async Task EnsurePackagesAsync()
-    {
-        await s_installGate.WaitAsync();
-        try
-        {
-            if (s_installed)
-            {
-                return;
-            }
-
-            var stamp = new FileInfo(Path.Combine(ScriptsDirectory, "node_modules", ".package-lock.json"));
-            var lockFile = new FileInfo(Path.Combine(ScriptsDirectory, "package-lock.json"));
-            if (!stamp.Exists || stamp.LastWriteTimeUtc < lockFile.LastWriteTimeUtc)
-            {
-                var (code, stdout, stderr) = await ExecAsync("npm", ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(3));
-                if (code != 0)
-                {
-                    throw new InvalidOperationException($"npm ci failed in {ScriptsDirectory}:\n{stdout}\n{stderr}");
-                }
-            }
-
-            s_installed = true;
-        }
-        finally
-        {
-            s_installGate.Release();
-        }
-    }
-
     private static async Task<(int Code, string StandardOutput, string StandardError)> ExecAsync(string fileName, string[] args, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(fileName)
@@ -310,20 +279,3 @@ public sealed class NodePeer : IAsyncDisposable
 public sealed class NodePeerException(string command, string error) : Exception($"The Node peer failed {command}: {error}");
 
 /// <summary>Folders of the repository the tests run from (found by walking up to TypedSockets.sln).</summary>
-internal static class RepositoryPaths
-{
-    private static readonly Lazy<string> s_root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TypedSockets.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"TypedSockets.sln not found above {AppContext.BaseDirectory}.");
-    });
-
-    public static string Root => s_root.Value;
-}

@@ -12,9 +12,6 @@ namespace TypedSockets.Client.Tests.Infrastructure;
 /// </summary>
 public sealed class NodeScenarioServer : IScenarioServer
 {
-    private static readonly SemaphoreSlim s_installGate = new(1, 1);
-    private static bool s_installed;
-
     private readonly ScenarioServerConfig _config;
     private readonly StringBuilder _output = new();
     private Process? _process;
@@ -44,7 +41,7 @@ public sealed class NodeScenarioServer : IScenarioServer
 
     public static async Task<NodeScenarioServer> StartAsync(ScenarioServerConfig config)
     {
-        await EnsurePackagesAsync();
+        await NodeScripts.EnsurePackagesAsync(RepositoryPaths.NodeScripts);
         var server = new NodeScenarioServer(config);
         await server.StartProcessAsync(0);
         return server;
@@ -167,60 +164,6 @@ public sealed class NodeScenarioServer : IScenarioServer
         lock (_output)
         {
             _output.AppendLine(line);
-        }
-    }
-
-    private static async Task EnsurePackagesAsync()
-    {
-        await s_installGate.WaitAsync();
-        try
-        {
-            if (s_installed)
-            {
-                return;
-            }
-
-            var dir = RepositoryPaths.NodeScripts;
-            var stamp = new FileInfo(Path.Combine(dir, "node_modules", ".package-lock.json"));
-            var lockFile = new FileInfo(Path.Combine(dir, "package-lock.json"));
-            if (!stamp.Exists || stamp.LastWriteTimeUtc < lockFile.LastWriteTimeUtc)
-            {
-                var start = new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"])
-                {
-                    WorkingDirectory = dir,
-                    RedirectStandardOutput = true,
-                    RedirectStandardError = true,
-                    UseShellExecute = false,
-                };
-                Process npm;
-                try
-                {
-                    npm = Process.Start(start)!;
-                }
-                catch (Win32Exception e)
-                {
-                    throw new InvalidOperationException(
-                        $"Cannot start 'npm': {e.Message}. The client interop tests need Node.js 20+ and npm on PATH (Debian: apt-get install -y nodejs npm).", e);
-                }
-
-                using (npm)
-                {
-                    var stdout = npm.StandardOutput.ReadToEndAsync();
-                    var stderr = npm.StandardError.ReadToEndAsync();
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-                    await npm.WaitForExitAsync(timeout.Token);
-                    if (npm.ExitCode != 0)
-                    {
-                        throw new InvalidOperationException($"npm ci failed in {dir} ({npm.ExitCode}).\n{await stdout}\n{await stderr}");
-                    }
-                }
-            }
-
-            s_installed = true;
-        }
-        finally
-        {
-            s_installGate.Release();
         }
     }
 }
