@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using Chat.Contracts;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TypedSockets.Client;
 using TypedSockets.Server;
 using TypedSockets.TestContracts;
@@ -120,21 +116,12 @@ public sealed class TypedClientTests : IAsyncLifetime
         public Task<bool> ConfirmLeave(string reason, CancellationToken cancellationToken) => Task.FromResult(reason == "closing");
     }
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTypedSockets();
-        _app = builder.Build();
-        _app.MapSocketIO("/socket.io", io =>
+    public async Task InitializeAsync() =>
+        (_app, _address) = await RuntimeHost.StartAsync(io =>
         {
             io.MapNamespace<ShapesHub>("/shapes");
             io.MapNamespace<ChatHub>("/chat");
         });
-        await _app.StartAsync();
-        _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
 
     public async Task DisposeAsync()
     {
@@ -143,11 +130,7 @@ public sealed class TypedClientTests : IAsyncLifetime
             await manager.DisposeAsync();
         }
 
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await RuntimeHost.StopAsync(_app);
     }
 
     private SocketIONamespace Namespace(string name) =>

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
 using Chat.Contracts;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SocketIOClient;
 using SocketIOClient.Transport;
 using TypedSockets.Server;
@@ -60,30 +56,14 @@ public sealed class TypedHubTests : IAsyncLifetime
             new { ok = false, error = "invalid " + eventName + ": " + error.GetType().Name };
     }
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTypedSockets();
-        _app = builder.Build();
-        _app.MapSocketIO("/socket.io", io =>
+    public async Task InitializeAsync() =>
+        (_app, _address) = await RuntimeHost.StartAsync(io =>
         {
             io.MapNamespace<ChatHub>("/chat");
             io.MapNamespace<StrictChatHub>("/strict");
         });
-        await _app.StartAsync();
-        _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => RuntimeHost.StopAsync(_app);
 
     private async Task<SocketIOClient.SocketIO> ConnectAsync(Action<SocketIOClient.SocketIO> beforeConnect, string nsp = "/chat")
     {

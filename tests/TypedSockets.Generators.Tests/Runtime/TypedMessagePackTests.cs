@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using TypedSockets.Client;
 using TypedSockets.Protocol.SocketIO.MessagePack;
 using TypedSockets.Server;
@@ -33,17 +29,8 @@ public sealed class TypedMessagePackTests : IAsyncLifetime
         public Task<bool> HoldUntilDisconnected(CancellationToken cancellationToken) => Task.FromResult(true);
     }
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddTypedSockets();
-        _app = builder.Build();
-        _app.MapSocketIO("/socket.io", io => io.MapNamespace<TypedClientTests.ShapesHub>("/shapes"), o => o.Parser = new MessagePackSocketIOParser());
-        await _app.StartAsync();
-        _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-    }
+    public async Task InitializeAsync() =>
+        (_app, _address) = await RuntimeHost.StartAsync(io => io.MapNamespace<TypedClientTests.ShapesHub>("/shapes"), o => o.Parser = new MessagePackSocketIOParser());
 
     public async Task DisposeAsync()
     {
@@ -52,11 +39,7 @@ public sealed class TypedMessagePackTests : IAsyncLifetime
             await _manager.DisposeAsync();
         }
 
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await RuntimeHost.StopAsync(_app);
     }
 
     [Theory]
