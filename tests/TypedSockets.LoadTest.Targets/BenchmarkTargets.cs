@@ -107,8 +107,6 @@ public static class BenchmarkTargets
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             return Results.Json(new TargetStats(GC.GetTotalMemory(forceFullCollection: false), connections()), TargetsJsonContext.Default.TargetStats);
         });
-        // Bytes allocated by the process so far (no collection): the load tool divides the growth by the operations.
-        app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return app;
     }
 }
