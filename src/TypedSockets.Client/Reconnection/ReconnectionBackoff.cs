@@ -12,7 +12,7 @@ public sealed class ReconnectionBackoff
     /// <param name="min">The base delay of the first attempt; must not be negative.</param>
     /// <param name="max">The cap on every delay; a value below <paramref name="min"/> is taken as <paramref name="min"/>.</param>
     /// <param name="randomizationFactor">The jitter, from 0 (none) to 1 (a delay anywhere between 0 and twice its base).</param>
-    /// <param name="random">Uniform values in [0, 1) for the jitter; <see cref="Random.Shared"/> when null (tests pass a fixed sequence).</param>
+    /// <param name="random">Uniform values in [0, 1) for the jitter; a shared thread-safe generator when null (tests pass a fixed sequence).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="min"/> is negative or <paramref name="randomizationFactor"/> is outside [0, 1].</exception>
     public ReconnectionBackoff(TimeSpan min, TimeSpan max, double randomizationFactor, Func<double>? random = null)
     {
