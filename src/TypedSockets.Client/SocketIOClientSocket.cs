@@ -360,6 +360,7 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
         return this;
     }
 
+    /// <summary>The namespace and, while connected, the socket id (for logs).</summary>
     public override string ToString() => $"SocketIOClientSocket {Namespace} ({(IsConnected ? "connected as " + Id : "disconnected")})";
 
     private SocketIOClientSocket AddHandler(string eventName, EventHandlerBase handler)

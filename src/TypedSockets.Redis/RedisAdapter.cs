@@ -54,6 +54,10 @@ public sealed class RedisAdapter : InMemoryAdapter
     public Task Subscribed => _subscriptions.Subscribed;
 
 
+    /// <summary>
+    /// Subscribes to the namespace's channels in the background, waiting for the connection and retrying every 500 ms
+    /// until it succeeds; until then this server receives none of the other servers' broadcasts and requests.
+    /// </summary>
     public override async ValueTask InitAsync()
     {
         await base.InitAsync().ConfigureAwait(false);
@@ -75,6 +79,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         return [broadcasts, requests, responses, specific];
     }
 
+    /// <summary>Unsubscribes from the namespace's channels.</summary>
     public override async ValueTask DisposeAsync()
     {
         await _subscriptions.DisposeAsync().ConfigureAwait(false);
@@ -83,6 +88,7 @@ public sealed class RedisAdapter : InMemoryAdapter
 
     // ---- Operations ------------------------------------------------------------------------------------------------
 
+    /// <inheritdoc/>
     public override ValueTask BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
         if (!options.Local)
@@ -95,6 +101,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         return base.BroadcastAsync(packet, options);
     }
 
+    /// <inheritdoc/>
     public override ValueTask BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> onClientCount, Action<SocketIOArguments?> onAck)
     {
         if (!options.Local)
@@ -115,6 +122,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         return base.BroadcastWithAckAsync(packet, options, onClientCount, onAck);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options)
     {
         var local = await base.FetchSocketsAsync(options).ConfigureAwait(false);
@@ -139,6 +147,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         return result;
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<IReadOnlyCollection<string>> GetAllRoomsAsync()
     {
         var rooms = new HashSet<string>(GetRooms(), StringComparer.Ordinal);
@@ -151,18 +160,21 @@ public sealed class RedisAdapter : InMemoryAdapter
         return rooms;
     }
 
+    /// <inheritdoc/>
     public override ValueTask AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         PublishRemoteOperation(options, RemoteJoin, "rooms", rooms.Cast<object?>().ToList());
         return base.AddSocketsAsync(options, rooms);
     }
 
+    /// <inheritdoc/>
     public override ValueTask DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         PublishRemoteOperation(options, RemoteLeave, "rooms", rooms.Cast<object?>().ToList());
         return base.DelSocketsAsync(options, rooms);
     }
 
+    /// <inheritdoc/>
     public override ValueTask DisconnectSocketsAsync(BroadcastOptions options, bool close)
     {
         PublishRemoteOperation(options, RemoteDisconnect, "close", close);
@@ -185,6 +197,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         });
     }
 
+    /// <inheritdoc/>
     public override ValueTask ServerSideEmitAsync(string eventName, object?[] args)
     {
         PublishJson(_requestChannel, new Dictionary<string, object?>
@@ -196,6 +209,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public override async Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var responses = await RequestAsync("serverSideEmit", ServerSideEmit, new Dictionary<string, object?> { ["data"] = JsValues.EventData(eventName, args, _parser) }, timeout, cancellationToken).ConfigureAwait(false);
@@ -208,6 +222,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         return result;
     }
 
+    /// <summary>How many servers, .NET or Node.js, are subscribed to this namespace's request channel (this one included).</summary>
     public override ValueTask<int> ServerCountAsync() => _connection.CountSubscribersAsync(_requestChannel);
 
     /// <summary>Sends a request to every other node and waits for each answer (none when alone).</summary>

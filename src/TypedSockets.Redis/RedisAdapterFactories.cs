@@ -12,15 +12,20 @@ public sealed class RedisAdapterFactory : ISocketIOAdapterFactory, IAsyncDisposa
     private readonly RedisClusterConnection _connection;
     private readonly RedisAdapterOptions _options;
 
+    /// <summary>A factory that connects to Redis in the background.</summary>
     /// <param name="configuration">StackExchange.Redis settings; the adapter never aborts on a failed first connect and never queues while disconnected.</param>
+    /// <param name="options">The adapter settings, shared by every namespace.</param>
+    /// <param name="loggerFactory">Creates the <c>TypedSockets.Redis</c> logger.</param>
     public RedisAdapterFactory(ConfigurationOptions configuration, RedisAdapterOptions options, ILoggerFactory loggerFactory)
     {
         _options = options;
         _connection = new RedisClusterConnection(RedisClusterConnection.Prepare(configuration, keepRetryPolicy: false), options.MaxPendingMessages, loggerFactory.CreateLogger("TypedSockets.Redis"));
     }
 
+    /// <summary>The pub/sub adapter of <paramref name="nsp"/>, on this factory's connection.</summary>
     public SocketIOAdapter Create(SocketIONamespace nsp) => new RedisAdapter(nsp, _connection, _options);
 
+    /// <summary>Closes the Redis connection; the adapters created by this factory stop working.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }
 
@@ -31,6 +36,10 @@ public sealed class RedisStreamsAdapterFactory : ISocketIOAdapterFactory, IAsync
     private readonly RedisStreamsAdapterOptions _options;
     private readonly RedisStreamReader _reader;
 
+    /// <summary>A factory that connects to Redis in the background.</summary>
+    /// <param name="configuration">StackExchange.Redis settings; the adapter never aborts on a failed first connect and never queues while disconnected.</param>
+    /// <param name="options">The adapter settings, shared by every namespace.</param>
+    /// <param name="loggerFactory">Creates the <c>TypedSockets.Redis</c> logger.</param>
     public RedisStreamsAdapterFactory(ConfigurationOptions configuration, RedisStreamsAdapterOptions options, ILoggerFactory loggerFactory)
     {
         _options = options;
@@ -38,6 +47,7 @@ public sealed class RedisStreamsAdapterFactory : ISocketIOAdapterFactory, IAsync
         _reader = new RedisStreamReader(_connection, options);
     }
 
+    /// <summary>The streams adapter of <paramref name="nsp"/>, registered with the factory's single stream reader.</summary>
     public SocketIOAdapter Create(SocketIONamespace nsp)
     {
         var adapter = new RedisStreamsAdapter(nsp, _connection, _options) { ReaderStarted = _reader.Started };
@@ -45,6 +55,7 @@ public sealed class RedisStreamsAdapterFactory : ISocketIOAdapterFactory, IAsync
         return adapter;
     }
 
+    /// <summary>Stops the stream reader, then closes the Redis connection; the adapters created by this factory stop working.</summary>
     public async ValueTask DisposeAsync()
     {
         await _reader.DisposeAsync().ConfigureAwait(false);

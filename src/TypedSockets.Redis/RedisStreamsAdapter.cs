@@ -59,6 +59,10 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
     private bool RecoveryEnabled => Namespace.Server.Options.ConnectionStateRecovery is not null;
 
+    /// <summary>
+    /// Subscribes to the request and response channels in the background, waiting for the connection and retrying
+    /// every 500 ms until it succeeds. Broadcasts arrive through the stream reader the factory shares between namespaces.
+    /// </summary>
     public override async ValueTask InitAsync()
     {
         await base.InitAsync().ConfigureAwait(false);
@@ -76,6 +80,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         return [shared, own];
     }
 
+    /// <summary>Unsubscribes from the request and response channels.</summary>
     public override async ValueTask DisposeAsync()
     {
         await _subscriptions.DisposeAsync().ConfigureAwait(false);
@@ -84,6 +89,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
     // ---- Operations ------------------------------------------------------------------------------------------------
 
+    /// <inheritdoc/>
     public override ValueTask BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
         if (options.Local)
@@ -133,6 +139,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
     private ValueTask DeliverLocally(BroadcastPacket packet, BroadcastOptions options) => base.BroadcastAsync(packet, options);
 
+    /// <inheritdoc/>
     public override ValueTask BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> onClientCount, Action<SocketIOArguments?> onAck)
     {
         if (!options.Local)
@@ -150,6 +157,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         return base.BroadcastWithAckAsync(packet, options, onClientCount, onAck);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         if (!options.Local)
@@ -164,6 +172,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         await base.AddSocketsAsync(options, rooms).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         if (!options.Local)
@@ -178,6 +187,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         await base.DelSocketsAsync(options, rooms).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask DisconnectSocketsAsync(BroadcastOptions options, bool close)
     {
         if (!options.Local)
@@ -192,6 +202,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         await base.DisconnectSocketsAsync(options, close).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options)
     {
         var local = await base.FetchSocketsAsync(options).ConfigureAwait(false);
@@ -216,12 +227,14 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         return result;
     }
 
+    /// <inheritdoc/>
     public override ValueTask ServerSideEmitAsync(string eventName, object?[] args)
     {
         PublishMessage(_publicChannel, ServerSideEmit, new Dictionary<string, object?> { ["packet"] = JsValues.EventData(eventName, args, _parser) });
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public override async Task<IReadOnlyList<SocketIOArguments>> ServerSideEmitWithAckAsync(string eventName, object?[] args, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var responses = await RequestAsync("serverSideEmit", ServerSideEmit, new Dictionary<string, object?> { ["packet"] = JsValues.EventData(eventName, args, _parser) }, timeout, cancellationToken).ConfigureAwait(false);
@@ -234,6 +247,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         return result;
     }
 
+    /// <summary>How many servers, .NET or Node.js, are subscribed to the cluster's shared channel (this one included).</summary>
     public override ValueTask<int> ServerCountAsync() => _connection.CountSubscribersAsync(_publicChannel);
 
     private async Task<List<Dictionary<string, object?>>> RequestAsync(string operation, long type, Dictionary<string, object?> data, TimeSpan? timeout, CancellationToken cancellationToken)
@@ -252,6 +266,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
     // ---- Connection state recovery ------------------------------------------------------------------------------
 
+    /// <summary>Stores the session in Redis under <see cref="RedisStreamsAdapterOptions.SessionKeyPrefix"/> so that any server of the cluster can restore it; the key expires after <see cref="ConnectionStateRecoveryOptions.MaxDisconnectionDuration"/>.</summary>
     public override async ValueTask PersistSessionAsync(SocketSession session)
     {
         if (Namespace.Server.Options.ConnectionStateRecovery is not { } recovery)
@@ -315,6 +330,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
     private static readonly TimeSpan ExpiryCheckMargin = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Restores a session any server of the cluster persisted, with the stream entries broadcast after <paramref name="offset"/>; null when it expired or the offset is no longer in the stream.</summary>
     public override async ValueTask<RecoveredSession?> RestoreSessionAsync(string pid, string offset)
     {
         if (!StreamOffset().IsMatch(offset))
@@ -352,6 +368,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask<IReadOnlyList<BroadcastPacket>> GetPacketsAfterAsync(string offset, IReadOnlyCollection<string> rooms)
     {
         if (!StreamOffset().IsMatch(offset))

@@ -5,6 +5,7 @@ namespace TypedSockets;
 /// <summary>One reached socket's answer to an acknowledged broadcast.</summary>
 public readonly struct SocketAckResult<T>
 {
+    /// <summary>A reply from a socket that answered: <paramref name="value"/> is the first argument of its acknowledgement.</summary>
     public SocketAckResult(T value)
     {
         Value = value;
@@ -29,6 +30,7 @@ public readonly struct SocketAckResult<T>
     /// <summary>The first argument of the reply (default when timed out).</summary>
     public T Value { get; }
 
+    /// <summary>The reply's value, or <c>(timed out)</c>.</summary>
     public override string ToString() => Replied ? $"{Value}" : "(timed out)";
 }
 
@@ -37,14 +39,19 @@ public sealed class SocketAckResults<T> : IReadOnlyList<SocketAckResult<T>>
 {
     private readonly SocketAckResult<T>[] _results;
 
+    /// <summary>Wraps <paramref name="results"/> without copying it; the caller must not change the array afterwards.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="results"/> is null.</exception>
     public SocketAckResults(SocketAckResult<T>[] results)
     {
         ArgumentNullException.ThrowIfNull(results);
         _results = results;
     }
 
+    /// <summary>How many sockets the broadcast reached: replies plus timeouts.</summary>
     public int Count => _results.Length;
 
+    /// <summary>The result at <paramref name="index"/>: replies come first in arrival order, then the timeouts.</summary>
+    /// <exception cref="IndexOutOfRangeException"><paramref name="index"/> is negative or not less than <see cref="Count"/>.</exception>
     public SocketAckResult<T> this[int index] => _results[index];
 
     /// <summary>True when every reached socket replied in time.</summary>
@@ -86,6 +93,7 @@ public sealed class SocketAckResults<T> : IReadOnlyList<SocketAckResult<T>>
         }
     }
 
+    /// <inheritdoc/>
     public IEnumerator<SocketAckResult<T>> GetEnumerator() => ((IEnumerable<SocketAckResult<T>>)_results).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

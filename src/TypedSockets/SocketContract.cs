@@ -17,6 +17,14 @@ public sealed class SocketContract<T>
 {
     private static SocketContract<T>? s_registered;
 
+    /// <summary>
+    /// Creates the contract for <typeparamref name="T"/>. Called by generated code, which then passes it to
+    /// <see cref="Register(SocketContract{T})"/>; application code has no reason to call it.
+    /// </summary>
+    /// <param name="eventNames">The wire names of the contract's events, in declaration order.</param>
+    /// <param name="createEmitter">Creates an implementation of <typeparamref name="T"/> that sends each call to a <see cref="SocketEventSink"/>.</param>
+    /// <param name="dispatch">Routes an incoming event to the matching method of a <typeparamref name="T"/> implementation.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public SocketContract(string[] eventNames, Func<SocketEventSink, T> createEmitter, SocketEventDispatcher<T> dispatch)
     {
         ArgumentNullException.ThrowIfNull(eventNames);

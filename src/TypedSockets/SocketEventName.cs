@@ -8,6 +8,8 @@ namespace TypedSockets;
 /// </summary>
 public sealed class SocketEventName
 {
+    /// <summary>Encodes <paramref name="name"/> to UTF-8 once.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
     public SocketEventName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -24,5 +26,6 @@ public sealed class SocketEventName
     /// <summary>A slot where a parser may cache its own pre-encoded form of the name (for example a JsonEncodedText).</summary>
     public object? EncoderCache { get; set; }
 
+    /// <summary>The name as a string.</summary>
     public override string ToString() => Name;
 }

@@ -10,14 +10,25 @@ public abstract class SocketEventWriter
     /// <summary>Writes a null argument.</summary>
     public abstract void WriteNull();
 
+    /// <summary>Writes a string argument; null is written as null.</summary>
     public abstract void WriteString(string? value);
 
+    /// <summary>Writes a boolean argument.</summary>
     public abstract void WriteBoolean(bool value);
 
+    /// <summary>Writes a 32-bit integer argument.</summary>
     public abstract void WriteInt32(int value);
 
+    /// <summary>
+    /// Writes a 64-bit integer argument. A JavaScript peer reads it as a <c>Number</c>, exact only up to 2^53 in
+    /// magnitude; send larger values (ids, for example) as strings.
+    /// </summary>
     public abstract void WriteInt64(long value);
 
+    /// <summary>
+    /// Writes a number argument. JSON has no NaN or infinities: the JSON parser's writer throws
+    /// <see cref="ArgumentException"/> for them.
+    /// </summary>
     public abstract void WriteDouble(double value);
 
     /// <summary>Writes a binary argument: it travels as a binary attachment (or inline binary with MessagePack).</summary>

@@ -15,8 +15,10 @@ public readonly struct SocketRoomSet
         _many = many;
     }
 
+    /// <summary>How many rooms the set holds (0 for the default value).</summary>
     public int Count => _many?.Length ?? (_one is null ? 0 : 1);
 
+    /// <summary>The room at <paramref name="index"/> (0 to <see cref="Count"/> - 1), in the order the rooms were added.</summary>
     public string this[int index] => _many is { } many
         ? many[index]
         : index == 0 && _one is not null ? _one : throw new ArgumentOutOfRangeException(nameof(index));
@@ -58,6 +60,7 @@ public readonly struct SocketRoomSet
         return result;
     }
 
+    /// <summary>True when the set holds <paramref name="room"/> (ordinal, case-sensitive comparison).</summary>
     public bool Contains(string room)
     {
         var count = Count;

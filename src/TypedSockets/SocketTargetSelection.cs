@@ -3,6 +3,12 @@ namespace TypedSockets;
 /// <summary>Which sockets a typed broadcast reaches, and how. Built by <see cref="SocketTargets{TClient}"/>.</summary>
 public readonly struct SocketTargetSelection
 {
+    /// <summary>A selection; generated code and <see cref="SocketTargets{TClient}"/> build it, applications rarely need to.</summary>
+    /// <param name="rooms">See <see cref="Rooms"/>.</param>
+    /// <param name="except">See <see cref="Except"/>.</param>
+    /// <param name="local">See <see cref="Local"/>.</param>
+    /// <param name="isVolatile">See <see cref="Volatile"/>.</param>
+    /// <param name="timeout">See <see cref="Timeout"/>.</param>
     public SocketTargetSelection(SocketRoomSet rooms, SocketRoomSet except, bool local, bool isVolatile, TimeSpan? timeout)
     {
         Rooms = rooms;

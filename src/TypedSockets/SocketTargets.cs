@@ -11,6 +11,11 @@ public readonly struct SocketTargets<TClient>
     private readonly SocketBroadcastSink? _sink;
     private readonly SocketTargetSelection _selection;
 
+    /// <summary>
+    /// Targets every socket of the namespace <paramref name="sink"/> sends to. The server creates these for its namespaces;
+    /// the <c>default</c> value is not bound to any and throws when an event is sent through it.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="sink"/> is null.</exception>
     public SocketTargets(SocketBroadcastSink sink)
         : this(sink, default)
     {

@@ -16,6 +16,9 @@ public ref struct EnginePacketReader
     private bool _done;
     private byte[]? _scratch;
 
+    /// <summary>A reader over <paramref name="input"/>, which must stay unchanged while the reader and the packets it returns are in use.</summary>
+    /// <param name="input">One complete WebSocket text frame or HTTP long-polling payload.</param>
+    /// <param name="framing">Whether <paramref name="input"/> is one packet or a payload of packets joined by <c>\x1e</c>.</param>
     public EnginePacketReader(ReadOnlySequence<byte> input, EnginePacketFraming framing)
     {
         _remaining = input;
@@ -50,6 +53,7 @@ public ref struct EnginePacketReader
         return true;
     }
 
+    /// <summary>Returns the pooled buffer base64 data was decoded into; packets read from it are invalid afterwards.</summary>
     public void Dispose()
     {
         if (_scratch is not null)

@@ -6,6 +6,10 @@ namespace TypedSockets.Protocol.SocketIO;
 /// </summary>
 public sealed class EncodedPacket
 {
+    /// <summary>A packet made of <paramref name="payload"/> and its <paramref name="attachments"/>, referenced, not copied.</summary>
+    /// <param name="payload">The first Engine.IO message.</param>
+    /// <param name="payloadIsBinary">True when the payload goes as a binary message (MessagePack), false for text (JSON).</param>
+    /// <param name="attachments">The binary attachments that follow the payload; none when null.</param>
     public EncodedPacket(ReadOnlyMemory<byte> payload, bool payloadIsBinary, ReadOnlyMemory<byte>[]? attachments = null)
     {
         Payload = payload;
@@ -13,10 +17,13 @@ public sealed class EncodedPacket
         Attachments = attachments ?? [];
     }
 
+    /// <summary>The first Engine.IO message: the packet's JSON text or its msgpack bytes.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
+    /// <summary>True when <see cref="Payload"/> is sent as a binary message (MessagePack), false when as text (JSON).</summary>
     public bool PayloadIsBinary { get; }
 
+    /// <summary>The binary attachments sent after <see cref="Payload"/>, one binary message each, in order. Shared: do not modify.</summary>
     public ReadOnlyMemory<byte>[] Attachments { get; }
 
     /// <summary>Number of Engine.IO messages this packet takes.</summary>

@@ -127,6 +127,9 @@ public sealed class PooledPacketBuffer : MemoryManager<byte>, IBufferWriter<byte
     /// <summary>Writable access to bytes already written (to fill the reserved prefix).</summary>
     public Span<byte> GetWrittenSpan(int start, int length) => _array.AsSpan(start, length);
 
+    /// <summary>Marks <paramref name="count"/> more bytes as written.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">The bytes were not obtained from <see cref="GetSpan(int)"/> or <see cref="GetMemory(int)"/>.</exception>
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -138,12 +141,14 @@ public sealed class PooledPacketBuffer : MemoryManager<byte>, IBufferWriter<byte
         _written += count;
     }
 
+    /// <summary>Room for at least <paramref name="sizeHint"/> more bytes (at least one), growing the array when needed.</summary>
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
         Ensure(sizeHint);
         return _array.AsMemory(_written);
     }
 
+    /// <summary>Room for at least <paramref name="sizeHint"/> more bytes (at least one), growing the array when needed.</summary>
     public Span<byte> GetSpan(int sizeHint = 0)
     {
         Ensure(sizeHint);
@@ -172,8 +177,10 @@ public sealed class PooledPacketBuffer : MemoryManager<byte>, IBufferWriter<byte
         _array = next;
     }
 
+    /// <summary>The whole underlying array, written or not (what <see cref="MemoryManager{T}"/> requires; use <see cref="Payload"/> for the packet).</summary>
     public override Span<byte> GetSpan() => _array;
 
+    /// <summary>Pins the underlying array with a GC handle until the returned handle is disposed.</summary>
     public override MemoryHandle Pin(int elementIndex = 0)
     {
         var handle = GCHandle.Alloc(_array, GCHandleType.Pinned);
@@ -183,16 +190,19 @@ public sealed class PooledPacketBuffer : MemoryManager<byte>, IBufferWriter<byte
         }
     }
 
+    /// <summary>Nothing to do: the handle returned by <see cref="Pin"/> frees itself when disposed.</summary>
     public override void Unpin()
     {
     }
 
+    /// <summary>The whole underlying array.</summary>
     protected override bool TryGetArray(out ArraySegment<byte> segment)
     {
         segment = new ArraySegment<byte>(_array);
         return true;
     }
 
+    /// <summary>Nothing to do: the array goes back to the pool through <see cref="Release"/>, not through disposal.</summary>
     protected override void Dispose(bool disposing)
     {
     }

@@ -76,6 +76,7 @@ public abstract class SocketIOArguments : TypedSockets.ISocketEventArguments
     /// <summary>An empty argument list.</summary>
     public static SocketIOArguments Empty { get; } = new EmptyArguments();
 
+    /// <summary>The exception thrown for an argument <paramref name="index"/> outside the <paramref name="count"/> arguments of a packet.</summary>
     protected static ArgumentOutOfRangeException NoSuchArgument(int index, int count) =>
         new(nameof(index), index, $"Argument {index} does not exist: the packet has {count} argument(s).");
 
@@ -102,6 +103,7 @@ public abstract class SocketIOArguments : TypedSockets.ISocketEventArguments
 /// <summary>An argument could not be read as the requested type.</summary>
 public sealed class SocketIOBindingException : Exception
 {
+    /// <summary>A binding failure described by <paramref name="message"/>, caused by <paramref name="inner"/> (the serializer's exception) when given.</summary>
     public SocketIOBindingException(string message, Exception? inner = null)
         : base(message, inner)
     {

@@ -94,6 +94,10 @@ public abstract class SocketIOParser
 /// <summary>Decodes the Engine.IO messages of one connection into Socket.IO packets.</summary>
 public abstract class SocketIODecoder
 {
+    /// <summary>
+    /// The default of <see cref="SocketIOParser.CreateDecoder"/>'s <c>maxAttachments</c>: how many binary attachments one
+    /// packet may announce (socket.io-parser has no limit; a larger count is a protocol error that closes the connection).
+    /// </summary>
     public const int DefaultMaxAttachments = 10;
 
     /// <summary>

@@ -13,7 +13,9 @@ public static class RedisTypedSocketsBuilderExtensions
     /// Uses the Redis pub/sub adapter (wire compatible with <c>@socket.io/redis-adapter</c> 8.x), e.g.
     /// <c>builder.Services.AddTypedSockets().AddRedisAdapter("localhost:6379")</c>.
     /// </summary>
+    /// <param name="builder">The builder <c>AddTypedSockets</c> returned.</param>
     /// <param name="configuration">A StackExchange.Redis configuration string ("host:port,password=...").</param>
+    /// <param name="configure">Changes the <see cref="RedisAdapterOptions"/> (channel prefix, request timeout...); defaults when null.</param>
     public static ITypedSocketsBuilder AddRedisAdapter(this ITypedSocketsBuilder builder, string configuration, Action<RedisAdapterOptions>? configure = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(configuration);

@@ -58,7 +58,7 @@ internal static class JsValues
         }
     }
 
-    /// <summary>Converts every argument (see <see cref="FromClr"/>).</summary>
+    /// <summary>Converts every argument (see <see cref="FromClr(object?, JsonSocketIOParser)"/>).</summary>
     public static List<object?> FromClr(IReadOnlyList<object?> args, JsonSocketIOParser parser, int capacityExtra = 0)
     {
         var result = new List<object?>(args.Count + capacityExtra);

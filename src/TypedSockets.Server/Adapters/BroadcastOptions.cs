@@ -3,6 +3,7 @@ namespace TypedSockets.Server.Adapters;
 /// <summary>Which sockets a cross-socket operation targets. Immutable and serializable (cluster adapters send it).</summary>
 public sealed record BroadcastOptions
 {
+    /// <summary>Every socket of the namespace, across the cluster: no rooms, no exceptions, no flags.</summary>
     public static BroadcastOptions All { get; } = new();
 
     /// <summary>Target the members of any of these rooms; empty targets every socket of the namespace.</summary>

@@ -12,6 +12,10 @@ public sealed class BroadcastPacket
     private long _ackId = -1;
     private EncodedPacket? _encoded;
 
+    /// <summary>An event to broadcast; <paramref name="args"/> is referenced, not copied, and must not change afterwards.</summary>
+    /// <param name="namespace">The namespace the event is sent in.</param>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="args">The event's arguments, serialized by the server's parser.</param>
     public BroadcastPacket(string @namespace, string eventName, object?[] args)
     {
         Namespace = @namespace;
@@ -19,10 +23,13 @@ public sealed class BroadcastPacket
         Args = args;
     }
 
+    /// <summary>The namespace the event is sent in.</summary>
     public string Namespace { get; }
 
+    /// <summary>The event name.</summary>
     public string EventName { get; }
 
+    /// <summary>The event's arguments, as the application gave them (with the recovery offset last after <see cref="WithOffset"/>). Do not modify.</summary>
     public object?[] Args { get; }
 
     /// <summary>The recovery offset appended as the last argument, when the packet is kept for recovery.</summary>

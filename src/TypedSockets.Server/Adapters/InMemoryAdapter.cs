@@ -18,6 +18,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
     private long _nextSequence;
     private Timer? _cleanupTimer;
 
+    /// <summary>An adapter for <paramref name="nsp"/>; cluster adapters derive from it to keep the local rooms.</summary>
     public InMemoryAdapter(SocketIONamespace nsp)
         : base(nsp)
     {
@@ -25,6 +26,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
 
     private ConnectionStateRecoveryOptions? Recovery => Namespace.Server.Options.ConnectionStateRecovery;
 
+    /// <summary>Starts the timer that drops expired recovery sessions and packets when connection state recovery is on.</summary>
     public override ValueTask InitAsync()
     {
         if (Recovery is { } recovery)
@@ -36,6 +38,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Stops the recovery cleanup timer.</summary>
     public override ValueTask DisposeAsync()
     {
         _cleanupTimer?.Dispose();
@@ -70,6 +73,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         }
     }
 
+    /// <inheritdoc/>
     public override ValueTask PersistSessionAsync(SocketSession session)
     {
         lock (_recoverySync)
@@ -80,6 +84,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public override ValueTask<RecoveredSession?> RestoreSessionAsync(string pid, string offset)
     {
         if (Recovery is not { } recovery)
@@ -114,6 +119,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         }
     }
 
+    /// <inheritdoc/>
     public override ValueTask<IReadOnlyList<BroadcastPacket>> GetPacketsAfterAsync(string offset, IReadOnlyCollection<string> rooms)
     {
         var result = new List<BroadcastPacket>();
@@ -205,6 +211,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         }
     }
 
+    /// <inheritdoc/>
     public override ValueTask AddAllAsync(string socketId, IReadOnlyCollection<string> rooms)
     {
         List<string>? created = null;
@@ -255,6 +262,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public override ValueTask DelAsync(string socketId, string room)
     {
         bool left;
@@ -281,6 +289,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public override ValueTask DelAllAsync(string socketId)
     {
         StringSet? socketRooms;
@@ -328,6 +337,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return false;
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyCollection<string>? GetSocketRooms(string socketId)
     {
         lock (_sync)
@@ -336,6 +346,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyCollection<string> GetRooms()
     {
         lock (_sync)
@@ -344,6 +355,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyCollection<string> GetSockets(IReadOnlyCollection<string> rooms)
     {
         var result = new List<string>();
@@ -375,6 +387,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return result;
     }
 
+    /// <inheritdoc/>
     public override ValueTask BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
         packet = StoreForRecovery(packet, options);
@@ -388,6 +401,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public override ValueTask BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> onClientCount, Action<SocketIOArguments?> onAck)
     {
         var ackId = Namespace.NextAckId();
@@ -403,6 +417,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public override ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options)
     {
         var recipients = ComputeRecipients(options);
@@ -415,6 +430,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return new(result);
     }
 
+    /// <inheritdoc/>
     public override async ValueTask AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         foreach (var socket in ComputeRecipients(options))
@@ -423,6 +439,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms)
     {
         foreach (var socket in ComputeRecipients(options))
@@ -434,6 +451,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         }
     }
 
+    /// <inheritdoc/>
     public override ValueTask DisconnectSocketsAsync(BroadcastOptions options, bool close)
     {
         foreach (var socket in ComputeRecipients(options))

@@ -9,11 +9,13 @@ namespace TypedSockets.Server.Adapters;
 /// </summary>
 public abstract class SocketIOAdapter : IAsyncDisposable
 {
+    /// <summary>An adapter for <paramref name="nsp"/>; <see cref="ISocketIOAdapterFactory"/> implementations call it once per namespace.</summary>
     protected SocketIOAdapter(SocketIONamespace nsp)
     {
         Namespace = nsp;
     }
 
+    /// <summary>The namespace whose rooms and operations this adapter holds.</summary>
     public SocketIONamespace Namespace { get; }
 
     /// <summary>A room was created (its first member joined).</summary>
@@ -31,10 +33,16 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>Called once when the namespace is created.</summary>
     public virtual ValueTask InitAsync() => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Adds the local socket <paramref name="socketId"/> to <paramref name="rooms"/> (rooms it is already in are left as
+    /// they are), raising <see cref="RoomCreated"/> and <see cref="RoomJoined"/> as needed.
+    /// </summary>
     public abstract ValueTask AddAllAsync(string socketId, IReadOnlyCollection<string> rooms);
 
+    /// <summary>Removes the local socket <paramref name="socketId"/> from <paramref name="room"/> (nothing when it is not a member), raising <see cref="RoomLeft"/> and <see cref="RoomDeleted"/> as needed.</summary>
     public abstract ValueTask DelAsync(string socketId, string room);
 
+    /// <summary>Removes the local socket <paramref name="socketId"/> from every room it is in (called when it disconnects).</summary>
     public abstract ValueTask DelAllAsync(string socketId);
 
     /// <summary>The rooms of a local socket (null when unknown).</summary>
@@ -46,6 +54,11 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>Local socket ids in any of <paramref name="rooms"/> (all when empty).</summary>
     public abstract IReadOnlyCollection<string> GetSockets(IReadOnlyCollection<string> rooms);
 
+    /// <summary>
+    /// Sends <paramref name="packet"/> to every socket <paramref name="options"/> targets: the local ones, and the other
+    /// servers' unless <see cref="BroadcastOptions.Local"/> is set. Completes once the packet is handed on, not when
+    /// clients received it.
+    /// </summary>
     public abstract ValueTask BroadcastAsync(BroadcastPacket packet, BroadcastOptions options);
 
     /// <summary>
@@ -54,12 +67,19 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// </summary>
     public abstract ValueTask BroadcastWithAckAsync(BroadcastPacket packet, BroadcastOptions options, Action<int> onClientCount, Action<SocketIOArguments?> onAck);
 
+    /// <summary>Snapshots of the sockets <paramref name="options"/> targets, across the cluster unless <see cref="BroadcastOptions.Local"/> is set.</summary>
     public abstract ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options);
 
+    /// <summary>Makes every socket <paramref name="options"/> targets join <paramref name="rooms"/>, across the cluster unless <see cref="BroadcastOptions.Local"/> is set.</summary>
     public abstract ValueTask AddSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms);
 
+    /// <summary>Makes every socket <paramref name="options"/> targets leave <paramref name="rooms"/>, across the cluster unless <see cref="BroadcastOptions.Local"/> is set.</summary>
     public abstract ValueTask DelSocketsAsync(BroadcastOptions options, IReadOnlyCollection<string> rooms);
 
+    /// <summary>
+    /// Disconnects every socket <paramref name="options"/> targets, across the cluster unless <see cref="BroadcastOptions.Local"/>
+    /// is set. <paramref name="close"/> true also closes their underlying connections (every namespace of those clients).
+    /// </summary>
     public abstract ValueTask DisconnectSocketsAsync(BroadcastOptions options, bool close);
 
     /// <summary>Keeps the state of a socket that disconnected for a recoverable reason (connection state recovery).</summary>
@@ -79,6 +99,7 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>A kept session expired without being recovered.</summary>
     public event Action<SocketSession>? SessionExpired;
 
+    /// <summary>Raises <see cref="SessionExpired"/>; adapters call it when they drop a kept session.</summary>
     protected void OnSessionExpired(SocketSession session) => SessionExpired?.Invoke(session);
 
     /// <summary>Sends an event to the other servers of the cluster (nothing to do without a cluster).</summary>
@@ -103,20 +124,26 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>How many servers share this namespace (1 without a cluster).</summary>
     public virtual ValueTask<int> ServerCountAsync() => new(1);
 
+    /// <summary>Releases what the adapter holds (timers, subscriptions); called when the server shuts down.</summary>
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>Raises <see cref="RoomCreated"/>.</summary>
     protected void OnRoomCreated(string room) => RoomCreated?.Invoke(room);
 
+    /// <summary>Raises <see cref="RoomDeleted"/>.</summary>
     protected void OnRoomDeleted(string room) => RoomDeleted?.Invoke(room);
 
+    /// <summary>Raises <see cref="RoomJoined"/>.</summary>
     protected void OnRoomJoined(string room, string socketId) => RoomJoined?.Invoke(room, socketId);
 
+    /// <summary>Raises <see cref="RoomLeft"/>.</summary>
     protected void OnRoomLeft(string room, string socketId) => RoomLeft?.Invoke(room, socketId);
 }
 
 /// <summary>Creates the adapter of each namespace. Register another one in DI to change adapter.</summary>
 public interface ISocketIOAdapterFactory
 {
+    /// <summary>The adapter of <paramref name="nsp"/>; called once when the namespace is created (static or as a child of a dynamic one).</summary>
     SocketIOAdapter Create(SocketIONamespace nsp);
 }
 

@@ -6,15 +6,20 @@ namespace TypedSockets.Server.EngineIO;
 [Flags]
 public enum EngineTransports
 {
+    /// <summary>No transport (every request is refused).</summary>
     None = 0,
+    /// <summary>HTTP long-polling.</summary>
     Polling = 1,
+    /// <summary>WebSocket, either directly or as an upgrade from long-polling.</summary>
     WebSocket = 2,
+    /// <summary>Both transports (the default).</summary>
     All = Polling | WebSocket,
 }
 
 /// <summary>The answer of <see cref="EngineIOOptions.AllowRequest"/>.</summary>
 public readonly record struct EngineRequestVerdict(bool Allowed, string? Message)
 {
+    /// <summary>Accepts the request.</summary>
     public static EngineRequestVerdict Allow() => new(true, null);
 
     /// <summary>Deny with HTTP 403 and <c>{"code":4,"message":...}</c> (default message "Forbidden").</summary>
@@ -24,10 +29,15 @@ public readonly record struct EngineRequestVerdict(bool Allowed, string? Message
 /// <summary>The optional <c>io</c> cookie set on the handshake response (off by default, as in the reference).</summary>
 public sealed class EngineCookieOptions
 {
+    /// <summary>The cookie name. Default "io".</summary>
     public string Name { get; set; } = "io";
+    /// <summary>The cookie path. Default "/".</summary>
     public string Path { get; set; } = "/";
+    /// <summary>Whether scripts cannot read the cookie. Default true.</summary>
     public bool HttpOnly { get; set; } = true;
+    /// <summary>The SameSite mode. Default <see cref="SameSiteMode.Lax"/>.</summary>
     public SameSiteMode SameSite { get; set; } = SameSiteMode.Lax;
+    /// <summary>Whether the cookie is sent over HTTPS only. Default false.</summary>
     public bool Secure { get; set; }
 }
 

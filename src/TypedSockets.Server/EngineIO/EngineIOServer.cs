@@ -28,6 +28,13 @@ public sealed class EngineIOServer
     private int _count;
     private volatile bool _stopping;
 
+    /// <summary>A server with a copy of <paramref name="options"/>, delivering its sessions' events to <paramref name="handler"/>.</summary>
+    /// <param name="options">The settings; copied, so later changes have no effect.</param>
+    /// <param name="handler">Receives every session's open, message and close events.</param>
+    /// <param name="loggerFactory">Creates the server's logger.</param>
+    /// <param name="lifetime">When given, every session is closed with "server shutting down" as the application stops.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="handler"/> or <paramref name="loggerFactory"/> is null.</exception>
+    /// <exception cref="ArgumentException">A ping interval, ping timeout or upgrade timeout that is not positive, or a <see cref="EngineIOOptions.MaxHttpBufferSize"/> or <see cref="EngineIOOptions.MaxBufferedMessages"/> that is not positive.</exception>
     public EngineIOServer(EngineIOOptions options, IEngineConnectionHandler handler, ILoggerFactory loggerFactory, IHostApplicationLifetime? lifetime = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -63,6 +70,7 @@ public sealed class EngineIOServer
 
     internal ILogger Logger { get; }
 
+    /// <summary>The open session with Engine.IO session id <paramref name="id"/>, when there is one.</summary>
     public bool TryGetConnection(string id, [NotNullWhen(true)] out EngineConnection? connection) =>
         _sessions.TryGetValue(id, out connection);
 

@@ -7,6 +7,9 @@ namespace TypedSockets.Server.EngineIO;
 /// </summary>
 public readonly struct EngineMessage
 {
+    /// <summary>A message carrying <paramref name="data"/>, referenced, not copied.</summary>
+    /// <param name="data">UTF-8 text (without the leading '4') or binary bytes.</param>
+    /// <param name="isBinary">True for a binary message.</param>
     public EngineMessage(ReadOnlyMemory<byte> data, bool isBinary)
     {
         Data = data;
@@ -19,7 +22,9 @@ public readonly struct EngineMessage
     /// <summary>True for a binary message (WebSocket binary frame, or 'b'+base64 in polling).</summary>
     public bool IsBinary { get; }
 
+    /// <summary>A text message of UTF-8 bytes, referenced, not copied.</summary>
     public static EngineMessage Text(ReadOnlyMemory<byte> utf8) => new(utf8, isBinary: false);
 
+    /// <summary>A binary message, referenced, not copied.</summary>
     public static EngineMessage Binary(ReadOnlyMemory<byte> bytes) => new(bytes, isBinary: true);
 }

@@ -35,5 +35,6 @@ public static class TypedSocketsServiceCollectionExtensions
 /// <summary>Configures TypedSockets further (adapters, parsers).</summary>
 public interface ITypedSocketsBuilder
 {
+    /// <summary>The application's service collection, for extensions (such as <c>AddRedisAdapter</c>) to register into.</summary>
     IServiceCollection Services { get; }
 }

@@ -18,6 +18,7 @@ public readonly struct BroadcastOperator
         _options = options;
     }
 
+    /// <summary>The targets and flags chosen so far.</summary>
     public BroadcastOptions Options => _options ?? BroadcastOptions.All;
 
     /// <summary>Adds rooms to target (union with those already targeted).</summary>
@@ -91,12 +92,19 @@ public readonly struct BroadcastOperator
         return await collector.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Snapshots of the targeted sockets, across the cluster unless <see cref="Local"/> was chosen.</summary>
     public ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => _namespace.Adapter.FetchSocketsAsync(Options);
 
+    /// <summary>Makes every targeted socket join <paramref name="rooms"/>, across the cluster unless <see cref="Local"/> was chosen.</summary>
     public ValueTask SocketsJoinAsync(params string[] rooms) => _namespace.Adapter.AddSocketsAsync(Options, rooms);
 
+    /// <summary>Makes every targeted socket leave <paramref name="rooms"/>, across the cluster unless <see cref="Local"/> was chosen.</summary>
     public ValueTask SocketsLeaveAsync(params string[] rooms) => _namespace.Adapter.DelSocketsAsync(Options, rooms);
 
+    /// <summary>
+    /// Disconnects every targeted socket from the namespace, across the cluster unless <see cref="Local"/> was chosen;
+    /// <paramref name="close"/> true also closes their underlying connections (every namespace of those clients).
+    /// </summary>
     public ValueTask DisconnectSocketsAsync(bool close = false) => _namespace.Adapter.DisconnectSocketsAsync(Options, close);
 
     private static IReadOnlyCollection<string> Union(IReadOnlyCollection<string> existing, string[] added)

@@ -16,8 +16,10 @@ public sealed class ServerSideEvent
         _ack = ack;
     }
 
+    /// <summary>The namespace the event was sent to.</summary>
     public SocketIONamespace Namespace { get; }
 
+    /// <summary>The event name.</summary>
     public string Name { get; }
 
     /// <summary>The arguments after the event name.</summary>

@@ -15,8 +15,10 @@ public sealed class SocketIOEvent
         AckId = ackId;
     }
 
+    /// <summary>The socket that sent the event.</summary>
     public SocketIOSocket Socket { get; }
 
+    /// <summary>The event name.</summary>
     public string Name { get; }
 
     /// <summary>The arguments after the event name.</summary>
@@ -54,5 +56,6 @@ public sealed class SocketIOEvent
     /// <summary>Claims the single acknowledgement of this event (the typed path sends it itself).</summary>
     internal bool TryClaimAck() => HasAck && Interlocked.Exchange(ref _acked, 1) == 0;
 
+    /// <summary>The name, the argument count and the ack id (for logs).</summary>
     public override string ToString() => $"{Name} ({Arguments.Count} argument(s){(HasAck ? $", ack {AckId}" : string.Empty)})";
 }

@@ -22,19 +22,25 @@ public sealed class SocketIOHandshake
     /// <summary>A stable copy of the request that opened the Engine.IO session (built on first use).</summary>
     public HttpContext HttpContext => _connection.HttpContext;
 
+    /// <summary>The request headers of the Engine.IO handshake.</summary>
     public IHeaderDictionary Headers => HttpContext.Request.Headers;
 
+    /// <summary>The query string of the Engine.IO handshake (socket.io-client's <c>query</c> option travels here).</summary>
     public IQueryCollection Query => HttpContext.Request.Query;
 
+    /// <summary>The authenticated user of the handshake request (anonymous when no authentication ran).</summary>
     public ClaimsPrincipal User => HttpContext.User;
 
     /// <summary>The client's IP address.</summary>
     public string? Address => HttpContext.Connection.RemoteIpAddress?.ToString();
 
+    /// <summary>True when the handshake came over HTTPS.</summary>
     public bool Secure => HttpContext.Request.IsHttps;
 
+    /// <summary>The path and query string of the handshake request.</summary>
     public string Url => HttpContext.Request.Path + HttpContext.Request.QueryString;
 
+    /// <summary>When the Engine.IO session was created (UTC).</summary>
     public DateTimeOffset Issued { get; }
 
     /// <summary>The CONNECT payload as the parser read it (zero arguments when the client sent none).</summary>

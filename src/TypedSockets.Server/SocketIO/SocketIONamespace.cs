@@ -29,11 +29,13 @@ public partial class SocketIONamespace
     /// <summary>The namespace name ("/" for the main namespace).</summary>
     public string Name { get; }
 
+    /// <summary>The server the namespace belongs to.</summary>
     public SocketIOServer Server { get; }
 
     /// <summary>The dynamic parent this namespace was created by, if any.</summary>
     public SocketIONamespace? Parent => _parent;
 
+    /// <summary>The adapter holding the namespace's rooms (in memory, or a cluster adapter registered in DI).</summary>
     public SocketIOAdapter Adapter { get; }
 
     /// <summary>The sockets connected to this namespace on this server, by socket id.</summary>
@@ -84,27 +86,37 @@ public partial class SocketIONamespace
     /// <summary>Targets every socket of the namespace.</summary>
     public BroadcastOperator All => new(this, BroadcastOptions.All);
 
+    /// <inheritdoc cref="BroadcastOperator.To(string[])"/>
     public BroadcastOperator To(params string[] rooms) => All.To(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.To(string[])"/>
     public BroadcastOperator In(params string[] rooms) => All.To(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.Except(string[])"/>
     public BroadcastOperator Except(params string[] rooms) => All.Except(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.Local"/>
     public BroadcastOperator Local => All.Local;
 
+    /// <inheritdoc cref="BroadcastOperator.Volatile"/>
     public BroadcastOperator Volatile => All.Volatile;
 
+    /// <inheritdoc cref="BroadcastOperator.Timeout(TimeSpan)"/>
     public BroadcastOperator Timeout(TimeSpan timeout) => All.Timeout(timeout);
 
     /// <summary>Sends an event to every socket of the namespace (every child namespace for a dynamic parent).</summary>
     public virtual ValueTask EmitAsync(string eventName, params object?[] args) => All.EmitAsync(eventName, args);
 
+    /// <inheritdoc cref="BroadcastOperator.FetchSocketsAsync"/>
     public ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => All.FetchSocketsAsync();
 
+    /// <inheritdoc cref="BroadcastOperator.SocketsJoinAsync(string[])"/>
     public ValueTask SocketsJoinAsync(params string[] rooms) => All.SocketsJoinAsync(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.SocketsLeaveAsync(string[])"/>
     public ValueTask SocketsLeaveAsync(params string[] rooms) => All.SocketsLeaveAsync(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.DisconnectSocketsAsync(bool)"/>
     public ValueTask DisconnectSocketsAsync(bool close = false) => All.DisconnectSocketsAsync(close);
 
     // ---- Internals ---------------------------------------------------------------------------------------------------

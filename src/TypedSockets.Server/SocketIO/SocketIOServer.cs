@@ -38,11 +38,13 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
     /// <summary>The path the server is mapped at, e.g. "/socket.io".</summary>
     public string Path { get; }
 
+    /// <summary>The settings of this endpoint: the DI options (bound from the <c>TypedSockets</c> configuration section) with <c>MapSocketIO</c>'s <c>configureOptions</c> applied. Do not change them once the server runs.</summary>
     public SocketIOServerOptions Options { get; }
 
     /// <summary>The packet format of this endpoint.</summary>
     public SocketIOParser Parser { get; }
 
+    /// <summary>The application's root service provider.</summary>
     public IServiceProvider Services { get; }
 
     internal ILogger Logger { get; }
@@ -166,26 +168,37 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
         return this;
     }
 
+    /// <inheritdoc cref="BroadcastOperator.To(string[])"/>
     public BroadcastOperator To(params string[] rooms) => Sockets.To(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.To(string[])"/>
     public BroadcastOperator In(params string[] rooms) => Sockets.To(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.Except(string[])"/>
     public BroadcastOperator Except(params string[] rooms) => Sockets.Except(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.Local"/>
     public BroadcastOperator Local => Sockets.Local;
 
+    /// <inheritdoc cref="BroadcastOperator.Volatile"/>
     public BroadcastOperator Volatile => Sockets.Volatile;
 
+    /// <inheritdoc cref="BroadcastOperator.Timeout(TimeSpan)"/>
     public BroadcastOperator Timeout(TimeSpan timeout) => Sockets.Timeout(timeout);
 
+    /// <inheritdoc cref="SocketIONamespace.EmitAsync(string, object?[])"/>
     public ValueTask EmitAsync(string eventName, params object?[] args) => Sockets.EmitAsync(eventName, args);
 
+    /// <inheritdoc cref="BroadcastOperator.FetchSocketsAsync"/>
     public ValueTask<IReadOnlyList<RemoteSocket>> FetchSocketsAsync() => Sockets.FetchSocketsAsync();
 
+    /// <inheritdoc cref="BroadcastOperator.SocketsJoinAsync(string[])"/>
     public ValueTask SocketsJoinAsync(params string[] rooms) => Sockets.SocketsJoinAsync(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.SocketsLeaveAsync(string[])"/>
     public ValueTask SocketsLeaveAsync(params string[] rooms) => Sockets.SocketsLeaveAsync(rooms);
 
+    /// <inheritdoc cref="BroadcastOperator.DisconnectSocketsAsync(bool)"/>
     public ValueTask DisconnectSocketsAsync(bool close = false) => Sockets.DisconnectSocketsAsync(close);
 
     // ---- Engine.IO events ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ public sealed class SocketIOServerRegistry
     /// <summary>The server mapped first (the one injected as <see cref="SocketIOServer"/>).</summary>
     public SocketIOServer Default => _first ?? throw new InvalidOperationException("No Socket.IO server is mapped yet: call app.MapSocketIO(...) first.");
 
+    /// <summary>A snapshot of every mapped server.</summary>
     public IReadOnlyCollection<SocketIOServer> Servers => [.. _servers.Values];
 
     /// <summary>The server mapped at <paramref name="path"/>.</summary>

@@ -62,10 +62,13 @@ public sealed partial class SocketIOSocket
     /// <summary>The socket id: a room of its own, unrelated to the Engine.IO session id.</summary>
     public string Id { get; }
 
+    /// <summary>The namespace the socket is connected to.</summary>
     public SocketIONamespace Namespace { get; }
 
+    /// <summary>The server of <see cref="Namespace"/>.</summary>
     public SocketIOServer Server => Namespace.Server;
 
+    /// <summary>What the client sent when it joined (auth) and the request that opened its connection.</summary>
     public SocketIOHandshake Handshake { get; }
 
     /// <summary>A stable copy of the request that opened the connection.</summary>
@@ -83,6 +86,7 @@ public sealed partial class SocketIOSocket
     /// <summary>"polling" or "websocket".</summary>
     public string Transport => _client.Connection.Transport;
 
+    /// <summary>True from the end of the connect sequence (middlewares passed, CONNECT sent) until the socket disconnects.</summary>
     public bool Connected => Volatile.Read(ref _state) == 1;
 
     /// <summary>Why the socket disconnected (null while connected).</summary>
@@ -363,10 +367,13 @@ public sealed partial class SocketIOSocket
 
     // ---- Rooms and broadcasts --------------------------------------------------------------------------------------
 
+    /// <summary>Joins <paramref name="room"/> (nothing when already a member). Completes at once with the in-memory adapter.</summary>
     public ValueTask JoinAsync(string room) => Namespace.Adapter.AddAllAsync(Id, [room]);
 
+    /// <summary>Joins every room of <paramref name="rooms"/> (those it is already in are left as they are).</summary>
     public ValueTask JoinAsync(IReadOnlyCollection<string> rooms) => Namespace.Adapter.AddAllAsync(Id, rooms);
 
+    /// <summary>Leaves <paramref name="room"/> (nothing when not a member).</summary>
     public ValueTask LeaveAsync(string room) => Namespace.Adapter.DelAsync(Id, room);
 
     /// <summary>Every socket of the namespace but this one.</summary>

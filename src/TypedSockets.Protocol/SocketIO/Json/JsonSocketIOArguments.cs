@@ -56,6 +56,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         _options = options;
     }
 
+    /// <inheritdoc/>
     public override int Count => _count;
 
     /// <summary>The binary attachments of the packet, in placeholder order.</summary>
@@ -109,6 +110,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         return _utf8.AsSpan(start, _bounds[(index * 2) + 1] - start);
     }
 
+    /// <inheritdoc/>
     public override T? Get<T>(int index) where T : default
     {
         if (_utf8 is not null && typeof(T) != typeof(JsonElement))
@@ -151,6 +153,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         }
     }
 
+    /// <inheritdoc/>
     public override object? Get(int index, Type type)
     {
         if (_utf8 is not null && type != typeof(JsonElement))
@@ -207,6 +210,10 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
 
     private static readonly BinaryPlaceholderConverterFactory s_binaryConverter = new();
 
+    /// <summary>
+    /// The argument as a <see cref="JsonElement"/>; a binary attachment as <c>byte[]</c>; an element that holds attachment
+    /// placeholders deeper inside as a value that the JSON and msgpack parsers both write back with its binary data.
+    /// </summary>
     public override object? GetRaw(int index)
     {
         var element = GetElement(index);
@@ -226,6 +233,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         return element;
     }
 
+    /// <inheritdoc/>
     public override bool TryGetStringProperty(int index, string name, out string? value)
     {
         value = null;
@@ -244,6 +252,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         return false;
     }
 
+    /// <inheritdoc/>
     public override bool TryGetString(int index, out string? value)
     {
         value = null;
@@ -274,9 +283,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         return true;
     }
 
+    /// <inheritdoc/>
     public override bool IsNull(int index) =>
         _utf8 is not null ? Slice(index)[0] == (byte)'n' : GetElement(index).ValueKind is JsonValueKind.Null or JsonValueKind.Undefined;
 
+    /// <summary>The argument count and the received JSON (for logs and debugging).</summary>
     public override string ToString() =>
         _utf8 is not null ? $"{_count} argument(s) of {System.Text.Encoding.UTF8.GetString(_utf8)}"
         : _single ? _root.GetRawText() : $"{_count} argument(s) of {_root.GetRawText()}";

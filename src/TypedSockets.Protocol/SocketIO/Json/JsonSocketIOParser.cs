@@ -44,17 +44,23 @@ public sealed class JsonSocketIOParser : SocketIOParser
     /// <summary>The shared default instance.</summary>
     public static JsonSocketIOParser Default { get; } = new();
 
+    /// <summary>"json", as the Engine.IO query and logs name it.</summary>
     public override string Name => "json";
 
     /// <summary>The options arguments are (de)serialized with.</summary>
     public JsonSerializerOptions SerializerOptions { get; }
 
+    /// <summary>
+    /// A decoder for one connection. A BINARY_EVENT or BINARY_ACK that announces more than <paramref name="maxAttachments"/>
+    /// attachments is malformed: <see cref="SocketIODecoder.TryDecode"/> throws <see cref="InvalidDataException"/>.
+    /// </summary>
     public override SocketIODecoder CreateDecoder(int maxAttachments = SocketIODecoder.DefaultMaxAttachments) =>
         new JsonSocketIODecoder(SerializerOptions, maxAttachments);
 
     /// <summary>The allocation-free typed writer: arguments go straight into a pooled buffer.</summary>
     public override SocketIOPacketWriter RentPacketWriter() => JsonSocketIOPacketWriter.Rent(this);
 
+    /// <inheritdoc/>
     public override EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long ackId = -1)
     {
         var state = RentState();
@@ -74,6 +80,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
         }
     }
 
+    /// <inheritdoc/>
     public override EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args)
     {
         var state = RentState();
@@ -92,6 +99,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
         }
     }
 
+    /// <inheritdoc/>
     public override EncodedPacket EncodeConnect(string nsp, string sid, string? pid)
     {
         var state = RentState();
@@ -115,6 +123,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
         }
     }
 
+    /// <inheritdoc/>
     public override EncodedPacket EncodeClientConnect(string nsp, object? auth)
     {
         var state = RentState();
@@ -134,6 +143,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
         }
     }
 
+    /// <inheritdoc/>
     public override EncodedPacket EncodeClientConnect(string nsp, object? auth, string? pid, string? offset)
     {
         if (pid is null)
@@ -179,6 +189,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
         }
     }
 
+    /// <inheritdoc/>
     public override EncodedPacket EncodeConnectError(string nsp, string message, object? data)
     {
         var state = RentState();
@@ -203,6 +214,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
         }
     }
 
+    /// <inheritdoc/>
     public override EncodedPacket EncodeDisconnect(string nsp)
     {
         var state = RentState();

@@ -12,6 +12,7 @@ namespace TypedSockets.Protocol.SocketIO.MessagePack;
 [JsonConverter(typeof(MessagePackRawValueJsonConverter))]
 public sealed class MessagePackRawValue
 {
+    /// <summary>Wraps <paramref name="bytes"/>, which must hold exactly one complete msgpack value; not copied, not validated.</summary>
     public MessagePackRawValue(ReadOnlyMemory<byte> bytes)
     {
         Bytes = bytes;

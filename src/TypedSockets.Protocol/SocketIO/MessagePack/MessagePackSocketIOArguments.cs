@@ -22,6 +22,7 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         _options = options;
     }
 
+    /// <inheritdoc/>
     public override int Count => _ranges.Length;
 
     /// <summary>The msgpack bytes of argument <paramref name="index"/>, exactly as received.</summary>
@@ -36,6 +37,7 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         return _buffer.AsMemory(range.Start, range.Length);
     }
 
+    /// <inheritdoc/>
     public override T? Get<T>(int index) where T : default
     {
         var bytes = BytesForBinding(index);
@@ -49,6 +51,7 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         }
     }
 
+    /// <inheritdoc/>
     public override object? Get(int index, Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -80,12 +83,14 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         return new MessagePackRawValue(bytes);
     }
 
+    /// <inheritdoc/>
     public override bool IsNull(int index)
     {
         var token = MessagePackToken.Read(GetBytes(index).Span, 0);
         return token.Kind == MessagePackTokenKind.Nil || token.IsUndefined;
     }
 
+    /// <inheritdoc/>
     public override bool TryGetStringProperty(int index, string name, out string? value)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -121,6 +126,7 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         return false;
     }
 
+    /// <inheritdoc/>
     public override bool TryGetString(int index, out string? value)
     {
         value = null;
@@ -133,6 +139,7 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         return value is not null;
     }
 
+    /// <summary>The argument count (for logs).</summary>
     public override string ToString() => $"{Count} msgpack argument(s)";
 
     private ReadOnlyMemory<byte> BytesForBinding(int index)

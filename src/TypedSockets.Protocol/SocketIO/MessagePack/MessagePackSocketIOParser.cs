@@ -56,6 +56,7 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
     /// <summary>The shared default instance.</summary>
     public static MessagePackSocketIOParser Default { get; } = new();
 
+    /// <summary>"msgpack", as logs name it.</summary>
     public override string Name => "msgpack";
 
     /// <summary>The options arguments are (de)serialized with.</summary>
@@ -69,6 +70,7 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
     public override SocketIOPacketWriter RentPacketWriter() => MessagePackSocketIOPacketWriter.Rent(this);
 
     // Keys are written in the order socket.io 4.8 creates them, so our packets are byte for byte the Node server's.
+    /// <inheritdoc/>
     public override EncodedPacket EncodeEvent(string nsp, string eventName, ReadOnlySpan<object?> args, long ackId = -1)
     {
         ArgumentNullException.ThrowIfNull(eventName);
@@ -96,6 +98,7 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
         }
     }
 
+    /// <inheritdoc/>
     public override EncodedPacket EncodeAck(string nsp, long ackId, ReadOnlySpan<object?> args)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ackId);

@@ -15,12 +15,17 @@ namespace TypedSockets.Protocol.SocketIO.MessagePack;
 /// </summary>
 public sealed class SocketIOMessagePackResolver : IFormatterResolver
 {
+    /// <summary>The only instance (the resolver is stateless and thread safe).</summary>
     public static readonly SocketIOMessagePackResolver Instance = new();
 
     private SocketIOMessagePackResolver()
     {
     }
 
+    /// <summary>
+    /// The socket.io-compatible formatter for <typeparamref name="T"/> (numbers, dates, binary, <see cref="MessagePackRawValue"/>,
+    /// <see cref="JsonElement"/>, <see cref="object"/>), or null to let the next resolver decide.
+    /// </summary>
     public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
 
     private static class Cache<T>
