@@ -25,6 +25,25 @@ internal static class Parser
     /// <summary>Receives a problem found by validation.</summary>
     public delegate void Reporter(DiagnosticDescriptor descriptor, ISymbol? location, params object[] args);
 
+    public const string ModuleInitializerAttribute = "System.Runtime.CompilerServices.ModuleInitializerAttribute";
+
+    /// <summary>
+    /// True when no <c>ModuleInitializerAttribute</c> is visible to <paramref name="compilation"/> (netstandard2.x,
+    /// .NET Framework, Unity): the generator then adds an internal one so the generated registration compiles there.
+    /// </summary>
+    public static bool LacksModuleInitializerAttribute(Compilation compilation)
+    {
+        foreach (var type in compilation.GetTypesByMetadataName(ModuleInitializerAttribute))
+        {
+            if (compilation.IsSymbolAccessibleWithin(type, compilation.Assembly))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The model of a valid contract; null when validation finds any error (the analyzer reports them).</summary>
     public static ContractModel? Parse(INamedTypeSymbol contract, CancellationToken cancellationToken)
     {

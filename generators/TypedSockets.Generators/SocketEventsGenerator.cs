@@ -23,5 +23,19 @@ public sealed class SocketEventsGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.ValidContracts);
 
         context.RegisterSourceOutput(contracts, static (spc, model) => spc.AddSource(model.HintName, Emitter.Emit(model)));
+
+        // Targets without ModuleInitializerAttribute (netstandard2.x, Unity) get an internal one, once, when there is a contract.
+        var needsModuleInitializerAttribute = context.CompilationProvider
+            .Select(static (compilation, _) => Parser.LacksModuleInitializerAttribute(compilation))
+            .Combine(contracts.Collect().Select(static (models, _) => !models.IsEmpty))
+            .Select(static (pair, _) => pair.Left && pair.Right)
+            .WithTrackingName(TrackingNames.NeedsModuleInitializerAttribute);
+        context.RegisterSourceOutput(needsModuleInitializerAttribute, static (spc, needed) =>
+        {
+            if (needed)
+            {
+                spc.AddSource(Emitter.ModuleInitializerAttributeHintName, Emitter.EmitModuleInitializerAttribute());
+            }
+        });
     }
 }

@@ -5,4 +5,5 @@ internal static class TrackingNames
 {
     public const string Contracts = nameof(Contracts);
     public const string ValidContracts = nameof(ValidContracts);
+    public const string NeedsModuleInitializerAttribute = nameof(NeedsModuleInitializerAttribute);
 }

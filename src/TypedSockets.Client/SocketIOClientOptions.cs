@@ -85,7 +85,7 @@ public sealed class SocketIOClientOptions
     /// <summary>Diagnostics. Default: none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Makes the handler of the manager's HttpClient (polling). Default: a SocketsHttpHandler with <see cref="Cookies"/>.</summary>
+    /// <summary>Makes the handler of the manager's HttpClient (polling). Default: a SocketsHttpHandler (netstandard2.1: an HttpClientHandler) with <see cref="Cookies"/>.</summary>
     public Func<HttpMessageHandler>? HttpMessageHandlerFactory { get; set; }
 
     /// <summary>Adjusts each ClientWebSocket before it connects (proxy, certificates, sub-protocols...).</summary>

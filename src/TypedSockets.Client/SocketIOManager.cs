@@ -46,6 +46,7 @@ public sealed class SocketIOManager : IAsyncDisposable, IEngineClientHandler
         Uri = uri;
         _uris = new EngineUri(uri, Options.Path, Options.Query);
         _cookies = Options.Cookies ?? new CookieContainer();
+#if NET
         var handler = Options.HttpMessageHandlerFactory?.Invoke() ?? new SocketsHttpHandler
         {
             CookieContainer = _cookies,
@@ -53,6 +54,14 @@ public sealed class SocketIOManager : IAsyncDisposable, IEngineClientHandler
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
             ConnectTimeout = Options.Timeout,
         };
+#else
+        // netstandard2.1 has no SocketsHttpHandler; the open as a whole is still bounded by Options.Timeout.
+        var handler = Options.HttpMessageHandlerFactory?.Invoke() ?? new HttpClientHandler
+        {
+            CookieContainer = _cookies,
+            UseCookies = true,
+        };
+#endif
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         foreach (var (name, value) in Options.ExtraHeaders)
         {

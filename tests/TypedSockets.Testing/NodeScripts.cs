@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace TypedSockets.Testing;
@@ -40,6 +41,9 @@ public static class NodeScripts
                 return;
             }
 
+            // Test projects run in parallel processes and may share a folder (the client tests of both target
+            // frameworks do): one npm ci at a time per folder across processes.
+            using var folderLock = await LockFolderAsync(folder);
             var stamp = new FileInfo(Path.Combine(folder, "node_modules", ".package-lock.json"));
             var lockFile = new FileInfo(Path.Combine(folder, "package-lock.json"));
             if (!stamp.Exists || stamp.LastWriteTimeUtc < lockFile.LastWriteTimeUtc)
@@ -56,6 +60,25 @@ public static class NodeScripts
         finally
         {
             s_installGate.Release();
+        }
+    }
+
+    /// <summary>An exclusive lock on a temp file named after <paramref name="folder"/>, held until disposed (bounded wait).</summary>
+    private static async Task<FileStream> LockFolderAsync(string folder)
+    {
+        var name = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(folder))))[..16];
+        var path = Path.Combine(Path.GetTempPath(), $"typedsockets-npm-{name}.lock");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100); // another test process is installing this folder's packages
+            }
         }
     }
 

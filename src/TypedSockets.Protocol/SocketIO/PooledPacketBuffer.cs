@@ -68,7 +68,7 @@ public sealed class PooledPacketBuffer : MemoryManager<byte>, IBufferWriter<byte
     /// <summary>The buffer that backs <paramref name="memory"/>, when it is a pooled packet buffer.</summary>
     public static bool TryGetOwner(ReadOnlyMemory<byte> memory, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PooledPacketBuffer? owner)
     {
-        if (MemoryMarshal.TryGetMemoryManager(memory, out owner, out _, out _))
+        if (MemoryMarshal.TryGetMemoryManager(memory, out owner, out _, out _) && owner is not null)
         {
             return true;
         }

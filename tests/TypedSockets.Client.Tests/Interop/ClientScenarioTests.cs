@@ -456,8 +456,3 @@ public sealed class NodeServerScenarioTests : ClientScenarioTests
 {
     protected override async Task<IScenarioServer> StartServerAsync(ScenarioServerConfig config) => await NodeScenarioServer.StartAsync(config);
 }
-
-public sealed class DotnetServerScenarioTests : ClientScenarioTests
-{
-    protected override async Task<IScenarioServer> StartServerAsync(ScenarioServerConfig config) => await DotnetScenarioServer.StartAsync(config);
-}
