@@ -114,10 +114,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         if (_utf8 is not null && typeof(T) != typeof(JsonElement))
         {
             var json = Slice(index);
+            var info = JsonMetadata.Get<T>(_options);
             var outer = JsonAttachmentScope.EnterIncoming(_attachments);
             try
             {
-                return JsonSerializer.Deserialize<T>(json, _options);
+                return JsonSerializer.Deserialize(json, info);
             }
             catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
             {
@@ -136,10 +137,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         }
 
         ThrowIfBinaryForNonBinaryType(index, element, typeof(T));
+        var typeInfo = JsonMetadata.Get<T>(_options);
         var previous = JsonAttachmentScope.EnterIncoming(_attachments);
         try
         {
-            return element.Deserialize<T>(_options);
+            return element.Deserialize(typeInfo);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {
@@ -156,10 +158,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         if (_utf8 is not null && type != typeof(JsonElement))
         {
             var json = Slice(index);
+            var info = JsonMetadata.Get(_options, type);
             var outer = JsonAttachmentScope.EnterIncoming(_attachments);
             try
             {
-                return JsonSerializer.Deserialize(json, type, _options);
+                return JsonSerializer.Deserialize(json, info);
             }
             catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
             {
@@ -178,10 +181,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         }
 
         ThrowIfBinaryForNonBinaryType(index, element, type);
+        var typeInfo = JsonMetadata.Get(_options, type);
         var previous = JsonAttachmentScope.EnterIncoming(_attachments);
         try
         {
-            return element.Deserialize(type, _options);
+            return element.Deserialize(typeInfo);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {
