@@ -26,10 +26,11 @@ public sealed class NativeSamples : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (FindOnPath("clang") is null)
+        if (FindOnPath("clang") is null || !File.Exists("/usr/include/zlib.h"))
         {
             throw new InvalidOperationException(
-                "Native AOT publishing needs clang and zlib1g-dev, and clang is not on PATH. Install them: apt-get install -y clang zlib1g-dev");
+                "Native AOT publishing needs clang and zlib1g-dev (clang on PATH, /usr/include/zlib.h), and one is missing. " +
+                "Install them: apt-get install -y clang zlib1g-dev");
         }
 
         // One after the other: both build the same library projects, which two builds at once would fight over.
