@@ -79,7 +79,9 @@ public abstract class SocketIOParser
         return EncodeClientConnect(nsp, merged);
     }
 
+#if NET
     [RequiresUnreferencedCode("Reads the public properties of an arbitrary object; the caller checks JsonMetadata.IsReflectionEnabled.")]
+#endif
     private static void AddPublicProperties(Dictionary<string, object?> merged, object auth)
     {
         foreach (var property in auth.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))

@@ -16,9 +16,11 @@ internal static class JsonMetadata
     /// Whether reflection-based System.Text.Json is allowed: true in JIT apps, false when the app is trimmed or
     /// published with Native AOT (the SDK turns the feature switch off and the trimmer removes the guarded code).
     /// </summary>
+#if NET9_0_OR_GREATER
     [FeatureSwitchDefinition("System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault")]
     [FeatureGuard(typeof(RequiresUnreferencedCodeAttribute))]
     [FeatureGuard(typeof(RequiresDynamicCodeAttribute))]
+#endif
 #pragma warning disable IL4000 // Not provable from the body: the switch above is the guard, and the SDK sets it to false whenever it trims.
     public static bool IsReflectionEnabled => JsonSerializer.IsReflectionEnabledByDefault;
 #pragma warning restore IL4000
@@ -42,8 +44,10 @@ internal static class JsonMetadata
     public static JsonTypeInfo<T> Get<T>(JsonSerializerOptions options) => TypeInfoCache<T>.Get(options);
 
     /// <summary>The reflection resolver: only called under <see cref="IsReflectionEnabled"/>.</summary>
+#if NET
     [RequiresUnreferencedCode("Reflection-based serialization; the caller checks IsReflectionEnabled.")]
     [RequiresDynamicCode("Reflection-based serialization; the caller checks IsReflectionEnabled.")]
+#endif
     public static IJsonTypeInfoResolver CreateReflectionResolver() => new DefaultJsonTypeInfoResolver();
 
     /// <summary>A type as C# writes it: <c>Chat.Message</c>, <c>System.Collections.Generic.List&lt;Chat.Message&gt;</c>.</summary>
