@@ -1,5 +1,6 @@
 using Chat.Contracts;
 using TypedSockets.Client;
+using TypedSockets.Protocol.SocketIO.Json;
 
 namespace Chat.Client;
 
@@ -16,7 +17,9 @@ public static class ChatConsole
     public static async Task<int> RunAsync(ChatClientOptions options, TextReader input, TextWriter output, CancellationToken cancellationToken)
     {
         var writer = TextWriter.Synchronized(output);
-        await using var manager = new SocketIOManager(options.Url, new SocketIOClientOptions { AckTimeout = s_replyTimeout });
+        // The contracts' source-generated JSON metadata: no reflection, so the client also runs as a Native AOT binary.
+        var clientOptions = new SocketIOClientOptions { AckTimeout = s_replyTimeout, Parser = new JsonSocketIOParser(ChatJsonContext.Default) };
+        await using var manager = new SocketIOManager(options.Url, clientOptions);
         var socket = manager.Socket();
         socket.Handle<IChatFeed>(new ConsoleFeed(writer));
         var quitting = 0;

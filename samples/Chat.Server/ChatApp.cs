@@ -1,5 +1,7 @@
 using System.Globalization;
+using Chat.Contracts;
 using Chat.Server.Chat;
+using Microsoft.Extensions.Options;
 using TypedSockets.Server;
 
 namespace Chat.Server;
@@ -21,12 +23,13 @@ public static class ChatApp
 
         builder.Services.AddOptions<ChatOptions>()
             .BindConfiguration(ChatOptions.SectionName)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ChatOptions>, ChatOptionsValidator>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IChatHistory, InMemoryChatHistory>();
         builder.Services.AddSingleton<ChatDirectory>();
-        var typedSockets = builder.Services.AddTypedSockets();
+        // The contracts' source-generated JSON metadata: no reflection, so the app also runs as a Native AOT binary.
+        var typedSockets = builder.Services.AddTypedSockets(o => o.JsonSerializerOptions.TypeInfoResolverChain.Add(ChatJsonContext.Default));
         if (builder.Configuration["redis"] is { Length: > 0 } redis)
         {
             typedSockets.AddRedisCluster(redis, builder.Configuration["adapter"]);

@@ -216,7 +216,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         var result = new List<SocketIOArguments>(responses.Count);
         foreach (var response in responses)
         {
-            result.Add(new ClusterArguments([response.Get("data")], _parser.SerializerOptions));
+            result.Add(new ClusterArguments([response.Get("data")], _parser));
         }
 
         return result;
@@ -255,7 +255,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            JsValues.WriteJson(writer, message, _parser.SerializerOptions);
+            JsValues.WriteJson(writer, message, _parser);
         }
 
         return _connection.Publish(RedisChannel.Literal(channel), buffer.WrittenSpan.ToArray());
@@ -465,7 +465,7 @@ public sealed class RedisAdapter : InMemoryAdapter
             return;
         }
 
-        var args = new ClusterArguments(data.GetRange(1, data.Count - 1), _parser.SerializerOptions);
+        var args = new ClusterArguments(data.GetRange(1, data.Count - 1), _parser);
         Action<object?>? ack = requestId is null
             ? null
             : reply => PublishJson(_responseChannel, new Dictionary<string, object?>
@@ -505,7 +505,7 @@ public sealed class RedisAdapter : InMemoryAdapter
                     ack.OnClientCount((int)(response.GetInt64("clientCount") ?? 0));
                     break;
                 case BroadcastAck:
-                    ack.OnAck(new ClusterArguments([response.Get("packet")], _parser.SerializerOptions));
+                    ack.OnAck(new ClusterArguments([response.Get("packet")], _parser));
                     break;
             }
 

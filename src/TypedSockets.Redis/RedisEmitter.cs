@@ -104,7 +104,7 @@ public sealed class RedisEmitter
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            JsValues.WriteJson(writer, message, _parser.SerializerOptions);
+            JsValues.WriteJson(writer, message, _parser);
         }
 
         return _redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), buffer.WrittenSpan.ToArray());

@@ -241,7 +241,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         var result = new List<SocketIOArguments>(responses.Count);
         foreach (var response in responses)
         {
-            result.Add(new ClusterArguments([response.Get("packet")], _parser.SerializerOptions));
+            result.Add(new ClusterArguments([response.Get("packet")], _parser));
         }
 
         return result;
@@ -454,7 +454,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
             var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
             using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
-                JsValues.WriteJson(writer, data, _parser.SerializerOptions);
+                JsValues.WriteJson(writer, data, _parser);
             }
 
             encoded = Encoding.UTF8.GetString(buffer.WrittenSpan);
@@ -630,7 +630,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
                                 ["requestId"] = requestId,
                                 ["packet"] = JsValues.FromClr(reply, _parser),
                             });
-                        OnServerSideEmit(eventName, new ClusterArguments(packet.GetRange(1, packet.Count - 1), _parser.SerializerOptions), ack);
+                        OnServerSideEmit(eventName, new ClusterArguments(packet.GetRange(1, packet.Count - 1), _parser), ack);
                         return;
                     }
 
@@ -638,7 +638,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
                     _requests.FindAck(data.GetString("requestId"))?.OnClientCount((int)(data.GetInt64("clientCount") ?? 0));
                     return;
                 case BroadcastAck:
-                    _requests.FindAck(data.GetString("requestId"))?.OnAck(new ClusterArguments([data.Get("packet")], _parser.SerializerOptions));
+                    _requests.FindAck(data.GetString("requestId"))?.OnAck(new ClusterArguments([data.Get("packet")], _parser));
                     return;
                 case FetchSocketsResponse or ServerSideEmitResponse:
                     _requests.Find(data.GetString("requestId"))?.Add(data);

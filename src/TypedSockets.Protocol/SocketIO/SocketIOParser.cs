@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using TypedSockets.Protocol.SocketIO.Json;
 
 namespace TypedSockets.Protocol.SocketIO;
 
@@ -30,7 +32,8 @@ public abstract class SocketIOParser
     /// A client's CONNECT asking for connection state recovery: <c>{"pid":..,"offset":..,&lt;auth members&gt;}</c>.
     /// Without <paramref name="pid"/> it is the plain <see cref="EncodeClientConnect(string, object?)"/>. The base
     /// version merges an auth given as a dictionary of string keys (or public properties of another object, by name);
-    /// parsers override it to merge with their own naming rules.
+    /// parsers override it to merge with their own naming rules. Without reflection (Native AOT, trimming) the base version
+    /// takes dictionaries only.
     /// </summary>
     public virtual EncodedPacket EncodeClientConnect(string nsp, object? auth, string? pid, string? offset)
     {
@@ -62,18 +65,32 @@ public abstract class SocketIOParser
 
                 break;
             default:
-                foreach (var property in auth.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+                if (!JsonMetadata.IsReflectionEnabled)
                 {
-                    if (property.CanRead && property.GetIndexParameters().Length == 0)
-                    {
-                        merged.TryAdd(property.Name, property.GetValue(auth));
-                    }
+                    throw new NotSupportedException(
+                        $"The {Name} parser cannot merge an auth of type '{auth.GetType()}' with the recovery fields without reflection (Native AOT or trimming): " +
+                        $"give the auth as an IDictionary<string, object?>, or override EncodeClientConnect(nsp, auth, pid, offset) in {GetType()}.");
                 }
 
+                AddPublicProperties(merged, auth);
                 break;
         }
 
         return EncodeClientConnect(nsp, merged);
+    }
+
+#if NET
+    [RequiresUnreferencedCode("Reads the public properties of an arbitrary object; the caller checks JsonMetadata.IsReflectionEnabled.")]
+#endif
+    private static void AddPublicProperties(Dictionary<string, object?> merged, object auth)
+    {
+        foreach (var property in auth.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.CanRead && property.GetIndexParameters().Length == 0)
+            {
+                merged.TryAdd(property.Name, property.GetValue(auth));
+            }
+        }
     }
 
     /// <summary>CONNECT_ERROR <c>{"message":..,"data":..}</c> (data omitted when null).</summary>

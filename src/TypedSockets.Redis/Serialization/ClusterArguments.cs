@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Protocol.SocketIO.Json;
 
 namespace TypedSockets.Redis.Serialization;
 
@@ -10,12 +11,12 @@ namespace TypedSockets.Redis.Serialization;
 internal sealed class ClusterArguments : SocketIOArguments
 {
     private readonly IReadOnlyList<object?> _values;
-    private readonly JsonSerializerOptions _options;
+    private readonly JsonSocketIOParser _parser;
 
-    public ClusterArguments(IReadOnlyList<object?> values, JsonSerializerOptions options)
+    public ClusterArguments(IReadOnlyList<object?> values, JsonSocketIOParser parser)
     {
         _values = values;
-        _options = options;
+        _parser = parser;
     }
 
     public override int Count => _values.Count;
@@ -30,11 +31,19 @@ internal sealed class ClusterArguments : SocketIOArguments
             return value;
         }
 
+        // Outside the try: missing metadata is the app's configuration error, not a bad argument.
+        var valueInfo = value is null or JsonElement ? null : _parser.GetTypeInfo(value.GetType());
+        var targetInfo = type == typeof(JsonElement) ? null : _parser.GetTypeInfo(type);
         try
         {
             // Through JSON with the server's options, as if the value had come from a client (byte[] travels as base64).
-            var element = value is JsonElement e ? e : JsonSerializer.SerializeToElement(value, value?.GetType() ?? typeof(object), _options);
-            return type == typeof(JsonElement) ? element : element.Deserialize(type, _options);
+            var element = value switch
+            {
+                JsonElement e => e,
+                null => JsonSerializer.SerializeToElement(null, _parser.GetTypeInfo(typeof(object))),
+                _ => JsonSerializer.SerializeToElement(value, valueInfo!),
+            };
+            return targetInfo is null ? element : element.Deserialize(targetInfo);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {

@@ -121,7 +121,7 @@ internal static class JsValues
     }
 
     /// <summary>Writes a JS value tree as <c>JSON.stringify</c> would (a byte[] as a Node Buffer's JSON form).</summary>
-    public static void WriteJson(Utf8JsonWriter writer, object? value, JsonSerializerOptions options)
+    public static void WriteJson(Utf8JsonWriter writer, object? value, JsonSocketIOParser parser)
     {
         switch (value)
         {
@@ -166,7 +166,7 @@ internal static class JsValues
                 foreach (var (key, item) in map)
                 {
                     writer.WritePropertyName(key);
-                    WriteJson(writer, item, options);
+                    WriteJson(writer, item, parser);
                 }
 
                 writer.WriteEndObject();
@@ -175,13 +175,13 @@ internal static class JsValues
                 writer.WriteStartArray();
                 foreach (var item in list)
                 {
-                    WriteJson(writer, item, options);
+                    WriteJson(writer, item, parser);
                 }
 
                 writer.WriteEndArray();
                 break;
             default:
-                JsonSerializer.Serialize(writer, value, value.GetType(), options);
+                JsonSerializer.Serialize(writer, value, parser.GetTypeInfo(value.GetType()));
                 break;
         }
     }

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TypedSockets.Server;
 using TypedSockets.Server.Adapters;
+using TypedSockets.Server.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +16,9 @@ public static class TypedSocketsServiceCollectionExtensions
     public static ITypedSocketsBuilder AddTypedSockets(this IServiceCollection services, Action<SocketIOServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<SocketIOServerOptions>().BindConfiguration(SocketIOServerOptions.SectionName);
+        services.AddOptions<SocketIOServerOptions>()
+            .Configure<IConfiguration>(static (options, configuration) =>
+                SocketIOServerOptionsBinder.Bind(configuration.GetSection(SocketIOServerOptions.SectionName), options));
         if (configure is not null)
         {
             services.Configure(configure);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Protocol.SocketIO.Json;
 using TypedSockets.Server.EngineIO;
 
 namespace TypedSockets.Server;
@@ -24,8 +25,15 @@ public sealed class SocketIOServerOptions : EngineIOOptions
     /// </summary>
     public SocketIOParser? Parser { get; set; }
 
-    /// <summary>Options for the default JSON parser; ignored when <see cref="Parser"/> is set. Default: web defaults.</summary>
-    public JsonSerializerOptions? JsonSerializerOptions { get; set; }
+    /// <summary>
+    /// Options for the default JSON parser; ignored when <see cref="Parser"/> is set. Default:
+    /// <see cref="JsonSocketIOParser.CreateSerializerOptions"/> (web defaults, relaxed escaping) with no resolver, so
+    /// types are serialized by reflection when the app allows it. Under Native AOT and trimming, register the app's
+    /// source-generated context: <c>o.JsonSerializerOptions.TypeInfoResolverChain.Add(AppJsonContext.Default)</c>
+    /// (then every event type must be in it; a missing one fails with a <see cref="SocketIOJsonMetadataException"/>
+    /// naming it).
+    /// </summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = JsonSocketIOParser.CreateSerializerOptions();
 
     /// <summary>Applied to acks awaited without an explicit timeout; null (the default) waits until the socket disconnects.</summary>
     public TimeSpan? DefaultAckTimeout { get; set; }

@@ -116,10 +116,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         if (_utf8 is not null && typeof(T) != typeof(JsonElement))
         {
             var json = Slice(index);
+            var info = JsonMetadata.Get<T>(_options);
             var outer = JsonAttachmentScope.EnterIncoming(_attachments);
             try
             {
-                return JsonSerializer.Deserialize<T>(json, _options);
+                return JsonSerializer.Deserialize(json, info);
             }
             catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
             {
@@ -138,10 +139,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         }
 
         ThrowIfBinaryForNonBinaryType(index, element, typeof(T));
+        var typeInfo = JsonMetadata.Get<T>(_options);
         var previous = JsonAttachmentScope.EnterIncoming(_attachments);
         try
         {
-            return element.Deserialize<T>(_options);
+            return element.Deserialize(typeInfo);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {
@@ -159,10 +161,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         if (_utf8 is not null && type != typeof(JsonElement))
         {
             var json = Slice(index);
+            var info = JsonMetadata.Get(_options, type);
             var outer = JsonAttachmentScope.EnterIncoming(_attachments);
             try
             {
-                return JsonSerializer.Deserialize(json, type, _options);
+                return JsonSerializer.Deserialize(json, info);
             }
             catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
             {
@@ -181,10 +184,11 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         }
 
         ThrowIfBinaryForNonBinaryType(index, element, type);
+        var typeInfo = JsonMetadata.Get(_options, type);
         var previous = JsonAttachmentScope.EnterIncoming(_attachments);
         try
         {
-            return element.Deserialize(type, _options);
+            return element.Deserialize(typeInfo);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {

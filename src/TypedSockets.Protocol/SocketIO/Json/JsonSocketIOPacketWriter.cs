@@ -128,7 +128,7 @@ internal sealed class JsonSocketIOPacketWriter : SocketIOPacketWriter
         _attachments.Add(value);
     }
 
-    public override void Write<T>(T value) => JsonSerializer.Serialize(_json, value, TypeInfoCache<T>.Get(_parser.SerializerOptions));
+    public override void Write<T>(T value) => JsonSerializer.Serialize(_json, value, JsonMetadata.Get<T>(_parser.SerializerOptions));
 
     public override OutgoingPacket Complete(long ackId = -1)
     {
@@ -212,26 +212,5 @@ internal sealed class JsonSocketIOPacketWriter : SocketIOPacketWriter
             _previousScope = null;
             _inScope = false;
         }
-    }
-
-    /// <summary>The serializer metadata of <typeparamref name="T"/> for the last options asked (one parser per app in practice).</summary>
-    private static class TypeInfoCache<T>
-    {
-        private static Entry? s_entry;
-
-        public static JsonTypeInfo<T> Get(JsonSerializerOptions options)
-        {
-            var entry = Volatile.Read(ref s_entry);
-            if (entry is not null && ReferenceEquals(entry.Options, options))
-            {
-                return entry.Info;
-            }
-
-            var info = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
-            Volatile.Write(ref s_entry, new Entry(options, info));
-            return info;
-        }
-
-        private sealed record Entry(JsonSerializerOptions Options, JsonTypeInfo<T> Info);
     }
 }

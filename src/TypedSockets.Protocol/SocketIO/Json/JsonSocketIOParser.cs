@@ -25,20 +25,63 @@ public sealed class JsonSocketIOParser : SocketIOParser
 
     /// <summary>A parser with the web defaults (camelCase, case-insensitive reads) and relaxed escaping, as JS writes JSON.</summary>
     public JsonSocketIOParser()
-        : this(null)
+        : this((JsonSerializerOptions?)null)
     {
     }
 
-    /// <summary>A parser serializing arguments with <paramref name="options"/> (copied; binary converters are added).</summary>
+    /// <summary>
+    /// A parser with the web defaults whose argument types come from <paramref name="typeInfoResolver"/>, typically the
+    /// app's source-generated <see cref="System.Text.Json.Serialization.JsonSerializerContext"/> (<c>AppJsonContext.Default</c>):
+    /// the way to use the parser under Native AOT and trimming.
+    /// </summary>
+    public JsonSocketIOParser(IJsonTypeInfoResolver typeInfoResolver)
+        : this(WithResolver(typeInfoResolver))
+    {
+    }
+
+    /// <summary>
+    /// A parser serializing arguments with <paramref name="options"/> (copied; binary converters are added). Where the
+    /// metadata of a type comes from:
+    /// <list type="bullet">
+    /// <item>the resolvers of <paramref name="options"/> (<see cref="JsonSerializerOptions.TypeInfoResolverChain"/>) first,
+    /// then the library's own metadata for JSON trees, primitives, binary and string-keyed maps;</item>
+    /// <item>with no resolver (null options, or options with an empty chain), reflection when the app allows it
+    /// (<see cref="JsonSerializer.IsReflectionEnabledByDefault"/>, true unless trimmed or Native AOT); without it, a type
+    /// that is not the library's fails on first use with a <see cref="SocketIOJsonMetadataException"/> naming it.</item>
+    /// </list>
+    /// </summary>
     public JsonSocketIOParser(JsonSerializerOptions? options)
     {
-        var copy = options is null
-            ? new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }
-            : new JsonSerializerOptions(options);
-        copy.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
+        var copy = options is null ? CreateSerializerOptions() : new JsonSerializerOptions(options);
+        if (copy.TypeInfoResolverChain.Count == 0 && JsonMetadata.IsReflectionEnabled)
+        {
+            // Today's behaviour for apps that name no resolver: everything by reflection.
+            copy.TypeInfoResolverChain.Add(JsonMetadata.CreateReflectionResolver());
+        }
+        else
+        {
+            copy.TypeInfoResolverChain.Add(SocketIOJsonContext.Default);
+        }
+
         copy.Converters.Insert(0, new BinaryPlaceholderConverterFactory());
         copy.MakeReadOnly();
         SerializerOptions = copy;
+    }
+
+    /// <summary>
+    /// New options with this parser's defaults (web defaults: camelCase, case-insensitive reads; relaxed escaping, as JS
+    /// writes JSON) and no resolver yet. Add the app's context with
+    /// <c>options.TypeInfoResolverChain.Add(AppJsonContext.Default)</c>, then pass them to the constructor.
+    /// </summary>
+    public static JsonSerializerOptions CreateSerializerOptions() =>
+        new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static JsonSerializerOptions WithResolver(IJsonTypeInfoResolver typeInfoResolver)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfoResolver);
+        var options = CreateSerializerOptions();
+        options.TypeInfoResolverChain.Add(typeInfoResolver);
+        return options;
     }
 
     /// <summary>The shared default instance.</summary>
@@ -49,6 +92,17 @@ public sealed class JsonSocketIOParser : SocketIOParser
 
     /// <summary>The options arguments are (de)serialized with.</summary>
     public JsonSerializerOptions SerializerOptions { get; }
+
+    /// <summary>
+    /// The serializer metadata of <paramref name="type"/> from <see cref="SerializerOptions"/>. An app can call it at
+    /// startup for its event types to fail early rather than on the first message.
+    /// </summary>
+    /// <exception cref="SocketIOJsonMetadataException">No resolver knows the type; the message says what to add.</exception>
+    public JsonTypeInfo GetTypeInfo(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return JsonMetadata.Get(SerializerOptions, type);
+    }
 
     /// <summary>
     /// A decoder for one connection. A BINARY_EVENT or BINARY_ACK that announces more than <paramref name="maxAttachments"/>
@@ -131,7 +185,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
         {
             if (auth is not null)
             {
-                JsonSerializer.Serialize(state.Json, auth, auth.GetType(), SerializerOptions);
+                JsonSerializer.Serialize(state.Json, auth, JsonMetadata.Get(SerializerOptions, auth.GetType()));
                 state.Json.Flush();
             }
 
@@ -152,7 +206,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
         }
 
         // Serialized first: the auth object's members are copied after pid and offset with this parser's naming rules.
-        JsonElement? authElement = auth is null ? null : JsonSerializer.SerializeToElement(auth, auth.GetType(), SerializerOptions);
+        JsonElement? authElement = auth is null ? null : JsonSerializer.SerializeToElement(auth, JsonMetadata.Get(SerializerOptions, auth.GetType()));
         var state = RentState();
         try
         {
@@ -201,7 +255,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
             if (data is not null)
             {
                 writer.WritePropertyName(s_data);
-                JsonSerializer.Serialize(writer, data, data.GetType(), SerializerOptions);
+                JsonSerializer.Serialize(writer, data, JsonMetadata.Get(SerializerOptions, data.GetType()));
             }
 
             writer.WriteEndObject();
@@ -259,7 +313,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
                     withAttachments.WriteTo(writer);
                     break;
                 default:
-                    JsonSerializer.Serialize(writer, arg, arg.GetType(), SerializerOptions);
+                    JsonSerializer.Serialize(writer, arg, JsonMetadata.Get(SerializerOptions, arg.GetType()));
                     break;
             }
         }

@@ -94,7 +94,7 @@ public sealed class JsonWithAttachments
         }
     }
 
-    private sealed class JsonWithAttachmentsConverter : JsonConverter<JsonWithAttachments>
+    internal sealed class JsonWithAttachmentsConverter : JsonConverter<JsonWithAttachments>
     {
         public override JsonWithAttachments Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             throw new NotSupportedException("JsonWithAttachments is only written.");

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using MessagePack;
+using TypedSockets.Protocol.SocketIO.Json;
 
 namespace TypedSockets.Protocol.SocketIO.MessagePack;
 
@@ -132,7 +133,7 @@ internal static class MessagePackJson
         }
         else
         {
-            JsonSerializer.Serialize(writer, bytes, options);
+            JsonSerializer.Serialize(writer, bytes, JsonMetadata.Get<byte[]>(options));
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class MessagePackRawValue
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private sealed class MessagePackRawValueJsonConverter : JsonConverter<MessagePackRawValue>
+    internal sealed class MessagePackRawValueJsonConverter : JsonConverter<MessagePackRawValue>
     {
         public override MessagePackRawValue Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             throw new NotSupportedException("MessagePackRawValue is only written to JSON.");

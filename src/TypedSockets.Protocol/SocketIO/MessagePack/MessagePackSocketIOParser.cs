@@ -40,7 +40,8 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
     /// A parser serializing arguments with <paramref name="options"/> (its resolver and security settings; for AOT pass a
     /// resolver made of source-generated formatters and <see cref="StandardResolver"/>). The parser adds
     /// <see cref="SocketIOMessagePackResolver"/> in front of the resolver and turns compression off (the JS side
-    /// does not compress).
+    /// does not compress). Under Native AOT the default contractless resolver cannot build formatters (it emits code at
+    /// run time): a type it would have handled fails with a <see cref="NotSupportedException"/> that names it and this path.
     /// </summary>
     public MessagePackSocketIOParser(MessagePackSerializerOptions? options)
     {
@@ -48,7 +49,7 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
             .WithResolver(ContractlessStandardResolver.Instance)
             .WithSecurity(MessagePackSecurity.UntrustedData);
         SerializerOptions = baseOptions
-            .WithResolver(CompositeResolver.Create(SocketIOMessagePackResolver.Instance, baseOptions.Resolver))
+            .WithResolver(CompositeResolver.Create(SocketIOMessagePackResolver.Instance, new AheadOfTimeFormatterGuard(baseOptions.Resolver)))
             .WithCompression(MessagePackCompression.None)
             .WithOldSpec(false);
     }

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+
+namespace TypedSockets.Server.Hosting;
+
+/// <summary>
+/// Binds the settings of <see cref="SocketIOServerOptions"/> that configuration can express (times, sizes, flags,
+/// the cookie, connection state recovery), key by key with the configuration binder's generated code: trimming and
+/// Native AOT safe, and code-valued settings (<see cref="SocketIOServerOptions.Parser"/>,
+/// <see cref="SocketIOServerOptions.JsonSerializerOptions"/>, <see cref="EngineIO.EngineIOOptions.AllowRequest"/>) are
+/// left to code. Values are read as the reflection binder reads them; a key that is absent keeps the default.
+/// </summary>
+internal static class SocketIOServerOptionsBinder
+{
+    public static void Bind(IConfiguration section, SocketIOServerOptions options)
+    {
+        options.PingInterval = section.GetValue(nameof(options.PingInterval), options.PingInterval);
+        options.PingTimeout = section.GetValue(nameof(options.PingTimeout), options.PingTimeout);
+        options.UpgradeTimeout = section.GetValue(nameof(options.UpgradeTimeout), options.UpgradeTimeout);
+        options.MaxHttpBufferSize = section.GetValue(nameof(options.MaxHttpBufferSize), options.MaxHttpBufferSize);
+        options.AllowUpgrades = section.GetValue(nameof(options.AllowUpgrades), options.AllowUpgrades);
+        options.Transports = section.GetValue(nameof(options.Transports), options.Transports);
+        options.MaxBufferedMessages = section.GetValue(nameof(options.MaxBufferedMessages), options.MaxBufferedMessages);
+        options.ConnectTimeout = section.GetValue(nameof(options.ConnectTimeout), options.ConnectTimeout);
+        options.MaxAttachments = section.GetValue(nameof(options.MaxAttachments), options.MaxAttachments);
+        options.DefaultAckTimeout = section.GetValue(nameof(options.DefaultAckTimeout), options.DefaultAckTimeout);
+
+        var cookie = section.GetSection(nameof(options.Cookie));
+        if (cookie.Exists())
+        {
+            options.Cookie ??= new EngineIO.EngineCookieOptions();
+            cookie.Bind(options.Cookie);
+        }
+
+        var recovery = section.GetSection(nameof(options.ConnectionStateRecovery));
+        if (recovery.Exists())
+        {
+            options.ConnectionStateRecovery ??= new ConnectionStateRecoveryOptions();
+            recovery.Bind(options.ConnectionStateRecovery);
+        }
+    }
+}
