@@ -103,7 +103,10 @@ for build in $needed_builds; do
   if [ "$publish" = 1 ] || [ ! -x "$builds/$build/TypedSockets.LoadTest.Targets" ]; then
     echo "[$(date +%T)] dotnet publish $project $(publish_args "$build") -o $builds/$build"
     rm -rf "$builds/$build"
-    # The builds share obj/: one at a time.
+    # The builds share obj/ and publish one at a time. The RID-specific intermediate folder goes first: an incremental
+    # publish would otherwise reuse what the previous build left there (e.g. the IL-only component assemblies of the
+    # composite image in place of the ReadyToRun ones).
+    rm -rf tests/TypedSockets.LoadTest.Targets/obj/Release/net10.0/linux-x64
     # shellcheck disable=SC2046
     if ! dotnet publish "$project" $(publish_args "$build") -o "$builds/$build" --nologo -v q >"$publish_log" 2>&1; then
       cat "$publish_log" >&2

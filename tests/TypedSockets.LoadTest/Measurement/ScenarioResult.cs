@@ -53,6 +53,12 @@ public sealed record ScenarioResult
     /// <summary>Startup: milliseconds from starting the server process to its first answered protocol handshake.</summary>
     public double? StartupMs { get; init; }
 
+    /// <summary>
+    /// Startup: the server's CPU time (user + system, all threads) until its first answered handshake, in ms. Unlike
+    /// <see cref="StartupMs"/> it hardly changes when other processes compete for the core.
+    /// </summary>
+    public double? StartupCpuMs { get; init; }
+
     /// <summary>Startup: the server's RSS at its first answered handshake.</summary>
     public long? RssStartBytes { get; init; }
 
@@ -80,7 +86,7 @@ public sealed record ScenarioResult
         $"{Target} {Scenario} {Mode} n={Clients} connected={Connected} failures={Failures} ops={Operations} " +
         $"rate={PerSecond:F0}/s p50={P50Us:F0}us p99={P99Us:F0}us p999={P999Us:F0}us " +
         $"cpu={ServerCpuSeconds:F2}s client-cpu={ClientCpuSeconds:F2}s cpu/1k={CpuSecondsPer1k:F4}s rss/conn={RssBytesPerConnection:F0}B heap/conn={HeapBytesPerConnection:F0}B load={LoadAverage:F2}" +
-        (StartupMs is { } startup ? $" startup={startup:F0}ms rss-start={RssStartBytes / 1048576.0:F1}MiB rss-end={RssBytes / 1048576.0:F1}MiB connected-at={ConnectedMs:F0}ms" : "");
+        (StartupMs is { } startup ? $" startup={startup:F0}ms startup-cpu={StartupCpuMs:F0}ms rss-start={RssStartBytes / 1048576.0:F1}MiB rss-end={RssBytes / 1048576.0:F1}MiB connected-at={ConnectedMs:F0}ms" : "");
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

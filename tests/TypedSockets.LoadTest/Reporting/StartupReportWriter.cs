@@ -48,6 +48,7 @@ public static class StartupReportWriter
                 g.Key,
                 g.Count(),
                 MedianOrNull(g.Select(r => r.StartupMs)),
+                MedianOrNull(g.Select(r => r.StartupCpuMs)),
                 MinOrNull(g.Select(r => r.StartupMs)),
                 MaxOrNull(g.Select(r => r.StartupMs)),
                 MedianOrNull(g.Select(r => (double?)r.RssStartBytes)),
@@ -61,6 +62,9 @@ public static class StartupReportWriter
                 [.. Enumerable.Range(0, length).Select(i => ReportWriter.Median(echo.Select(r => (double)r.Buckets![i])))],
                 [.. Enumerable.Range(0, length).Select(i => ReportWriter.Median(echo.Select(r => r.ServerCpuBuckets?[i] ?? 0)))],
                 MedianOrNull(echo.Select(r => r.ClientCpuBuckets is { } c ? (double?)c.Take(FirstWindowSeconds).Max() : null)),
+                MedianOrNull(echo.Select(r => CpuPerRoundTripUs(r, 0, FirstWindowSeconds))),
+                MedianOrNull(echo.Select(r => CpuPerRoundTripUs(r, Math.Max(0, length - LateWindowSeconds), length))),
+                MedianOrNull(echo.Select(r => r.ServerCpuBuckets is { } c ? (double?)c.Take(FirstWindowSeconds).Average() : null)),
                 g.Sum(r => r.Failures),
                 g.Min(r => r.LoadAverage),
                 g.Max(r => r.LoadAverage));
@@ -82,27 +86,34 @@ public static class StartupReportWriter
 
         var late = rows.FirstOrDefault(r => r.Seconds > 0)?.Seconds ?? 0;
         var lateFrom = Math.Max(0, late - LateWindowSeconds);
-        md.AppendLine("### Per variant (medians over the repeats)").AppendLine();
+        md.AppendLine("### Start and memory (medians over the repeats)").AppendLine();
         md.AppendLine("- **startup**: process start to the first answered Socket.IO handshake (a client retries from the start), ms;");
-        md.AppendLine("  median and range over every run of the variant (idle and echo runs both start the server).");
+        md.AppendLine("  median and range over every run of the variant (idle and echo runs both start the server). **startup CPU**:");
+        md.AppendLine("  the server's CPU time (all threads) until then, which other load on the machine hardly changes.");
         md.AppendLine("- **RSS at start**: the server's resident memory at that first handshake; **RSS idle**: with the idle clients held.");
         md.AppendLine("- **deployed**: the publish folder without .pdb/.dbg symbol files (framework-dependent builds also need the");
-        md.AppendLine("  shared .NET and ASP.NET Core runtimes on the machine).");
-        md.AppendLine($"- **echo 0-{FirstWindowSeconds} s**: closed-loop echo round-trips/s at the echo client count, counted from the process start");
-        md.AppendLine($"  (connecting the clients included); **echo {lateFrom}-{late} s**: the same run's last {late - lateFrom} seconds.");
-        md.AppendLine($"- **tool peak**: the load tool's busiest second in the first {FirstWindowSeconds} s, in cores (near 1.0 means the tool,");
-        md.AppendLine("  not the server, limited that second).").AppendLine();
-        md.AppendLine($"| variant | runs | startup ms (range) | RSS at start MiB | RSS idle MiB | deployed MB | all connected at s | echo 0-{FirstWindowSeconds} s /s | echo {lateFrom}-{late} s /s | first as % of late | tool peak | failures |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("  shared .NET and ASP.NET Core runtimes on the machine).").AppendLine();
+        md.AppendLine("| variant | runs | startup ms (range) | startup CPU ms | RSS at start MiB | RSS idle MiB (clients) | deployed MB | failures |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
-            md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Variant} | {r.Runs} | {F(r.StartupMs, "0")} ({F(r.StartupMinMs, "0")}-{F(r.StartupMaxMs, "0")}) | {F(r.RssStartBytes / 1048576, "0.0")} ");
-            md.Append(CultureInfo.InvariantCulture,
-                $"| {F(r.RssIdleBytes / 1048576, "0.0")}{(r.IdleClients is { } n ? $" ({n:N0})" : "")} | {F(r.DeployBytes / 1e6, "0.0")} | {F(r.ConnectedMs / 1000, "0.0")} ");
-            md.Append(CultureInfo.InvariantCulture,
-                $"| {F(r.FirstRate, "N0")} | {F(r.LateRate, "N0")} | {(r.FirstRate is { } a && r.LateRate is > 0 ? F(a / r.LateRate.Value * 100, "0") + "%" : "")} | {F(r.ClientPeak, "0.00")} | {r.Failures} |");
-            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Variant} | {r.Runs} | {F(r.StartupMs, "0")} ({F(r.StartupMinMs, "0")}-{F(r.StartupMaxMs, "0")}) | {F(r.StartupCpuMs, "0")} | {F(r.RssStartBytes / 1048576, "0.0")} | {F(r.RssIdleBytes / 1048576, "0.0")}{(r.IdleClients is { } n ? $" ({n:N0})" : "")} | {F(r.DeployBytes / 1e6, "0.0")} | {r.Failures} |");
+        }
+
+        md.AppendLine().AppendLine("### Echo from the start (medians over the repeats)").AppendLine();
+        md.AppendLine($"- **0-{FirstWindowSeconds} s**: closed-loop echo round-trips/s, counted from the process start (start-up and connecting the");
+        md.AppendLine($"  clients included); **{lateFrom}-{late} s**: the same run's last {late - lateFrom} seconds; **first/late**: the first window as a share of the late one.");
+        md.AppendLine("- **CPU µs/rt**: the server's CPU time per round-trip in that window (start-up work included in the first): the");
+        md.AppendLine("  cost of the code the server runs, which other load on the machine changes much less than round-trips/s.");
+        md.AppendLine($"- **core busy**: the server's CPU in the first {FirstWindowSeconds} s in cores (below 1.0: waiting, or its core taken by other");
+        md.AppendLine($"  processes); **tool peak**: the load tool's busiest second in the first {FirstWindowSeconds} s (near 1.0: the tool limited that second).").AppendLine();
+        md.AppendLine($"| variant | all connected at s | 0-{FirstWindowSeconds} s /s | {lateFrom}-{late} s /s | first/late | CPU µs/rt 0-{FirstWindowSeconds} s | CPU µs/rt {lateFrom}-{late} s | core busy 0-{FirstWindowSeconds} s | tool peak |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in rows.Where(r => r.Seconds > 0))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Variant} | {F(r.ConnectedMs / 1000, "0.0")} | {F(r.FirstRate, "N0")} | {F(r.LateRate, "N0")} | {(r.FirstRate is { } a && r.LateRate is > 0 ? F(a / r.LateRate.Value * 100, "0") + "%" : "")} | {F(r.FirstCpuUs, "0.0")} | {F(r.LateCpuUs, "0.0")} | {F(r.FirstBusy, "0.00")} | {F(r.ClientPeak, "0.00")} |");
         }
 
         if (late > 0)
@@ -140,6 +151,18 @@ public static class StartupReportWriter
     private static double Rate(long[] buckets, int from, int to) =>
         to <= from || from < 0 ? 0 : (double)buckets[from..Math.Min(to, buckets.Length)].Sum() / (to - from);
 
+    private static double? CpuPerRoundTripUs(ScenarioResult r, int from, int to)
+    {
+        if (r.ServerCpuBuckets is not { } cpu || r.Buckets is not { } buckets)
+        {
+            return null;
+        }
+
+        to = Math.Min(to, Math.Min(cpu.Length, buckets.Length));
+        var operations = buckets[from..to].Sum();
+        return operations > 0 ? cpu[from..to].Sum() * 1e6 / operations : null;
+    }
+
     private static double? MedianOrNull(IEnumerable<double?> values)
     {
         var present = values.Where(v => v.HasValue).Select(v => v!.Value).ToArray();
@@ -155,6 +178,6 @@ public static class StartupReportWriter
 
 /// <summary>The medians of one build variant over its repeats; curves hold one value per second since the process start.</summary>
 public sealed record StartupSummary(
-    string Variant, int Runs, double? StartupMs, double? StartupMinMs, double? StartupMaxMs, double? RssStartBytes,
+    string Variant, int Runs, double? StartupMs, double? StartupCpuMs, double? StartupMinMs, double? StartupMaxMs, double? RssStartBytes,
     int? IdleClients, double? RssIdleBytes, double? DeployBytes, double? ConnectedMs, double? FirstRate, double? LateRate,
-    int Seconds, double[] Curve, double[] ServerCpu, double? ClientPeak, long Failures, double LoadMin, double LoadMax);
+    int Seconds, double[] Curve, double[] ServerCpu, double? ClientPeak, double? FirstCpuUs, double? LateCpuUs, double? FirstBusy, long Failures, double LoadMin, double LoadMax);

@@ -10,7 +10,7 @@ namespace TypedSockets.LoadTest.Scenarios;
 /// <summary>
 /// (e) Startup: the scenario starts the server process itself (<see cref="ScenarioOptions.ServerCommand"/>) and times
 /// everything from that moment: the first answered protocol handshake (a client retries from the process start until
-/// one succeeds), the server's RSS at that moment, then either
+/// one succeeds), the server's CPU time and RSS at that moment, then either
 /// <list type="bullet">
 /// <item><description><c>idle</c>: N connections held for <see cref="ScenarioOptions.Settle"/> and the RSS with them, or</description></item>
 /// <item><description><c>echo</c>: N closed-loop echo clients until <see cref="ScenarioOptions.Duration"/> after the process
@@ -58,6 +58,7 @@ public sealed class StartupScenario : IClientEvents
 
         await WaitForFirstHandshakeAsync(server, cancellationToken).ConfigureAwait(false);
         var startupMs = Stopwatch.GetElapsedTime(_started).TotalMilliseconds;
+        var startupCpuMs = probe.CpuSeconds() * 1000;
         var rssStart = probe.RssBytes();
 
         var pool = await ClientPool.ConnectAsync(_options, _protocol, this, _options.Clients, 0, cancellationToken).ConfigureAwait(false);
@@ -79,6 +80,7 @@ public sealed class StartupScenario : IClientEvents
                 Connected = pool.Clients.Length,
                 Failures = pool.Failures,
                 StartupMs = startupMs,
+                StartupCpuMs = startupCpuMs,
                 RssStartBytes = rssStart,
                 ConnectedMs = connectedMs,
                 DeployBytes = deployBytes,
