@@ -3,7 +3,7 @@
 # measures each from the moment its process starts, then writes the "## Startup: JIT, ReadyToRun and Native AOT"
 # section of docs/benchmarks.md. Every connection is on the loopback interface.
 #
-#   tests/TypedSockets.LoadTest/run-startup.sh           full run: every variant, 3 repeats (about 25 minutes with the builds)
+#   tests/TypedSockets.LoadTest/run-startup.sh           full run: every variant, 3 repeats (about 20 minutes plus 5-15 for the builds)
 #   tests/TypedSockets.LoadTest/run-startup.sh --quick   jit only, small N, one repeat, report in a temporary folder
 #   options: --variants "jit r2r aot"  --repeats N  --duration S  --clients N  --idle-clients N  --doc FILE  --no-publish
 #
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
     --idle-clients) idle_clients="$2"; shift ;;
     --doc) doc="$2"; shift ;;
     --no-publish) publish=0 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
