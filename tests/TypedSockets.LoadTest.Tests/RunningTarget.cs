@@ -103,7 +103,7 @@ internal sealed partial class RunningTarget : IAsyncDisposable
         return new RunningTarget("node", "socketio", port, node.Id, null, node);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TypedSockets.sln")))

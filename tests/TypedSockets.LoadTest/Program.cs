@@ -26,7 +26,13 @@ public static class Program
           --stats-port P                 the target's /stats endpoint for the managed heap (default: --port)
           --repeat I                     repeat index written into the result
           --results FILE                 append the result as one JSON line
+        loadtest startup --mode echo|idle --protocol socketio --target LABEL [options] -- SERVER COMMAND...
+          starts the server command itself and times from its start: the first answered handshake, the RSS then,
+          and (idle) the RSS with --clients held for --settle s, or (echo) round-trips per second until --duration s
+          after the start. Without --port the first free loopback port is given to the command as {port}.
+          --publish-dir DIR              the server's publish folder, measured as its deployed size
         loadtest report --results FILE --doc docs/benchmarks.md --images docs/images [--meta FILE] [--notes FILE]
+        loadtest startup-report --results FILE --doc docs/benchmarks.md [--meta FILE] [--notes FILE]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -38,9 +44,11 @@ public static class Program
         }
 
         var command = args[0];
-        var options = ParseOptions(args.AsSpan(1));
+        var separator = Array.IndexOf(args, "--");
         try
         {
+            var options = ParseOptions(args.AsSpan(1, (separator < 0 ? args.Length : separator) - 1));
+            var serverCommand = separator < 0 ? null : args[(separator + 1)..];
             if (command == "report")
             {
                 ReportWriter.Write(Get(options, "results") ?? "results.jsonl", Get(options, "doc") ?? "docs/benchmarks.md",
@@ -48,7 +56,14 @@ public static class Program
                 return 0;
             }
 
-            var scenario = ToScenarioOptions(options);
+            if (command == "startup-report")
+            {
+                StartupReportWriter.Write(Get(options, "results") ?? "startup.jsonl", Get(options, "doc") ?? "docs/benchmarks.md",
+                    Get(options, "meta"), Get(options, "notes"));
+                return 0;
+            }
+
+            var scenario = ToScenarioOptions(options, serverCommand);
             if (command == "hold")
             {
                 return await IdleScenario.HoldAsync(scenario, GetInt(options, "first", 0), TimeSpan.FromSeconds(GetInt(options, "hold", 300)))
@@ -65,6 +80,7 @@ public static class Program
                 "fanout" => await new FanOutScenario(scenario).RunAsync(deadline.Token).ConfigureAwait(false),
                 "idle" => await new IdleScenario(scenario).RunAsync(deadline.Token).ConfigureAwait(false),
                 "storm" => await new ConnectStormScenario(scenario).RunAsync(deadline.Token).ConfigureAwait(false),
+                "startup" => await new StartupScenario(scenario).RunAsync(deadline.Token).ConfigureAwait(false),
                 _ => throw new ArgumentException($"Unknown command '{command}'.\n{Usage}"),
             };
 
@@ -82,6 +98,11 @@ public static class Program
             Console.Error.WriteLine(ex.Message);
             return 2;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 1;
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine($"{command}: the run passed its time budget and was stopped.");
@@ -89,7 +110,7 @@ public static class Program
         }
     }
 
-    public static ScenarioOptions ToScenarioOptions(IReadOnlyDictionary<string, string> options)
+    public static ScenarioOptions ToScenarioOptions(IReadOnlyDictionary<string, string> options, IReadOnlyList<string>? serverCommand = null)
     {
         var host = IPAddress.Parse(Get(options, "host") ?? "127.0.0.1");
         if (!IPAddress.IsLoopback(host))
@@ -97,7 +118,12 @@ public static class Program
             throw new ArgumentException($"Only loopback targets are allowed, not {host}.");
         }
 
-        var port = GetInt(options, "port", 5000);
+        var port = GetInt(options, "port", serverCommand is null ? 5000 : 0);
+        if (port == 0)
+        {
+            port = FreeLoopbackPort(host);
+        }
+
         return new ScenarioOptions
         {
             Target = Get(options, "target") ?? Get(options, "protocol") ?? "target",
@@ -115,6 +141,9 @@ public static class Program
             ServerPid = Get(options, "server-pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             StatsUri = new Uri($"http://{host}:{GetInt(options, "stats-port", port)}/stats"),
             Repeat = GetInt(options, "repeat", 0),
+            ServerCommand = serverCommand?.Select(a => a.Replace("{port}", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToArray(),
+            StartupMode = Get(options, "mode") ?? "echo",
+            PublishDirectory = Get(options, "publish-dir"),
         };
     }
 
@@ -132,6 +161,13 @@ public static class Program
         }
 
         return options;
+    }
+
+    private static int FreeLoopbackPort(IPAddress host)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(host, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string? Get(IReadOnlyDictionary<string, string> options, string name) =>

@@ -50,12 +50,43 @@ public sealed record ScenarioResult
 
     public double LoadAverage { get; init; }
 
+    /// <summary>Startup: milliseconds from starting the server process to its first answered protocol handshake.</summary>
+    public double? StartupMs { get; init; }
+
+    /// <summary>
+    /// Startup: the server's CPU time (user + system, all threads) until its first answered handshake, in ms. Unlike
+    /// <see cref="StartupMs"/> it hardly changes when other processes compete for the core.
+    /// </summary>
+    public double? StartupCpuMs { get; init; }
+
+    /// <summary>Startup: the server's RSS at its first answered handshake.</summary>
+    public long? RssStartBytes { get; init; }
+
+    /// <summary>Startup: the server's RSS at the end (idle: with the clients held; echo: after the run).</summary>
+    public long? RssBytes { get; init; }
+
+    /// <summary>Startup: milliseconds from the process start until every client had finished its handshake.</summary>
+    public double? ConnectedMs { get; init; }
+
+    /// <summary>Startup: the publish folder's size without debug symbols.</summary>
+    public long? DeployBytes { get; init; }
+
+    /// <summary>Startup echo: round-trips completed in each second since the server process started.</summary>
+    public long[]? Buckets { get; init; }
+
+    /// <summary>Startup echo: the server's CPU in each second since its start, in cores (1.0 = one core busy).</summary>
+    public double[]? ServerCpuBuckets { get; init; }
+
+    /// <summary>Startup echo: the load tool's CPU in each second since the server's start, in cores.</summary>
+    public double[]? ClientCpuBuckets { get; init; }
+
     public DateTimeOffset Time { get; init; } = DateTimeOffset.UtcNow;
 
     public override string ToString() =>
         $"{Target} {Scenario} {Mode} n={Clients} connected={Connected} failures={Failures} ops={Operations} " +
         $"rate={PerSecond:F0}/s p50={P50Us:F0}us p99={P99Us:F0}us p999={P999Us:F0}us " +
-        $"cpu={ServerCpuSeconds:F2}s client-cpu={ClientCpuSeconds:F2}s cpu/1k={CpuSecondsPer1k:F4}s rss/conn={RssBytesPerConnection:F0}B heap/conn={HeapBytesPerConnection:F0}B load={LoadAverage:F2}";
+        $"cpu={ServerCpuSeconds:F2}s client-cpu={ClientCpuSeconds:F2}s cpu/1k={CpuSecondsPer1k:F4}s rss/conn={RssBytesPerConnection:F0}B heap/conn={HeapBytesPerConnection:F0}B load={LoadAverage:F2}" +
+        (StartupMs is { } startup ? $" startup={startup:F0}ms startup-cpu={StartupCpuMs:F0}ms rss-start={RssStartBytes / 1048576.0:F1}MiB rss-end={RssBytes / 1048576.0:F1}MiB connected-at={ConnectedMs:F0}ms" : "");
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -183,7 +183,7 @@ public static class ReportWriter
         _ => 5,
     };
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         if (sorted.Length == 0)

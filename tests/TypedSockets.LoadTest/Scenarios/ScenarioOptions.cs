@@ -46,6 +46,15 @@ public sealed record ScenarioOptions
 
     public int Repeat { get; init; }
 
+    /// <summary>Startup: the server's command line (program and arguments), started and killed by the scenario.</summary>
+    public IReadOnlyList<string>? ServerCommand { get; init; }
+
+    /// <summary>Startup: "idle" (hold the clients, read the RSS) or "echo" (closed-loop echo until Duration after the start).</summary>
+    public string StartupMode { get; init; } = "echo";
+
+    /// <summary>Startup: the server's publish folder, measured as the deployed size.</summary>
+    public string? PublishDirectory { get; init; }
+
     public IPAddress SourceAddress(int index) =>
         Sources <= 1 ? IPAddress.Loopback : new IPAddress([127, 0, 0, (byte)(1 + (index % Math.Min(Sources, 250)))]);
 }
