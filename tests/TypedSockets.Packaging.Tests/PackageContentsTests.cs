@@ -8,14 +8,31 @@ namespace TypedSockets.Packaging.Tests;
 [Collection(PackagingCollection.Name)]
 public sealed class PackageContentsTests(PackagedWorkspace workspace)
 {
-    /// <summary>Each package's dependencies (on every target framework); ours are at the same version.</summary>
-    private static readonly Dictionary<string, string[]> s_dependencies = new()
+    /// <summary>Each package's target frameworks: the contracts, codecs and client also run on netstandard2.1 hosts (Unity).</summary>
+    private static readonly Dictionary<string, string[]> s_frameworks = new()
     {
-        ["TypedSockets"] = [],
-        ["TypedSockets.Protocol"] = ["TypedSockets", "MessagePack"],
-        ["TypedSockets.Server"] = ["TypedSockets.Protocol"],
-        ["TypedSockets.Client"] = ["TypedSockets.Protocol", "Microsoft.Extensions.Logging.Abstractions"],
-        ["TypedSockets.Redis"] = ["TypedSockets.Server", "StackExchange.Redis"],
+        ["TypedSockets"] = ["net10.0", "netstandard2.1"],
+        ["TypedSockets.Protocol"] = ["net10.0", "netstandard2.1"],
+        ["TypedSockets.Server"] = ["net10.0"],
+        ["TypedSockets.Client"] = ["net10.0", "netstandard2.1"],
+        ["TypedSockets.Redis"] = ["net10.0"],
+    };
+
+    /// <summary>
+    /// Each package's dependencies per target framework; ours are at the same version. On netstandard2.1 the packages
+    /// that stand in for what .NET 10 has in the box (System.Text.Json, TimeProvider, Channels) come in addition.
+    /// </summary>
+    private static readonly Dictionary<(string Id, string Framework), string[]> s_dependencies = new()
+    {
+        [("TypedSockets", "net10.0")] = [],
+        [("TypedSockets", "netstandard2.1")] = [],
+        [("TypedSockets.Protocol", "net10.0")] = ["TypedSockets", "MessagePack"],
+        [("TypedSockets.Protocol", "netstandard2.1")] = ["TypedSockets", "MessagePack", "System.Text.Json"],
+        [("TypedSockets.Server", "net10.0")] = ["TypedSockets.Protocol"],
+        [("TypedSockets.Client", "net10.0")] = ["TypedSockets.Protocol", "Microsoft.Extensions.Logging.Abstractions"],
+        [("TypedSockets.Client", "netstandard2.1")] =
+            ["TypedSockets.Protocol", "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Bcl.TimeProvider", "System.Threading.Channels"],
+        [("TypedSockets.Redis", "net10.0")] = ["TypedSockets.Server", "StackExchange.Redis"],
     };
 
     [Fact]
@@ -51,7 +68,9 @@ public sealed class PackageContentsTests(PackagedWorkspace workspace)
         Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", id, "README.md")), readme);
 
         var libraries = files.Where(f => f.StartsWith("lib/", StringComparison.Ordinal)).ToList();
-        Assert.Contains($"lib/net10.0/{id}.dll", libraries);
+        Assert.Equal(
+            s_frameworks[id].Select(framework => $"lib/{framework}/{id}.dll").Order(StringComparer.Ordinal),
+            libraries.Where(f => f.EndsWith(".dll", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         foreach (var dll in libraries.Where(f => f.EndsWith(".dll", StringComparison.Ordinal)))
         {
             Assert.Equal($"{id}.dll", Path.GetFileName(dll));
@@ -95,13 +114,22 @@ public sealed class PackageContentsTests(PackagedWorkspace workspace)
     public void DependenciesChainEachPackageToTheOnesItNeedsAndKeepTheGenerator(string id)
     {
         workspace.RequirePacked();
-        var dependencies = Dependencies(id);
-        Assert.Equal(s_dependencies[id].Order(StringComparer.Ordinal), dependencies.Select(d => d.Id).Distinct().Order(StringComparer.Ordinal));
-        foreach (var (dependency, version, exclude) in dependencies.Where(d => d.Id.StartsWith("TypedSockets", StringComparison.Ordinal)))
+        var groups = PackagedWorkspace.ReadNuspec(workspace.PackagePath(id))
+            .Descendants(PackagedWorkspace.Nuspec("group"))
+            .ToDictionary(g => NormalizeFramework(g.Attribute("targetFramework")!.Value), g => g);
+        Assert.Equal(s_frameworks[id].Order(StringComparer.Ordinal), groups.Keys.Order(StringComparer.Ordinal));
+        foreach (var (framework, group) in groups)
         {
-            Assert.Equal(workspace.Version, version);
-            // Nothing excluded: the [SocketEvents] generator of TypedSockets reaches projects that reference the server or client only.
-            Assert.True(string.IsNullOrEmpty(exclude), $"{id} -> {dependency} excludes {exclude}");
+            var dependencies = group.Elements(PackagedWorkspace.Nuspec("dependency"))
+                .Select(d => (Id: d.Attribute("id")!.Value, Version: d.Attribute("version")!.Value, Exclude: d.Attribute("exclude")?.Value))
+                .ToList();
+            Assert.Equal(s_dependencies[(id, framework)].Order(StringComparer.Ordinal), dependencies.Select(d => d.Id).Order(StringComparer.Ordinal));
+            foreach (var (dependency, version, exclude) in dependencies.Where(d => d.Id.StartsWith("TypedSockets", StringComparison.Ordinal)))
+            {
+                Assert.Equal(workspace.Version, version);
+                // Nothing excluded: the [SocketEvents] generator of TypedSockets reaches projects that reference the server or client only.
+                Assert.True(string.IsNullOrEmpty(exclude), $"{id} ({framework}) -> {dependency} excludes {exclude}");
+            }
         }
     }
 
@@ -110,25 +138,38 @@ public sealed class PackageContentsTests(PackagedWorkspace workspace)
     public void SymbolPackagesHoldPortablePdbsWithEmbeddedSources(string id)
     {
         workspace.RequirePacked();
-        var pdbPath = Entries(workspace.PackagePath(id, ".snupkg")).Single(f => f.EndsWith($"/{id}.pdb", StringComparison.Ordinal));
+        var pdbPaths = Entries(workspace.PackagePath(id, ".snupkg")).Where(f => f.EndsWith($"/{id}.pdb", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            s_frameworks[id].Select(framework => $"lib/{framework}/{id}.pdb").Order(StringComparer.Ordinal),
+            pdbPaths.Order(StringComparer.Ordinal));
         using var zip = ZipFile.OpenRead(workspace.PackagePath(id, ".snupkg"));
-        using var stream = new MemoryStream();
-        using (var entry = zip.GetEntry(pdbPath)!.Open())
+        foreach (var pdbPath in pdbPaths)
         {
-            entry.CopyTo(stream);
-        }
+            using var stream = new MemoryStream();
+            using (var entry = zip.GetEntry(pdbPath)!.Open())
+            {
+                entry.CopyTo(stream);
+            }
 
-        stream.Position = 0;
-        using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(stream);
-        var reader = provider.GetMetadataReader();
-        var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
-        var documents = reader.Documents.Select(reader.GetDocument).ToList();
-        Assert.NotEmpty(documents);
-        var embedded = reader.CustomDebugInformation
-            .Select(reader.GetCustomDebugInformation)
-            .Count(info => reader.GetGuid(info.Kind) == embeddedSource);
-        Assert.Equal(documents.Count, embedded);
+            stream.Position = 0;
+            using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(stream);
+            var reader = provider.GetMetadataReader();
+            var embeddedSource = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+            var documents = reader.Documents.Select(reader.GetDocument).ToList();
+            Assert.NotEmpty(documents);
+            var embedded = reader.CustomDebugInformation
+                .Select(reader.GetCustomDebugInformation)
+                .Count(info => reader.GetGuid(info.Kind) == embeddedSource);
+            Assert.Equal(documents.Count, embedded);
+        }
     }
+
+    /// <summary>The nuspec writes target frameworks as ".NETStandard2.1" / "net10.0"; the table uses the short names.</summary>
+    private static string NormalizeFramework(string framework) => framework switch
+    {
+        ".NETStandard2.1" => "netstandard2.1",
+        _ => framework,
+    };
 
     public static TheoryData<string> Ids() => new(PackagedWorkspace.PackageIds);
 
