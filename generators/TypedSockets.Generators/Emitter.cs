@@ -211,14 +211,14 @@ internal static class Emitter
             }
 
             first = false;
-            var parameters = ParameterList(evt);
+            var parameters = ParameterList(evt, withDefaults: true);
             var separator = parameters.Length > 0 ? ", " : string.Empty;
             if (evt.Result is { } result)
             {
                 // A trailing CancellationToken stops waiting; broadcasts always take one, optional.
                 var hasToken = evt.Parameters.Any(p => p.Value.Kind == ValueKind.CancellationToken);
                 var withToken = hasToken
-                    ? string.Join(", ", evt.Parameters.Select(p => p.Value.Type + " " + p.Name + (p.Value.Kind == ValueKind.CancellationToken ? " = default" : string.Empty)))
+                    ? string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? p.Value.Type + " " + p.Name + " = default" : Parameter(p)))
                     : parameters + separator + "global::System.Threading.CancellationToken cancellationToken = default";
                 w.WriteLine("/// <summary>Sends \"" + Xml(evt.WireName) + "\" and collects every reached client's acknowledgement (or its timeout).</summary>");
                 w.OpenBlock("public static global::System.Threading.Tasks.Task<global::TypedSockets.SocketAckResults<" + result.Type + ">> " + evt.MethodName + "(this " + targets + " targets, " + withToken + ")");
@@ -295,15 +295,29 @@ internal static class Emitter
         }
     }
 
-    private static string ParameterList(EventModel evt) =>
-        string.Join(", ", evt.Parameters.Select(p => p.Value.Type + " " + p.Name));
+    private static string ParameterList(EventModel evt, bool withDefaults = false) =>
+        string.Join(", ", evt.Parameters.Select(p => withDefaults ? Parameter(p) : p.Value.Type + " " + p.Name));
 
+    /// <summary>A parameter declaration with its declared default, so callers may omit it as they may on the interface.</summary>
+    private static string Parameter(ParameterModel parameter) =>
+        parameter.Value.Type + " " + parameter.Name + (parameter.DefaultValue is { } value ? " = " + value : string.Empty);
+
+    /// <summary>
+    /// The arguments of a dispatched call: each read from the event (a missing optional one is its declared default,
+    /// as a C# caller omitting it would pass), a CancellationToken is the socket's abort token.
+    /// </summary>
     private static string ArgumentList(EventModel evt)
     {
         var index = 0;
-        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken
-            ? "context.Aborted"
-            : "context.GetArgument<" + p.Value.Type + ">(" + index++ + ")!"));
+        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? "context.Aborted" : Argument(p, index++)));
+    }
+
+    private static string Argument(ParameterModel parameter, int index)
+    {
+        var read = "context.GetArgument<" + parameter.Value.Type + ">(" + index + ")!";
+        return parameter.DefaultValue is { } value
+            ? "(context.Arguments.Count > " + index + " ? " + read + " : " + value + ")"
+            : read;
     }
 
     private static string CancellationArgument(EventModel evt) =>

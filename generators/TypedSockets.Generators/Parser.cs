@@ -59,7 +59,7 @@ internal static class Parser
         {
             cancellationToken.ThrowIfCancellationRequested();
             var parameters = method.Parameters
-                .Select(p => new ParameterModel(EscapeIdentifier(p.Name), ToValue(p.Type)))
+                .Select(p => new ParameterModel(EscapeIdentifier(p.Name), ToValue(p.Type), GetDefaultValue(p)))
                 .ToArray();
             var returns = GetReturnKind(method.ReturnType, out var resultType);
             events.Add(new EventModel(
@@ -321,6 +321,71 @@ internal static class Parser
                 return ReturnKind.ValueTaskOfT;
             default:
                 return null;
+        }
+    }
+
+    /// <summary>The declared default of an optional parameter as a C# expression of its type; null when it has none.</summary>
+    private static string? GetDefaultValue(IParameterSymbol parameter)
+    {
+        if (!parameter.HasExplicitDefaultValue)
+        {
+            return null;
+        }
+
+        var type = parameter.Type;
+        var underlying = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+        var value = parameter.ExplicitDefaultValue;
+        if (value is null)
+        {
+            return type.IsValueType && ReferenceEquals(underlying, type) ? "default(" + type.ToDisplayString(s_typeFormat) + ")" : "null";
+        }
+
+        var literal = FormatConstant(value);
+        return underlying.TypeKind == TypeKind.Enum ? "(" + underlying.ToDisplayString(s_typeFormat) + ")(" + literal + ")" : literal;
+    }
+
+    /// <summary>A constant as a C# literal that keeps its type (suffixes and casts), culture-invariant.</summary>
+    private static string FormatConstant(object value)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        switch (value)
+        {
+            case string s:
+                return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(s, quote: true);
+            case char c:
+                return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(c, quote: true);
+            case bool b:
+                return b ? "true" : "false";
+            case int i:
+                return i.ToString(invariant);
+            case uint ui:
+                return ui.ToString(invariant) + "U";
+            case long l:
+                return l.ToString(invariant) + "L";
+            case ulong ul:
+                return ul.ToString(invariant) + "UL";
+            case short sh:
+                return "(short)(" + sh.ToString(invariant) + ")";
+            case ushort ush:
+                return "(ushort)" + ush.ToString(invariant);
+            case byte by:
+                return "(byte)" + by.ToString(invariant);
+            case sbyte sb:
+                return "(sbyte)(" + sb.ToString(invariant) + ")";
+            case decimal m:
+                return m.ToString(invariant) + "M";
+            case float f:
+                return float.IsNaN(f) ? "float.NaN"
+                    : float.IsPositiveInfinity(f) ? "float.PositiveInfinity"
+                    : float.IsNegativeInfinity(f) ? "float.NegativeInfinity"
+                    : f.ToString("R", invariant) + "F";
+            case double d:
+                return double.IsNaN(d) ? "double.NaN"
+                    : double.IsPositiveInfinity(d) ? "double.PositiveInfinity"
+                    : double.IsNegativeInfinity(d) ? "double.NegativeInfinity"
+                    : d.ToString("R", invariant) + "D";
+            default:
+                return System.Convert.ToString(value, invariant) ?? "default";
         }
     }
 

@@ -29,7 +29,9 @@ internal sealed record EventModel(
     EquatableArray<ParameterModel> Parameters);
 
 /// <summary>A method parameter.</summary>
-internal sealed record ParameterModel(string Name, ValueModel Value);
+/// <param name="Name">The parameter name, escaped with <c>@</c> when it is a keyword.</param>
+/// <param name="DefaultValue">The declared default as a C# expression (<c>5</c>, <c>null</c>, <c>(global::E)(1)</c>), null when the parameter is required.</param>
+internal sealed record ParameterModel(string Name, ValueModel Value, string? DefaultValue = null);
 
 /// <summary>A value on the wire: its C# type (with nullable annotations) and how it is written.</summary>
 internal sealed record ValueModel(string Type, ValueKind Kind);
