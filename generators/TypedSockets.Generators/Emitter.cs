@@ -6,8 +6,10 @@ namespace TypedSockets.Generators;
 
 /// <summary>
 /// Turns a <see cref="ContractModel"/> into source: a pure function of the model, testable with a hand-built model.
-/// For contract <c>IFoo</c> it writes <c>FooSocketEvents</c> (event names, the emitter, the dispatcher and their
-/// registration) and <c>FooSocketTargetsExtensions</c> (typed broadcasts on <c>SocketTargets&lt;IFoo&gt;</c>).
+/// For contract <c>IFoo</c> it writes <c>IFooSocketEvents</c> (event names, the emitter, the dispatcher and their
+/// registration) and <c>IFooSocketTargetsExtensions</c> (typed broadcasts on <c>SocketTargets&lt;IFoo&gt;</c>).
+/// User names never meet generated ones: the emitter implements the interface explicitly, and generated parameters
+/// and locals next to user parameters get a name no parameter has (<see cref="Unique"/>).
 /// </summary>
 internal static class Emitter
 {
@@ -106,27 +108,29 @@ internal static class Emitter
         foreach (var evt in model.Events)
         {
             w.WriteLine();
-            w.OpenBlock("public " + evt.ReturnType + " " + evt.MethodName + "(" + ParameterList(evt) + ")");
-            w.WriteLine("var __writer = _sink.BeginEvent(" + NameField(evt) + ");");
-            WriteArguments(w, evt, "__writer");
+            // Explicit: a method may be named like the class ("Emitter") or its field, and the interface's defaults apply.
+            w.OpenBlock(evt.ReturnType + " " + evt.DeclaringType + "." + evt.MethodName + "(" + ParameterList(evt) + ")");
+            var writer = Unique(evt, "__writer");
+            w.WriteLine("var " + writer + " = this._sink.BeginEvent(" + NameField(evt) + ");");
+            WriteArguments(w, evt, writer);
             switch (evt.Returns)
             {
                 case ReturnKind.Void:
-                    w.WriteLine("_sink.Send(__writer);");
+                    w.WriteLine("this._sink.Send(" + writer + ");");
                     break;
                 case ReturnKind.Task:
-                    w.WriteLine("_sink.Send(__writer);");
+                    w.WriteLine("this._sink.Send(" + writer + ");");
                     w.WriteLine("return global::System.Threading.Tasks.Task.CompletedTask;");
                     break;
                 case ReturnKind.ValueTask:
-                    w.WriteLine("_sink.Send(__writer);");
+                    w.WriteLine("this._sink.Send(" + writer + ");");
                     w.WriteLine("return default;");
                     break;
                 case ReturnKind.TaskOfT:
-                    w.WriteLine("return _sink.SendWithAckAsync<" + evt.Result!.Type + ">(__writer, " + CancellationArgument(evt) + ");");
+                    w.WriteLine("return this._sink.SendWithAckAsync<" + evt.Result!.Type + ">(" + writer + ", " + CancellationArgument(evt) + ");");
                     break;
                 case ReturnKind.ValueTaskOfT:
-                    w.WriteLine("return new " + evt.ReturnType + "(_sink.SendWithAckAsync<" + evt.Result!.Type + ">(__writer, " + CancellationArgument(evt) + "));");
+                    w.WriteLine("return new " + evt.ReturnType + "(this._sink.SendWithAckAsync<" + evt.Result!.Type + ">(" + writer + ", " + CancellationArgument(evt) + "));");
                     break;
             }
 
@@ -213,33 +217,36 @@ internal static class Emitter
             first = false;
             var parameters = ParameterList(evt, withDefaults: true);
             var separator = parameters.Length > 0 ? ", " : string.Empty;
+            var self = Unique(evt, "__targets");
+            var token = evt.Parameters.FirstOrDefault(p => p.Value.Kind == ValueKind.CancellationToken)?.Name ?? Unique(evt, "cancellationToken");
             if (evt.Result is { } result)
             {
                 // A trailing CancellationToken stops waiting; broadcasts always take one, optional.
                 var hasToken = evt.Parameters.Any(p => p.Value.Kind == ValueKind.CancellationToken);
                 var withToken = hasToken
                     ? string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? p.Value.Type + " " + p.Name + " = default" : Parameter(p)))
-                    : parameters + separator + "global::System.Threading.CancellationToken cancellationToken = default";
+                    : parameters + separator + "global::System.Threading.CancellationToken " + token + " = default";
                 w.WriteLine("/// <summary>Sends \"" + Xml(evt.WireName) + "\" and collects every reached client's acknowledgement (or its timeout).</summary>");
-                w.OpenBlock("public static global::System.Threading.Tasks.Task<global::TypedSockets.SocketAckResults<" + result.Type + ">> " + evt.MethodName + "(this " + targets + " targets, " + withToken + ")");
+                w.OpenBlock("public static global::System.Threading.Tasks.Task<global::TypedSockets.SocketAckResults<" + result.Type + ">> " + evt.MethodName + "(this " + targets + " " + self + ", " + withToken + ")");
             }
             else
             {
                 w.WriteLine("/// <summary>Sends \"" + Xml(evt.WireName) + "\" to every client the targets select.</summary>");
-                w.OpenBlock("public static void " + evt.MethodName + "(this " + targets + " targets" + separator + parameters + ")");
+                w.OpenBlock("public static void " + evt.MethodName + "(this " + targets + " " + self + separator + parameters + ")");
             }
 
-            w.WriteLine("var __sink = targets.Sink;");
-            w.WriteLine("var __writer = __sink.BeginEvent(" + EventsClass(model) + "." + NameField(evt) + ");");
-            WriteArguments(w, evt, "__writer");
+            var sink = Unique(evt, "__sink");
+            var writer = Unique(evt, "__writer");
+            w.WriteLine("var " + sink + " = " + self + ".Sink;");
+            w.WriteLine("var " + writer + " = " + sink + ".BeginEvent(" + EventsClass(model) + "." + NameField(evt) + ");");
+            WriteArguments(w, evt, writer);
             if (evt.Result is { } ackResult)
             {
-                var token = evt.Parameters.FirstOrDefault(p => p.Value.Kind == ValueKind.CancellationToken)?.Name ?? "cancellationToken";
-                w.WriteLine("return __sink.SendWithAckAsync<" + ackResult.Type + ">(targets.Selection, __writer, " + token + ");");
+                w.WriteLine("return " + sink + ".SendWithAckAsync<" + ackResult.Type + ">(" + self + ".Selection, " + writer + ", " + token + ");");
             }
             else
             {
-                w.WriteLine("__sink.Send(targets.Selection, __writer);");
+                w.WriteLine(sink + ".Send(" + self + ".Selection, " + writer + ");");
             }
 
             w.CloseBlock();
@@ -318,6 +325,17 @@ internal static class Emitter
         return parameter.DefaultValue is { } value
             ? "(context.Arguments.Count > " + index + " ? " + read + " : " + value + ")"
             : read;
+    }
+
+    /// <summary><paramref name="name"/>, or it with more leading underscores if a parameter of <paramref name="evt"/> has that name.</summary>
+    private static string Unique(EventModel evt, string name)
+    {
+        while (evt.Parameters.Any(p => p.Name.TrimStart('@') == name))
+        {
+            name = "_" + name;
+        }
+
+        return name;
     }
 
     private static string CancellationArgument(EventModel evt) =>

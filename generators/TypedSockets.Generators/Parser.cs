@@ -68,7 +68,8 @@ internal static class Parser
                 method.ReturnType.ToDisplayString(s_typeFormat),
                 returns!.Value,
                 resultType is null ? null : ToValue(resultType),
-                new EquatableArray<ParameterModel>(parameters)));
+                new EquatableArray<ParameterModel>(parameters),
+                method.ContainingType.ToDisplayString(s_typeFormat)));
         }
 
         var ns = contract.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -511,12 +512,17 @@ internal static class Parser
         return true;
     }
 
+    /// <summary>
+    /// The base name of the generated types, from the interface's full name within its namespace: its own name, then
+    /// containing types joined with '_' (a '_' inside a name is doubled), so <c>IMetrics</c>, <c>Metrics</c>,
+    /// <c>Outer.IFoo</c> and <c>Outer_IFoo</c> each get their own types.
+    /// </summary>
     private static string GetGeneratedName(INamedTypeSymbol type)
     {
-        var name = type.Name.Length > 1 && type.Name[0] == 'I' && char.IsUpper(type.Name[1]) ? type.Name.Substring(1) : type.Name;
+        var name = type.Name.Replace("_", "__");
         for (var containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
         {
-            name = containing.Name + "_" + name;
+            name = containing.Name.Replace("_", "__") + "_" + name;
         }
 
         return name;

@@ -3,7 +3,7 @@ namespace TypedSockets.Generators.Model;
 /// <summary>One valid [SocketEvents] interface, as the emitter needs it: strings and primitives only.</summary>
 /// <param name="Namespace">The interface's namespace, null for the global one.</param>
 /// <param name="InterfaceType">The interface, <c>global::</c>-qualified.</param>
-/// <param name="GeneratedName">The base name of the generated types (the interface's name without its leading I, with containing types).</param>
+/// <param name="GeneratedName">The base name of the generated types: the interface's name with its containing types, distinct for distinct interfaces of one namespace.</param>
 /// <param name="IsPublic">Whether the interface is visible outside its assembly (the extension class follows it).</param>
 /// <param name="HintName">The generated file's hint name.</param>
 internal sealed record ContractModel(
@@ -20,13 +20,15 @@ internal sealed record ContractModel(
 /// <param name="ReturnType">The method's return type as written in the interface (<c>global::</c>-qualified).</param>
 /// <param name="Returns">What the method returns: nothing, a task, or an acknowledged value.</param>
 /// <param name="Result">The acknowledged value (for <see cref="ReturnKind.TaskOfT"/> / <see cref="ReturnKind.ValueTaskOfT"/>).</param>
+/// <param name="DeclaringType">The interface declaring the method (the contract or one of its bases), <c>global::</c>-qualified: the emitter implements it explicitly.</param>
 internal sealed record EventModel(
     string MethodName,
     string WireName,
     string ReturnType,
     ReturnKind Returns,
     ValueModel? Result,
-    EquatableArray<ParameterModel> Parameters);
+    EquatableArray<ParameterModel> Parameters,
+    string DeclaringType);
 
 /// <summary>A method parameter.</summary>
 /// <param name="Name">The parameter name, escaped with <c>@</c> when it is a keyword.</param>
