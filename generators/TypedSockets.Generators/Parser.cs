@@ -456,12 +456,16 @@ internal static class Parser
             return "ref structs cannot be serialized (use an array or ReadOnlyMemory<byte>)";
         }
 
+        // By special type, not by name: C# 9+ displays System.IntPtr/UIntPtr as nint/nuint. Nullable<T> counts as T.
+        var underlying = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+        if (underlying.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr)
+        {
+            return "native integers (nint, nuint, IntPtr, UIntPtr) are process-specific";
+        }
+
         var name = type.OriginalDefinition.ToDisplayString();
         switch (name)
         {
-            case "System.IntPtr":
-            case "System.UIntPtr":
-                return "native integers are process-specific";
             case "System.Type":
                 return "System.Type is not serializable";
             case "System.Threading.Tasks.Task":

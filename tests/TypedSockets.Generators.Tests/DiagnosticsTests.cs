@@ -39,6 +39,10 @@ public sealed partial class DiagnosticsTests
         { "TSG0012 delegate", "[SocketEvents] public interface I { void A(Action {|TSG0012:callback|}); }" },
         { "TSG0012 ref struct", "[SocketEvents] public interface I { void A(Span<byte> {|TSG0012:data|}); }" },
         { "TSG0012 ack", "[SocketEvents] public interface I { Task<Type> {|TSG0012:A|}(); }" },
+        { "TSG0012 IntPtr", "[SocketEvents] public interface I { void A(IntPtr {|TSG0012:p|}); }" },
+        { "TSG0012 UIntPtr", "[SocketEvents] public interface I { void A(UIntPtr {|TSG0012:p|}); }" },
+        { "TSG0012 nint", "[SocketEvents] public interface I { void A(nint {|TSG0012:p|}); }" },
+        { "TSG0012 nuint ack", "[SocketEvents] public interface I { Task<nuint> {|TSG0012:A|}(); }" },
     };
 
     [Theory]
