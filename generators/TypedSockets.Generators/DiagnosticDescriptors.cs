@@ -71,4 +71,9 @@ internal static class DiagnosticDescriptors
         "TSG0013", "Socket hub type argument is not a [SocketEvents] interface",
         "Hub '{0}' uses '{1}', which is not an interface marked [SocketEvents]: it has no generated emitter or dispatcher",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor StreamingNotSupported = new(
+        "TSG0014", "Streaming is not supported in socket events yet",
+        "{0} of event method '{1}' is a stream ('{2}'): streaming over socket events is not supported yet; send the items as separate events or as an array",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -134,9 +134,17 @@ internal static class Parser
             report(DiagnosticDescriptors.GenericMethod, method, method.Name);
         }
 
-        if (GetReturnKind(method.ReturnType, out var resultType) is null || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        if (IsStream(method.ReturnType))
+        {
+            report(DiagnosticDescriptors.StreamingNotSupported, method, "The return value", method.Name, method.ReturnType.ToDisplayString());
+        }
+        else if (GetReturnKind(method.ReturnType, out var resultType) is null || method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
             report(DiagnosticDescriptors.UnsupportedReturnType, method, method.Name, method.ReturnType.ToDisplayString());
+        }
+        else if (resultType is not null && IsStream(resultType))
+        {
+            report(DiagnosticDescriptors.StreamingNotSupported, method, "The acknowledgement", method.Name, resultType.ToDisplayString());
         }
         else if (resultType is not null && GetUnserializableReason(resultType) is { } resultReason)
         {
@@ -163,6 +171,10 @@ internal static class Parser
                 {
                     report(DiagnosticDescriptors.CancellationTokenNotLast, parameter, parameter.Name, method.Name);
                 }
+            }
+            else if (IsStream(parameter.Type))
+            {
+                report(DiagnosticDescriptors.StreamingNotSupported, parameter, "Parameter '" + parameter.Name + "'", method.Name, parameter.Type.ToDisplayString());
             }
             else if (GetUnserializableReason(parameter.Type) is { } reason)
             {
@@ -436,6 +448,27 @@ internal static class Parser
 
     private static bool IsCancellationToken(ITypeSymbol type) =>
         type is INamedTypeSymbol { Name: "CancellationToken" } named && named.ContainingNamespace?.ToDisplayString() == "System.Threading";
+
+    /// <summary>
+    /// True for <c>IAsyncEnumerable&lt;T&gt;</c> and <c>ChannelReader&lt;T&gt;</c> (and types implementing or deriving from
+    /// them): a serializer would write them as an empty object and the peer would get nothing (TSG0014).
+    /// </summary>
+    private static bool IsStream(ITypeSymbol type)
+    {
+        static bool IsStreamDefinition(ITypeSymbol candidate) =>
+            candidate is INamedTypeSymbol { IsGenericType: true } named
+            && named.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.IAsyncEnumerable<T>" or "System.Threading.Channels.ChannelReader<T>";
+
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (IsStreamDefinition(current))
+            {
+                return true;
+            }
+        }
+
+        return type.AllInterfaces.Any(IsStreamDefinition);
+    }
 
     /// <summary>Why no serializer can handle <paramref name="type"/>, where that is knowable at compile time; null otherwise.</summary>
     private static string? GetUnserializableReason(ITypeSymbol type)

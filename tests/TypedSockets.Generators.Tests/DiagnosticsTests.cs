@@ -43,6 +43,11 @@ public sealed partial class DiagnosticsTests
         { "TSG0012 UIntPtr", "[SocketEvents] public interface I { void A(UIntPtr {|TSG0012:p|}); }" },
         { "TSG0012 nint", "[SocketEvents] public interface I { void A(nint {|TSG0012:p|}); }" },
         { "TSG0012 nuint ack", "[SocketEvents] public interface I { Task<nuint> {|TSG0012:A|}(); }" },
+        { "TSG0014 IAsyncEnumerable parameter", "[SocketEvents] public interface I { void A(System.Collections.Generic.IAsyncEnumerable<int> {|TSG0014:items|}); }" },
+        { "TSG0014 IAsyncEnumerable acknowledgement", "[SocketEvents] public interface I { Task<System.Collections.Generic.IAsyncEnumerable<int>> {|TSG0014:A|}(); }" },
+        { "TSG0014 IAsyncEnumerable return", "[SocketEvents] public interface I { System.Collections.Generic.IAsyncEnumerable<int> {|TSG0014:A|}(); }" },
+        { "TSG0014 ChannelReader parameter", "[SocketEvents] public interface I { void A(System.Threading.Channels.ChannelReader<string> {|TSG0014:reader|}); }" },
+        { "TSG0014 ChannelReader acknowledgement", "[SocketEvents] public interface I { ValueTask<System.Threading.Channels.ChannelReader<string>> {|TSG0014:A|}(); }" },
     };
 
     [Theory]
