@@ -44,7 +44,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NonMethodMember = new(
         "TSG0008", "Socket contracts contain only methods",
-        "'{0}' is a {1}: a socket contract declares events as methods only",
+        "'{0}' is {1}: a socket contract declares events as methods only",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor CancellationTokenNotLast = new(
@@ -64,7 +64,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnserializableType = new(
         "TSG0012", "Type cannot travel as a socket event argument",
-        "'{0}' of event method '{1}' has type '{2}', which the serializer cannot handle: {3}",
+        "{0} of event method '{1}' has type '{2}', which the serializer cannot handle: {3}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor HubContractNotSocketEvents = new(

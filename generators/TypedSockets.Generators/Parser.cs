@@ -88,9 +88,24 @@ internal static class Parser
             return;
         }
 
-        if (contract.IsGenericType)
+        if (contract.TypeParameters.Length > 0)
         {
             report(DiagnosticDescriptors.InvalidContractType, contract, contract.Name, "generic interfaces are not supported");
+        }
+        else if (contract.IsGenericType)
+        {
+            // Not generic itself, but a type containing it is: the generated code would need its type arguments.
+            var generic = contract.ContainingType;
+            while (generic is not null && generic.TypeParameters.Length == 0)
+            {
+                generic = generic.ContainingType;
+            }
+
+            report(
+                DiagnosticDescriptors.InvalidContractType,
+                contract,
+                contract.Name,
+                "it is nested in the generic type '" + generic?.ToDisplayString() + "', which the generated code cannot name (move the interface out of it)");
         }
 
         if (!IsAccessibleInAssembly(contract))
@@ -118,14 +133,18 @@ internal static class Parser
                     // Accessors of properties and events are reported on the property or event; static members are not events.
                     break;
                 case IPropertySymbol property when !property.IsStatic:
-                    report(DiagnosticDescriptors.NonMethodMember, property, property.Name, property.IsIndexer ? "indexer" : "property");
+                    report(DiagnosticDescriptors.NonMethodMember, property, property.IsIndexer ? IndexerDisplay(property) : property.Name, property.IsIndexer ? "an indexer" : "a property");
                     break;
                 case IEventSymbol evt when !evt.IsStatic:
-                    report(DiagnosticDescriptors.NonMethodMember, evt, evt.Name, "event");
+                    report(DiagnosticDescriptors.NonMethodMember, evt, evt.Name, "an event");
                     break;
             }
         }
     }
+
+    /// <summary>An indexer as declared: <c>this[int index, string key]</c>.</summary>
+    private static string IndexerDisplay(IPropertySymbol indexer) =>
+        "this[" + string.Join(", ", indexer.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " " + p.Name)) + "]";
 
     private static void ValidateMethod(IMethodSymbol method, Dictionary<string, IMethodSymbol> byName, Reporter report)
     {
