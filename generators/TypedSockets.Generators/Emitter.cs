@@ -147,23 +147,44 @@ internal static class Emitter
         w.OpenBlock("switch (eventName)");
         foreach (var evt in model.Events)
         {
-            w.WriteLine("case " + Literal(evt.WireName) + ":");
-            w.Indent();
-            if (evt.Returns == ReturnKind.Void)
+            w.OpenBlock("case " + Literal(evt.WireName) + ":");
+            var call = "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
+            switch (evt.Returns)
             {
-                w.WriteLine("target." + evt.MethodName + "(" + ArgumentList(evt) + ");");
-                w.OpenBlock("if (context.HasAck)");
-                w.WriteLine("context.SendAck(context.BeginAck());");
-                w.CloseBlock();
-                w.WriteLine("completion = default;");
-            }
-            else
-            {
-                w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(target, context);");
+                case ReturnKind.Void:
+                    w.WriteLine(call + ";");
+                    WriteAck(w, null, null);
+                    w.WriteLine("completion = default;");
+                    break;
+                case ReturnKind.ValueTask:
+                case ReturnKind.ValueTaskOfT:
+                    // ValueTask-native: a method that completed synchronously is acknowledged here, with no state machine.
+                    w.WriteLine("var __task = " + call + ";");
+                    w.OpenBlock("if (__task.IsCompletedSuccessfully)");
+                    if (evt.Result is { } result)
+                    {
+                        w.WriteLine("var __result = __task.Result;");
+                        WriteAck(w, result, "__result");
+                    }
+                    else
+                    {
+                        w.WriteLine("__task.GetAwaiter().GetResult();");
+                        WriteAck(w, null, null);
+                    }
+
+                    w.WriteLine("completion = default;");
+                    w.CloseBlock();
+                    w.OpenBlock("else");
+                    w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(__task, context);");
+                    w.CloseBlock();
+                    break;
+                default:
+                    w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(target, context);");
+                    break;
             }
 
             w.WriteLine("return true;");
-            w.Unindent();
+            w.CloseBlock();
         }
 
         w.WriteLine("default:");
@@ -177,27 +198,44 @@ internal static class Emitter
         foreach (var evt in model.Events.Where(e => e.Returns != ReturnKind.Void))
         {
             w.WriteLine();
-            w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + model.InterfaceType + " target, global::TypedSockets.SocketEventContext context)");
-            var call = "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
+            var awaited = evt.Returns is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
+                ? "__task"
+                : "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
+            var parameters = evt.Returns is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
+                ? evt.ReturnType + " __task"
+                : model.InterfaceType + " target";
+            w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + parameters + ", global::TypedSockets.SocketEventContext context)");
             if (evt.Result is { } result)
             {
-                w.WriteLine("var __result = await " + call + ".ConfigureAwait(false);");
-                w.OpenBlock("if (context.HasAck)");
-                w.WriteLine("var __writer = context.BeginAck();");
-                WriteValue(w, "__writer", result, "__result");
-                w.WriteLine("context.SendAck(__writer);");
-                w.CloseBlock();
+                w.WriteLine("var __result = await " + awaited + ".ConfigureAwait(false);");
+                WriteAck(w, result, "__result");
             }
             else
             {
-                w.WriteLine("await " + call + ".ConfigureAwait(false);");
-                w.OpenBlock("if (context.HasAck)");
-                w.WriteLine("context.SendAck(context.BeginAck());");
-                w.CloseBlock();
+                w.WriteLine("await " + awaited + ".ConfigureAwait(false);");
+                WriteAck(w, null, null);
             }
 
             w.CloseBlock();
         }
+    }
+
+    /// <summary>Sends the acknowledgement when the event asked for one: the result, or no arguments.</summary>
+    private static void WriteAck(SourceWriter w, ValueModel? result, string? expression)
+    {
+        w.OpenBlock("if (context.HasAck)");
+        if (result is not null)
+        {
+            w.WriteLine("var __writer = context.BeginAck();");
+            WriteValue(w, "__writer", result, expression!);
+            w.WriteLine("context.SendAck(__writer);");
+        }
+        else
+        {
+            w.WriteLine("context.SendAck(context.BeginAck());");
+        }
+
+        w.CloseBlock();
     }
 
     private static void WriteTargetsClass(SourceWriter w, ContractModel model)
@@ -321,7 +359,8 @@ internal static class Emitter
 
     private static string Argument(ParameterModel parameter, int index)
     {
-        var read = "context.GetArgument<" + parameter.Value.Type + ">(" + index + ")!";
+        // GetArgument<T> returns T?: only a reference type needs '!' (on a value type T? is T itself).
+        var read = "context.GetArgument<" + parameter.Value.Type + ">(" + index + ")" + (parameter.Value.IsReferenceType ? "!" : string.Empty);
         return parameter.DefaultValue is { } value
             ? "(context.Arguments.Count > " + index + " ? " + read + " : " + value + ")"
             : read;

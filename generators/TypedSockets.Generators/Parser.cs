@@ -121,7 +121,7 @@ internal static class Parser
             cancellationToken.ThrowIfCancellationRequested();
             switch (member)
             {
-                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when !method.IsStatic:
+                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when IsEvent(method):
                     if (!methodNames.Add(method.Name) && overloaded.Add(method.Name))
                     {
                         report(DiagnosticDescriptors.OverloadedMethod, method, method.Name);
@@ -130,7 +130,8 @@ internal static class Parser
                     ValidateMethod(method, byName, report);
                     break;
                 case IMethodSymbol:
-                    // Accessors of properties and events are reported on the property or event; static members are not events.
+                    // Accessors of properties and events are reported on the property or event; static members and
+                    // methods with a body (default interface methods) are not events: the emitter inherits the body.
                     break;
                 case IPropertySymbol property when !property.IsStatic:
                     report(DiagnosticDescriptors.NonMethodMember, property, property.IsIndexer ? IndexerDisplay(property) : property.Name, property.IsIndexer ? "an indexer" : "a property");
@@ -277,7 +278,13 @@ internal static class Parser
 
     /// <summary>The event methods of a contract, its base interfaces' included (also used by the code fixes).</summary>
     public static IEnumerable<IMethodSymbol> GetEventMethods(INamedTypeSymbol contract) =>
-        GetAllMembers(contract).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);
+        GetAllMembers(contract).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && IsEvent(m));
+
+    /// <summary>
+    /// An event is an abstract instance method. A method with a body (a default interface method) is a helper that
+    /// runs on the emitter as written (typically calling events); it is neither sent nor dispatched (docs/diagnostics.md).
+    /// </summary>
+    private static bool IsEvent(IMethodSymbol method) => !method.IsStatic && method.IsAbstract;
 
     /// <summary>The wire name: [SocketEvent("name")], else the camelCase method name. Null when the attribute's name is invalid.</summary>
     public static string? GetWireName(IMethodSymbol method)
@@ -421,7 +428,7 @@ internal static class Parser
         }
     }
 
-    private static ValueModel ToValue(ITypeSymbol type) => new(type.ToDisplayString(s_typeFormat), GetValueKind(type));
+    private static ValueModel ToValue(ITypeSymbol type) => new(type.ToDisplayString(s_typeFormat), GetValueKind(type), type.IsReferenceType);
 
     private static ValueKind GetValueKind(ITypeSymbol type)
     {
