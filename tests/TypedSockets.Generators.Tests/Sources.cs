@@ -31,6 +31,102 @@ internal static class Sources
         }
         """;
 
+    /// <summary>Contracts with one baseline directory each (GeneratorBaselineTests.ContractsMatchTheirBaselines).</summary>
+    public static readonly IReadOnlyDictionary<string, string> BaselineCases = new Dictionary<string, string>
+    {
+        ["NestedTypes"] = """
+            using System.Threading.Tasks;
+            using TypedSockets;
+
+            namespace Demo.Nested;
+
+            public static class Outer
+            {
+                [SocketEvents]
+                public interface IEvents { void Tick(int count); }
+
+                internal static class Inner
+                {
+                    [SocketEvents]
+                    internal interface IDeep { Task<string> Echo(string text); }
+                }
+            }
+            """,
+        ["GlobalNamespace"] = """
+            using System.Threading.Tasks;
+            using TypedSockets;
+
+            [SocketEvents]
+            public interface IGlobalEvents
+            {
+                void Hello(string name);
+                ValueTask<int> Add(int a, int b);
+            }
+            """,
+        ["Binary"] = """
+            using System;
+            using System.Threading.Tasks;
+            using TypedSockets;
+
+            namespace Demo.Binary;
+
+            [SocketEvents]
+            public interface IFiles
+            {
+                void Upload(string name, byte[] content, byte[]? thumbnail);
+                void Chunk(ReadOnlyMemory<byte> chunk, Memory<byte> scratch);
+                Task<byte[]> Download(string name);
+            }
+            """,
+        ["KeywordNames"] = """
+            using System.Threading.Tasks;
+            using TypedSockets;
+
+            namespace Demo.Keywords;
+
+            [SocketEvents]
+            public interface IKeywords
+            {
+                void @class(string @event, int @int);
+                void @event(bool @bool);
+                Task<int> @return(string @default, string @this);
+            }
+            """,
+        ["OptionalParameters"] = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using TypedSockets;
+
+            namespace Demo.Optional;
+
+            public enum Priority { Low, Normal = 5, High = 10 }
+
+            [SocketEvents]
+            public interface INotifications
+            {
+                void Notify(string text, int priority = 5, string? tag = null, Priority level = Priority.Normal, double ratio = 0.5, System.DateTime at = default);
+                Task<bool> Confirm(string text, bool strict = true, CancellationToken cancellationToken = default);
+                ValueTask<long> Count(long from = -1L);
+            }
+            """,
+        ["InterfaceInheritance"] = """
+            using System.Threading.Tasks;
+            using TypedSockets;
+
+            namespace Demo.Inheritance;
+
+            public interface IPresence { void Online(string user); }
+
+            public interface IPing { Task<long> Ping(long at); }
+
+            [SocketEvents]
+            public interface IRoomEvents : IPresence, IPing
+            {
+                void Message(string user, string text);
+            }
+            """,
+    };
+
     /// <summary>
     /// A <c>SocketEventContext</c> over given argument values, for probes that call a generated dispatcher in process
     /// (<see cref="GeneratorHarness.RunProbe"/>). Acknowledgements are recorded as the written values.
