@@ -44,7 +44,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NonMethodMember = new(
         "TSG0008", "Socket contracts contain only methods",
-        "'{0}' is a {1}: a socket contract declares events as methods only",
+        "'{0}' is {1}: a socket contract declares events as methods only",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor CancellationTokenNotLast = new(
@@ -64,11 +64,16 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnserializableType = new(
         "TSG0012", "Type cannot travel as a socket event argument",
-        "'{0}' of event method '{1}' has type '{2}', which the serializer cannot handle: {3}",
+        "{0} of event method '{1}' has type '{2}', which the serializer cannot handle: {3}",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor HubContractNotSocketEvents = new(
         "TSG0013", "Socket hub type argument is not a [SocketEvents] interface",
         "Hub '{0}' uses '{1}', which is not an interface marked [SocketEvents]: it has no generated emitter or dispatcher",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor StreamingNotSupported = new(
+        "TSG0014", "Streaming is not supported in socket events yet",
+        "{0} of event method '{1}' is a stream ('{2}'): streaming over socket events is not supported yet; send the items as separate events or as an array",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -6,8 +6,10 @@ namespace TypedSockets.Generators;
 
 /// <summary>
 /// Turns a <see cref="ContractModel"/> into source: a pure function of the model, testable with a hand-built model.
-/// For contract <c>IFoo</c> it writes <c>FooSocketEvents</c> (event names, the emitter, the dispatcher and their
-/// registration) and <c>FooSocketTargetsExtensions</c> (typed broadcasts on <c>SocketTargets&lt;IFoo&gt;</c>).
+/// For contract <c>IFoo</c> it writes <c>IFooSocketEvents</c> (event names, the emitter, the dispatcher and their
+/// registration) and <c>IFooSocketTargetsExtensions</c> (typed broadcasts on <c>SocketTargets&lt;IFoo&gt;</c>).
+/// User names never meet generated ones: the emitter implements the interface explicitly, and generated parameters
+/// and locals next to user parameters get a name no parameter has (<see cref="Unique"/>).
 /// </summary>
 internal static class Emitter
 {
@@ -106,27 +108,29 @@ internal static class Emitter
         foreach (var evt in model.Events)
         {
             w.WriteLine();
-            w.OpenBlock("public " + evt.ReturnType + " " + evt.MethodName + "(" + ParameterList(evt) + ")");
-            w.WriteLine("var __writer = _sink.BeginEvent(" + NameField(evt) + ");");
-            WriteArguments(w, evt, "__writer");
+            // Explicit: a method may be named like the class ("Emitter") or its field, and the interface's defaults apply.
+            w.OpenBlock(evt.ReturnType + " " + evt.DeclaringType + "." + evt.MethodName + "(" + ParameterList(evt) + ")");
+            var writer = Unique(evt, "__writer");
+            w.WriteLine("var " + writer + " = this._sink.BeginEvent(" + NameField(evt) + ");");
+            WriteArguments(w, evt, writer);
             switch (evt.Returns)
             {
                 case ReturnKind.Void:
-                    w.WriteLine("_sink.Send(__writer);");
+                    w.WriteLine("this._sink.Send(" + writer + ");");
                     break;
                 case ReturnKind.Task:
-                    w.WriteLine("_sink.Send(__writer);");
+                    w.WriteLine("this._sink.Send(" + writer + ");");
                     w.WriteLine("return global::System.Threading.Tasks.Task.CompletedTask;");
                     break;
                 case ReturnKind.ValueTask:
-                    w.WriteLine("_sink.Send(__writer);");
+                    w.WriteLine("this._sink.Send(" + writer + ");");
                     w.WriteLine("return default;");
                     break;
                 case ReturnKind.TaskOfT:
-                    w.WriteLine("return _sink.SendWithAckAsync<" + evt.Result!.Type + ">(__writer, " + CancellationArgument(evt) + ");");
+                    w.WriteLine("return this._sink.SendWithAckAsync<" + evt.Result!.Type + ">(" + writer + ", " + CancellationArgument(evt) + ");");
                     break;
                 case ReturnKind.ValueTaskOfT:
-                    w.WriteLine("return new " + evt.ReturnType + "(_sink.SendWithAckAsync<" + evt.Result!.Type + ">(__writer, " + CancellationArgument(evt) + "));");
+                    w.WriteLine("return new " + evt.ReturnType + "(this._sink.SendWithAckAsync<" + evt.Result!.Type + ">(" + writer + ", " + CancellationArgument(evt) + "));");
                     break;
             }
 
@@ -143,23 +147,44 @@ internal static class Emitter
         w.OpenBlock("switch (eventName)");
         foreach (var evt in model.Events)
         {
-            w.WriteLine("case " + Literal(evt.WireName) + ":");
-            w.Indent();
-            if (evt.Returns == ReturnKind.Void)
+            w.OpenBlock("case " + Literal(evt.WireName) + ":");
+            var call = "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
+            switch (evt.Returns)
             {
-                w.WriteLine("target." + evt.MethodName + "(" + ArgumentList(evt) + ");");
-                w.OpenBlock("if (context.HasAck)");
-                w.WriteLine("context.SendAck(context.BeginAck());");
-                w.CloseBlock();
-                w.WriteLine("completion = default;");
-            }
-            else
-            {
-                w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(target, context);");
+                case ReturnKind.Void:
+                    w.WriteLine(call + ";");
+                    WriteAck(w, null, null);
+                    w.WriteLine("completion = default;");
+                    break;
+                case ReturnKind.ValueTask:
+                case ReturnKind.ValueTaskOfT:
+                    // ValueTask-native: a method that completed synchronously is acknowledged here, with no state machine.
+                    w.WriteLine("var __task = " + call + ";");
+                    w.OpenBlock("if (__task.IsCompletedSuccessfully)");
+                    if (evt.Result is { } result)
+                    {
+                        w.WriteLine("var __result = __task.Result;");
+                        WriteAck(w, result, "__result");
+                    }
+                    else
+                    {
+                        w.WriteLine("__task.GetAwaiter().GetResult();");
+                        WriteAck(w, null, null);
+                    }
+
+                    w.WriteLine("completion = default;");
+                    w.CloseBlock();
+                    w.OpenBlock("else");
+                    w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(__task, context);");
+                    w.CloseBlock();
+                    break;
+                default:
+                    w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(target, context);");
+                    break;
             }
 
             w.WriteLine("return true;");
-            w.Unindent();
+            w.CloseBlock();
         }
 
         w.WriteLine("default:");
@@ -173,27 +198,44 @@ internal static class Emitter
         foreach (var evt in model.Events.Where(e => e.Returns != ReturnKind.Void))
         {
             w.WriteLine();
-            w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + model.InterfaceType + " target, global::TypedSockets.SocketEventContext context)");
-            var call = "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
+            var awaited = evt.Returns is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
+                ? "__task"
+                : "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
+            var parameters = evt.Returns is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
+                ? evt.ReturnType + " __task"
+                : model.InterfaceType + " target";
+            w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + parameters + ", global::TypedSockets.SocketEventContext context)");
             if (evt.Result is { } result)
             {
-                w.WriteLine("var __result = await " + call + ".ConfigureAwait(false);");
-                w.OpenBlock("if (context.HasAck)");
-                w.WriteLine("var __writer = context.BeginAck();");
-                WriteValue(w, "__writer", result, "__result");
-                w.WriteLine("context.SendAck(__writer);");
-                w.CloseBlock();
+                w.WriteLine("var __result = await " + awaited + ".ConfigureAwait(false);");
+                WriteAck(w, result, "__result");
             }
             else
             {
-                w.WriteLine("await " + call + ".ConfigureAwait(false);");
-                w.OpenBlock("if (context.HasAck)");
-                w.WriteLine("context.SendAck(context.BeginAck());");
-                w.CloseBlock();
+                w.WriteLine("await " + awaited + ".ConfigureAwait(false);");
+                WriteAck(w, null, null);
             }
 
             w.CloseBlock();
         }
+    }
+
+    /// <summary>Sends the acknowledgement when the event asked for one: the result, or no arguments.</summary>
+    private static void WriteAck(SourceWriter w, ValueModel? result, string? expression)
+    {
+        w.OpenBlock("if (context.HasAck)");
+        if (result is not null)
+        {
+            w.WriteLine("var __writer = context.BeginAck();");
+            WriteValue(w, "__writer", result, expression!);
+            w.WriteLine("context.SendAck(__writer);");
+        }
+        else
+        {
+            w.WriteLine("context.SendAck(context.BeginAck());");
+        }
+
+        w.CloseBlock();
     }
 
     private static void WriteTargetsClass(SourceWriter w, ContractModel model)
@@ -211,35 +253,38 @@ internal static class Emitter
             }
 
             first = false;
-            var parameters = ParameterList(evt);
+            var parameters = ParameterList(evt, withDefaults: true);
             var separator = parameters.Length > 0 ? ", " : string.Empty;
+            var self = Unique(evt, "__targets");
+            var token = evt.Parameters.FirstOrDefault(p => p.Value.Kind == ValueKind.CancellationToken)?.Name ?? Unique(evt, "cancellationToken");
             if (evt.Result is { } result)
             {
                 // A trailing CancellationToken stops waiting; broadcasts always take one, optional.
                 var hasToken = evt.Parameters.Any(p => p.Value.Kind == ValueKind.CancellationToken);
                 var withToken = hasToken
-                    ? string.Join(", ", evt.Parameters.Select(p => p.Value.Type + " " + p.Name + (p.Value.Kind == ValueKind.CancellationToken ? " = default" : string.Empty)))
-                    : parameters + separator + "global::System.Threading.CancellationToken cancellationToken = default";
+                    ? string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? p.Value.Type + " " + p.Name + " = default" : Parameter(p)))
+                    : parameters + separator + "global::System.Threading.CancellationToken " + token + " = default";
                 w.WriteLine("/// <summary>Sends \"" + Xml(evt.WireName) + "\" and collects every reached client's acknowledgement (or its timeout).</summary>");
-                w.OpenBlock("public static global::System.Threading.Tasks.Task<global::TypedSockets.SocketAckResults<" + result.Type + ">> " + evt.MethodName + "(this " + targets + " targets, " + withToken + ")");
+                w.OpenBlock("public static global::System.Threading.Tasks.Task<global::TypedSockets.SocketAckResults<" + result.Type + ">> " + evt.MethodName + "(this " + targets + " " + self + ", " + withToken + ")");
             }
             else
             {
                 w.WriteLine("/// <summary>Sends \"" + Xml(evt.WireName) + "\" to every client the targets select.</summary>");
-                w.OpenBlock("public static void " + evt.MethodName + "(this " + targets + " targets" + separator + parameters + ")");
+                w.OpenBlock("public static void " + evt.MethodName + "(this " + targets + " " + self + separator + parameters + ")");
             }
 
-            w.WriteLine("var __sink = targets.Sink;");
-            w.WriteLine("var __writer = __sink.BeginEvent(" + EventsClass(model) + "." + NameField(evt) + ");");
-            WriteArguments(w, evt, "__writer");
+            var sink = Unique(evt, "__sink");
+            var writer = Unique(evt, "__writer");
+            w.WriteLine("var " + sink + " = " + self + ".Sink;");
+            w.WriteLine("var " + writer + " = " + sink + ".BeginEvent(" + EventsClass(model) + "." + NameField(evt) + ");");
+            WriteArguments(w, evt, writer);
             if (evt.Result is { } ackResult)
             {
-                var token = evt.Parameters.FirstOrDefault(p => p.Value.Kind == ValueKind.CancellationToken)?.Name ?? "cancellationToken";
-                w.WriteLine("return __sink.SendWithAckAsync<" + ackResult.Type + ">(targets.Selection, __writer, " + token + ");");
+                w.WriteLine("return " + sink + ".SendWithAckAsync<" + ackResult.Type + ">(" + self + ".Selection, " + writer + ", " + token + ");");
             }
             else
             {
-                w.WriteLine("__sink.Send(targets.Selection, __writer);");
+                w.WriteLine(sink + ".Send(" + self + ".Selection, " + writer + ");");
             }
 
             w.CloseBlock();
@@ -295,15 +340,41 @@ internal static class Emitter
         }
     }
 
-    private static string ParameterList(EventModel evt) =>
-        string.Join(", ", evt.Parameters.Select(p => p.Value.Type + " " + p.Name));
+    private static string ParameterList(EventModel evt, bool withDefaults = false) =>
+        string.Join(", ", evt.Parameters.Select(p => withDefaults ? Parameter(p) : p.Value.Type + " " + p.Name));
 
+    /// <summary>A parameter declaration with its declared default, so callers may omit it as they may on the interface.</summary>
+    private static string Parameter(ParameterModel parameter) =>
+        parameter.Value.Type + " " + parameter.Name + (parameter.DefaultValue is { } value ? " = " + value : string.Empty);
+
+    /// <summary>
+    /// The arguments of a dispatched call: each read from the event (a missing optional one is its declared default,
+    /// as a C# caller omitting it would pass), a CancellationToken is the socket's abort token.
+    /// </summary>
     private static string ArgumentList(EventModel evt)
     {
         var index = 0;
-        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken
-            ? "context.Aborted"
-            : "context.GetArgument<" + p.Value.Type + ">(" + index++ + ")!"));
+        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? "context.Aborted" : Argument(p, index++)));
+    }
+
+    private static string Argument(ParameterModel parameter, int index)
+    {
+        // GetArgument<T> returns T?: only a reference type needs '!' (on a value type T? is T itself).
+        var read = "context.GetArgument<" + parameter.Value.Type + ">(" + index + ")" + (parameter.Value.IsReferenceType ? "!" : string.Empty);
+        return parameter.DefaultValue is { } value
+            ? "(context.Arguments.Count > " + index + " ? " + read + " : " + value + ")"
+            : read;
+    }
+
+    /// <summary><paramref name="name"/>, or it with more leading underscores if a parameter of <paramref name="evt"/> has that name.</summary>
+    private static string Unique(EventModel evt, string name)
+    {
+        while (evt.Parameters.Any(p => p.Name.TrimStart('@') == name))
+        {
+            name = "_" + name;
+        }
+
+        return name;
     }
 
     private static string CancellationArgument(EventModel evt) =>

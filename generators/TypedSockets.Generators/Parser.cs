@@ -59,7 +59,7 @@ internal static class Parser
         {
             cancellationToken.ThrowIfCancellationRequested();
             var parameters = method.Parameters
-                .Select(p => new ParameterModel(EscapeIdentifier(p.Name), ToValue(p.Type)))
+                .Select(p => new ParameterModel(EscapeIdentifier(p.Name), ToValue(p.Type), GetDefaultValue(p)))
                 .ToArray();
             var returns = GetReturnKind(method.ReturnType, out var resultType);
             events.Add(new EventModel(
@@ -68,7 +68,8 @@ internal static class Parser
                 method.ReturnType.ToDisplayString(s_typeFormat),
                 returns!.Value,
                 resultType is null ? null : ToValue(resultType),
-                new EquatableArray<ParameterModel>(parameters)));
+                new EquatableArray<ParameterModel>(parameters),
+                method.ContainingType.ToDisplayString(s_typeFormat)));
         }
 
         var ns = contract.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
@@ -87,9 +88,24 @@ internal static class Parser
             return;
         }
 
-        if (contract.IsGenericType)
+        if (contract.TypeParameters.Length > 0)
         {
             report(DiagnosticDescriptors.InvalidContractType, contract, contract.Name, "generic interfaces are not supported");
+        }
+        else if (contract.IsGenericType)
+        {
+            // Not generic itself, but a type containing it is: the generated code would need its type arguments.
+            var generic = contract.ContainingType;
+            while (generic is not null && generic.TypeParameters.Length == 0)
+            {
+                generic = generic.ContainingType;
+            }
+
+            report(
+                DiagnosticDescriptors.InvalidContractType,
+                contract,
+                contract.Name,
+                "it is nested in the generic type '" + generic?.ToDisplayString() + "', which the generated code cannot name (move the interface out of it)");
         }
 
         if (!IsAccessibleInAssembly(contract))
@@ -105,7 +121,7 @@ internal static class Parser
             cancellationToken.ThrowIfCancellationRequested();
             switch (member)
             {
-                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when !method.IsStatic:
+                case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when IsEvent(method):
                     if (!methodNames.Add(method.Name) && overloaded.Add(method.Name))
                     {
                         report(DiagnosticDescriptors.OverloadedMethod, method, method.Name);
@@ -114,17 +130,22 @@ internal static class Parser
                     ValidateMethod(method, byName, report);
                     break;
                 case IMethodSymbol:
-                    // Accessors of properties and events are reported on the property or event; static members are not events.
+                    // Accessors of properties and events are reported on the property or event; static members and
+                    // methods with a body (default interface methods) are not events: the emitter inherits the body.
                     break;
                 case IPropertySymbol property when !property.IsStatic:
-                    report(DiagnosticDescriptors.NonMethodMember, property, property.Name, property.IsIndexer ? "indexer" : "property");
+                    report(DiagnosticDescriptors.NonMethodMember, property, property.IsIndexer ? IndexerDisplay(property) : property.Name, property.IsIndexer ? "an indexer" : "a property");
                     break;
                 case IEventSymbol evt when !evt.IsStatic:
-                    report(DiagnosticDescriptors.NonMethodMember, evt, evt.Name, "event");
+                    report(DiagnosticDescriptors.NonMethodMember, evt, evt.Name, "an event");
                     break;
             }
         }
     }
+
+    /// <summary>An indexer as declared: <c>this[int index, string key]</c>.</summary>
+    private static string IndexerDisplay(IPropertySymbol indexer) =>
+        "this[" + string.Join(", ", indexer.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) + " " + p.Name)) + "]";
 
     private static void ValidateMethod(IMethodSymbol method, Dictionary<string, IMethodSymbol> byName, Reporter report)
     {
@@ -133,9 +154,17 @@ internal static class Parser
             report(DiagnosticDescriptors.GenericMethod, method, method.Name);
         }
 
-        if (GetReturnKind(method.ReturnType, out var resultType) is null || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        if (IsStream(method.ReturnType))
+        {
+            report(DiagnosticDescriptors.StreamingNotSupported, method, "The return value", method.Name, method.ReturnType.ToDisplayString());
+        }
+        else if (GetReturnKind(method.ReturnType, out var resultType) is null || method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
             report(DiagnosticDescriptors.UnsupportedReturnType, method, method.Name, method.ReturnType.ToDisplayString());
+        }
+        else if (resultType is not null && IsStream(resultType))
+        {
+            report(DiagnosticDescriptors.StreamingNotSupported, method, "The acknowledgement", method.Name, resultType.ToDisplayString());
         }
         else if (resultType is not null && GetUnserializableReason(resultType) is { } resultReason)
         {
@@ -162,6 +191,10 @@ internal static class Parser
                 {
                     report(DiagnosticDescriptors.CancellationTokenNotLast, parameter, parameter.Name, method.Name);
                 }
+            }
+            else if (IsStream(parameter.Type))
+            {
+                report(DiagnosticDescriptors.StreamingNotSupported, parameter, "Parameter '" + parameter.Name + "'", method.Name, parameter.Type.ToDisplayString());
             }
             else if (GetUnserializableReason(parameter.Type) is { } reason)
             {
@@ -245,7 +278,13 @@ internal static class Parser
 
     /// <summary>The event methods of a contract, its base interfaces' included (also used by the code fixes).</summary>
     public static IEnumerable<IMethodSymbol> GetEventMethods(INamedTypeSymbol contract) =>
-        GetAllMembers(contract).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && !m.IsStatic);
+        GetAllMembers(contract).OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && IsEvent(m));
+
+    /// <summary>
+    /// An event is an abstract instance method. A method with a body (a default interface method) is a helper that
+    /// runs on the emitter as written (typically calling events); it is neither sent nor dispatched (docs/diagnostics.md).
+    /// </summary>
+    private static bool IsEvent(IMethodSymbol method) => !method.IsStatic && method.IsAbstract;
 
     /// <summary>The wire name: [SocketEvent("name")], else the camelCase method name. Null when the attribute's name is invalid.</summary>
     public static string? GetWireName(IMethodSymbol method)
@@ -324,7 +363,72 @@ internal static class Parser
         }
     }
 
-    private static ValueModel ToValue(ITypeSymbol type) => new(type.ToDisplayString(s_typeFormat), GetValueKind(type));
+    /// <summary>The declared default of an optional parameter as a C# expression of its type; null when it has none.</summary>
+    private static string? GetDefaultValue(IParameterSymbol parameter)
+    {
+        if (!parameter.HasExplicitDefaultValue)
+        {
+            return null;
+        }
+
+        var type = parameter.Type;
+        var underlying = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+        var value = parameter.ExplicitDefaultValue;
+        if (value is null)
+        {
+            return type.IsValueType && ReferenceEquals(underlying, type) ? "default(" + type.ToDisplayString(s_typeFormat) + ")" : "null";
+        }
+
+        var literal = FormatConstant(value);
+        return underlying.TypeKind == TypeKind.Enum ? "(" + underlying.ToDisplayString(s_typeFormat) + ")(" + literal + ")" : literal;
+    }
+
+    /// <summary>A constant as a C# literal that keeps its type (suffixes and casts), culture-invariant.</summary>
+    private static string FormatConstant(object value)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        switch (value)
+        {
+            case string s:
+                return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(s, quote: true);
+            case char c:
+                return Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(c, quote: true);
+            case bool b:
+                return b ? "true" : "false";
+            case int i:
+                return i.ToString(invariant);
+            case uint ui:
+                return ui.ToString(invariant) + "U";
+            case long l:
+                return l.ToString(invariant) + "L";
+            case ulong ul:
+                return ul.ToString(invariant) + "UL";
+            case short sh:
+                return "(short)(" + sh.ToString(invariant) + ")";
+            case ushort ush:
+                return "(ushort)" + ush.ToString(invariant);
+            case byte by:
+                return "(byte)" + by.ToString(invariant);
+            case sbyte sb:
+                return "(sbyte)(" + sb.ToString(invariant) + ")";
+            case decimal m:
+                return m.ToString(invariant) + "M";
+            case float f:
+                return float.IsNaN(f) ? "float.NaN"
+                    : float.IsPositiveInfinity(f) ? "float.PositiveInfinity"
+                    : float.IsNegativeInfinity(f) ? "float.NegativeInfinity"
+                    : f.ToString("R", invariant) + "F";
+            case double d:
+                return double.IsNaN(d) ? "double.NaN"
+                    : double.IsPositiveInfinity(d) ? "double.PositiveInfinity"
+                    : double.IsNegativeInfinity(d) ? "double.NegativeInfinity"
+                    : d.ToString("R", invariant) + "D";
+            default:
+                return System.Convert.ToString(value, invariant) ?? "default";
+        }
+    }
+
+    private static ValueModel ToValue(ITypeSymbol type) => new(type.ToDisplayString(s_typeFormat), GetValueKind(type), type.IsReferenceType);
 
     private static ValueKind GetValueKind(ITypeSymbol type)
     {
@@ -371,6 +475,27 @@ internal static class Parser
     private static bool IsCancellationToken(ITypeSymbol type) =>
         type is INamedTypeSymbol { Name: "CancellationToken" } named && named.ContainingNamespace?.ToDisplayString() == "System.Threading";
 
+    /// <summary>
+    /// True for <c>IAsyncEnumerable&lt;T&gt;</c> and <c>ChannelReader&lt;T&gt;</c> (and types implementing or deriving from
+    /// them): a serializer would write them as an empty object and the peer would get nothing (TSG0014).
+    /// </summary>
+    private static bool IsStream(ITypeSymbol type)
+    {
+        static bool IsStreamDefinition(ITypeSymbol candidate) =>
+            candidate is INamedTypeSymbol { IsGenericType: true } named
+            && named.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.IAsyncEnumerable<T>" or "System.Threading.Channels.ChannelReader<T>";
+
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (IsStreamDefinition(current))
+            {
+                return true;
+            }
+        }
+
+        return type.AllInterfaces.Any(IsStreamDefinition);
+    }
+
     /// <summary>Why no serializer can handle <paramref name="type"/>, where that is knowable at compile time; null otherwise.</summary>
     private static string? GetUnserializableReason(ITypeSymbol type)
     {
@@ -390,12 +515,16 @@ internal static class Parser
             return "ref structs cannot be serialized (use an array or ReadOnlyMemory<byte>)";
         }
 
+        // By special type, not by name: C# 9+ displays System.IntPtr/UIntPtr as nint/nuint. Nullable<T> counts as T.
+        var underlying = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+        if (underlying.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr)
+        {
+            return "native integers (nint, nuint, IntPtr, UIntPtr) are process-specific";
+        }
+
         var name = type.OriginalDefinition.ToDisplayString();
         switch (name)
         {
-            case "System.IntPtr":
-            case "System.UIntPtr":
-                return "native integers are process-specific";
             case "System.Type":
                 return "System.Type is not serializable";
             case "System.Threading.Tasks.Task":
@@ -446,12 +575,17 @@ internal static class Parser
         return true;
     }
 
+    /// <summary>
+    /// The base name of the generated types, from the interface's full name within its namespace: its own name, then
+    /// containing types joined with '_' (a '_' inside a name is doubled), so <c>IMetrics</c>, <c>Metrics</c>,
+    /// <c>Outer.IFoo</c> and <c>Outer_IFoo</c> each get their own types.
+    /// </summary>
     private static string GetGeneratedName(INamedTypeSymbol type)
     {
-        var name = type.Name.Length > 1 && type.Name[0] == 'I' && char.IsUpper(type.Name[1]) ? type.Name.Substring(1) : type.Name;
+        var name = type.Name.Replace("_", "__");
         for (var containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
         {
-            name = containing.Name + "_" + name;
+            name = containing.Name.Replace("_", "__") + "_" + name;
         }
 
         return name;

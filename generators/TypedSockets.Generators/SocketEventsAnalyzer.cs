@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace TypedSockets.Generators;
 
-/// <summary>Reports misuses of [SocketEvents] contracts and SocketHub classes (TSG0001-TSG0013).</summary>
+/// <summary>Reports misuses of [SocketEvents] contracts and SocketHub classes (TSG0001-TSG0014).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SocketEventsAnalyzer : DiagnosticAnalyzer
 {
@@ -21,7 +21,8 @@ public sealed class SocketEventsAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidEventName,
         DiagnosticDescriptors.HubDoesNotImplementServer,
         DiagnosticDescriptors.UnserializableType,
-        DiagnosticDescriptors.HubContractNotSocketEvents);
+        DiagnosticDescriptors.HubContractNotSocketEvents,
+        DiagnosticDescriptors.StreamingNotSupported);
 
     public override void Initialize(AnalysisContext context)
     {

@@ -22,6 +22,7 @@ public sealed partial class DiagnosticsTests
     {
         { "TSG0001 private nested", "public class Outer { [SocketEvents] private interface {|TSG0001:IHidden|} { void A(); } }" },
         { "TSG0001 generic", "[SocketEvents] public interface {|TSG0001:IGeneric|}<T> { void A(T value); }" },
+        { "TSG0001 nested in a generic type", "public class Outer<T> { [SocketEvents] public interface {|TSG0001:INested|} { void A(); } }" },
         { "TSG0002", "[SocketEvents] public interface I { void {|TSG0002:A|}<T>(T value); }" },
         { "TSG0003 ref", "[SocketEvents] public interface I { void A(ref int {|TSG0003:x|}); }" },
         { "TSG0003 out", "[SocketEvents] public interface I { void A(out int {|TSG0003:x|}); }" },
@@ -34,11 +35,21 @@ public sealed partial class DiagnosticsTests
         { "TSG0007", "[SocketEvents] public interface I { void A(int x); void {|TSG0007:A|}(string x); }" },
         { "TSG0008 property", "[SocketEvents] public interface I { int {|TSG0008:Count|} { get; } }" },
         { "TSG0008 event", "[SocketEvents] public interface I { event Action {|TSG0008:Changed|}; }" },
+        { "TSG0008 indexer", "[SocketEvents] public interface I { int {|TSG0008:this|}[int index] { get; } }" },
         { "TSG0009", "[SocketEvents] public interface I { Task<int> A(CancellationToken {|TSG0009:ct|}, int x); }" },
         { "TSG0010", "[SocketEvents] public interface I { [SocketEvent(\"\")] void {|TSG0010:A|}(); }" },
         { "TSG0012 delegate", "[SocketEvents] public interface I { void A(Action {|TSG0012:callback|}); }" },
         { "TSG0012 ref struct", "[SocketEvents] public interface I { void A(Span<byte> {|TSG0012:data|}); }" },
         { "TSG0012 ack", "[SocketEvents] public interface I { Task<Type> {|TSG0012:A|}(); }" },
+        { "TSG0012 IntPtr", "[SocketEvents] public interface I { void A(IntPtr {|TSG0012:p|}); }" },
+        { "TSG0012 UIntPtr", "[SocketEvents] public interface I { void A(UIntPtr {|TSG0012:p|}); }" },
+        { "TSG0012 nint", "[SocketEvents] public interface I { void A(nint {|TSG0012:p|}); }" },
+        { "TSG0012 nuint ack", "[SocketEvents] public interface I { Task<nuint> {|TSG0012:A|}(); }" },
+        { "TSG0014 IAsyncEnumerable parameter", "[SocketEvents] public interface I { void A(System.Collections.Generic.IAsyncEnumerable<int> {|TSG0014:items|}); }" },
+        { "TSG0014 IAsyncEnumerable acknowledgement", "[SocketEvents] public interface I { Task<System.Collections.Generic.IAsyncEnumerable<int>> {|TSG0014:A|}(); }" },
+        { "TSG0014 IAsyncEnumerable return", "[SocketEvents] public interface I { System.Collections.Generic.IAsyncEnumerable<int> {|TSG0014:A|}(); }" },
+        { "TSG0014 ChannelReader parameter", "[SocketEvents] public interface I { void A(System.Threading.Channels.ChannelReader<string> {|TSG0014:reader|}); }" },
+        { "TSG0014 ChannelReader acknowledgement", "[SocketEvents] public interface I { ValueTask<System.Threading.Channels.ChannelReader<string>> {|TSG0014:A|}(); }" },
     };
 
     [Theory]
@@ -47,6 +58,26 @@ public sealed partial class DiagnosticsTests
     {
         Assert.NotEmpty(name);
         await VerifyAsync(Prelude + markup);
+    }
+
+    /// <summary>The message of each diagnostic reads as a sentence about the user's code.</summary>
+    public static readonly TheoryData<string, string> Messages = new()
+    {
+        { "[SocketEvents] public interface IGeneric<T> { void A(T value); }", "'IGeneric' cannot be a socket contract: generic interfaces are not supported" },
+        { "public class Outer<T> { [SocketEvents] public interface INested { void A(); } }", "'INested' cannot be a socket contract: it is nested in the generic type 'Outer<T>', which the generated code cannot name (move the interface out of it)" },
+        { "[SocketEvents] public interface I { event Action Changed; }", "'Changed' is an event: a socket contract declares events as methods only" },
+        { "[SocketEvents] public interface I { int this[int index, string key] { get; } }", "'this[int index, string key]' is an indexer: a socket contract declares events as methods only" },
+        { "[SocketEvents] public interface I { int Count { get; } }", "'Count' is a property: a socket contract declares events as methods only" },
+        { "[SocketEvents] public interface I { void A(Action t); }", "Parameter 't' of event method 'A' has type 'System.Action', which the serializer cannot handle: delegates have no wire form" },
+        { "[SocketEvents] public interface I { Task<Type> A(); }", "The acknowledgement of event method 'A' has type 'System.Type', which the serializer cannot handle: System.Type is not serializable" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public async Task DiagnosticMessagesReadAsSentences(string source, string message)
+    {
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(GeneratorHarness.Compile(Prelude + source));
+        Assert.Equal([message], diagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]

@@ -15,8 +15,8 @@ public sealed class EmitterTests
             IsPublic: false,
             "IPing.SocketEvents.g.cs",
             new EquatableArray<EventModel>([
-                new EventModel("Ping", "ping!", "global::System.Threading.Tasks.Task<int>", ReturnKind.TaskOfT, new ValueModel("int", ValueKind.Int32),
-                    new EquatableArray<ParameterModel>([new ParameterModel("at", new ValueModel("long", ValueKind.Int64))])),
+                new EventModel("Ping", "ping!", "global::System.Threading.Tasks.Task<int>", ReturnKind.TaskOfT, new ValueModel("int", ValueKind.Int32, IsReferenceType: false),
+                    new EquatableArray<ParameterModel>([new ParameterModel("at", new ValueModel("long", ValueKind.Int64, IsReferenceType: false))]), "global::IPing"),
             ]));
 
         var text = Emitter.Emit(model);
@@ -25,7 +25,7 @@ public sealed class EmitterTests
         Assert.Contains("internal static class PingSocketEvents", text);
         Assert.Contains("internal static class PingSocketTargetsExtensions", text);
         Assert.Contains("__writer.WriteInt64(at);", text);
-        Assert.Contains("return _sink.SendWithAckAsync<int>(__writer, default);", text);
+        Assert.Contains("return this._sink.SendWithAckAsync<int>(__writer, default);", text);
         Assert.Contains("case \"ping!\":", text);
         Assert.Contains("__writer.WriteInt32(__result);", text);
         Assert.DoesNotContain("namespace", text);
@@ -37,7 +37,7 @@ public sealed class EmitterTests
         static ContractModel Build(string type) => new(
             "N", "global::N.I", "I", true, "N.I.SocketEvents.g.cs",
             new EquatableArray<EventModel>([new EventModel("A", "a", "void", ReturnKind.Void, null,
-                new EquatableArray<ParameterModel>([new ParameterModel("x", new ValueModel(type, ValueKind.Serialized))]))]));
+                new EquatableArray<ParameterModel>([new ParameterModel("x", new ValueModel(type, ValueKind.Serialized, IsReferenceType: true))]), "global::N.I")]));
 
         Assert.Equal(Build("global::N.T"), Build("global::N.T"));
         Assert.NotEqual(Build("global::N.T"), Build("global::N.U"));

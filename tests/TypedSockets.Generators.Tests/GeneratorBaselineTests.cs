@@ -11,13 +11,33 @@ public sealed class GeneratorBaselineTests
     [Fact]
     public void ChatContractsMatchTheirBaselines()
     {
-        var (driver, output, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Compile(Sources.Chat));
+        var (driver, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Compile(Sources.Chat));
         Assert.Empty(diagnostics);
         var result = driver.GetRunResult().Results.Single();
         Assert.Equal(2, result.GeneratedSources.Length);
-        var directory = Path.Combine(GeneratorHarness.BaselinesDirectory(), nameof(ChatContractsMatchTheirBaselines));
+        AssertMatchesBaselines(nameof(ChatContractsMatchTheirBaselines), result.GeneratedSources);
+    }
+
+    public static TheoryData<string> BaselineCases => new(Sources.BaselineCases.Keys.Order(StringComparer.Ordinal));
+
+    /// <summary>Nested types, the global namespace, binary, keyword names, optional parameters, interface inheritance.</summary>
+    [Theory]
+    [MemberData(nameof(BaselineCases))]
+    public async Task ContractsMatchTheirBaselines(string name)
+    {
+        var source = Sources.BaselineCases[name];
+        var problems = await GeneratorHarness.ProblemsAsync(source);
+        Assert.True(problems.Length == 0, string.Join("\n", problems.Select(p => p.ToString())));
+        var result = GeneratorHarness.Run(GeneratorHarness.Compile(source)).Driver.GetRunResult().Results.Single();
+        Assert.NotEmpty(result.GeneratedSources);
+        AssertMatchesBaselines(name, result.GeneratedSources);
+    }
+
+    private static void AssertMatchesBaselines(string name, IEnumerable<GeneratedSourceResult> sources)
+    {
+        var directory = Path.Combine(GeneratorHarness.BaselinesDirectory(), name);
         var update = Environment.GetEnvironmentVariable("UPDATE_BASELINES") == "1" && Environment.GetEnvironmentVariable("CI") != "true";
-        foreach (var source in result.GeneratedSources)
+        foreach (var source in sources)
         {
             var path = Path.Combine(directory, source.HintName + ".txt");
             var actual = source.SourceText.ToString();

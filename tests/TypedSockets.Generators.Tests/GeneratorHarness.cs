@@ -41,5 +41,34 @@ internal static class GeneratorHarness
         return await withAnalyzer.GetAnalyzerDiagnosticsAsync();
     }
 
+    /// <summary>
+    /// Runs the generator on <paramref name="source"/> and returns every warning or error of the result: generator
+    /// diagnostics, analyzer diagnostics and the compiler's, on the user's code and the generated files alike.
+    /// </summary>
+    public static async Task<Diagnostic[]> ProblemsAsync(string source)
+    {
+        var (_, output, generatorDiagnostics) = Run(Compile(source));
+        var analyzer = await AnalyzeAsync(Compile(source));
+        return generatorDiagnostics.Concat(analyzer).Concat(output.GetDiagnostics())
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .ToArray();
+    }
+
+    /// <summary>Compiles <paramref name="source"/> with the generator, loads it and calls the static method <c>Probe.Run()</c>.</summary>
+    public static object? RunProbe(string source)
+    {
+        var (_, output, _) = Run(Compile(source));
+        using var stream = new MemoryStream();
+        var result = output.Emit(stream);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        var assembly = System.Reflection.Assembly.Load(stream.ToArray());
+        return assembly.GetType("Probe", throwOnError: true)!.GetMethod("Run")!.Invoke(null, null);
+    }
+
+    /// <summary>The text of the file generated for <paramref name="source"/> whose hint name starts with <paramref name="hintPrefix"/>.</summary>
+    public static string GeneratedText(string source, string hintPrefix) =>
+        Run(Compile(source)).Driver.GetRunResult().Results.Single().GeneratedSources
+            .Single(s => s.HintName.StartsWith(hintPrefix, StringComparison.Ordinal)).SourceText.ToString();
+
     public static string BaselinesDirectory([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "Baselines");
 }

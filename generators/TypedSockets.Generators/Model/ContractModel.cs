@@ -3,7 +3,7 @@ namespace TypedSockets.Generators.Model;
 /// <summary>One valid [SocketEvents] interface, as the emitter needs it: strings and primitives only.</summary>
 /// <param name="Namespace">The interface's namespace, null for the global one.</param>
 /// <param name="InterfaceType">The interface, <c>global::</c>-qualified.</param>
-/// <param name="GeneratedName">The base name of the generated types (the interface's name without its leading I, with containing types).</param>
+/// <param name="GeneratedName">The base name of the generated types: the interface's name with its containing types, distinct for distinct interfaces of one namespace.</param>
 /// <param name="IsPublic">Whether the interface is visible outside its assembly (the extension class follows it).</param>
 /// <param name="HintName">The generated file's hint name.</param>
 internal sealed record ContractModel(
@@ -20,19 +20,23 @@ internal sealed record ContractModel(
 /// <param name="ReturnType">The method's return type as written in the interface (<c>global::</c>-qualified).</param>
 /// <param name="Returns">What the method returns: nothing, a task, or an acknowledged value.</param>
 /// <param name="Result">The acknowledged value (for <see cref="ReturnKind.TaskOfT"/> / <see cref="ReturnKind.ValueTaskOfT"/>).</param>
+/// <param name="DeclaringType">The interface declaring the method (the contract or one of its bases), <c>global::</c>-qualified: the emitter implements it explicitly.</param>
 internal sealed record EventModel(
     string MethodName,
     string WireName,
     string ReturnType,
     ReturnKind Returns,
     ValueModel? Result,
-    EquatableArray<ParameterModel> Parameters);
+    EquatableArray<ParameterModel> Parameters,
+    string DeclaringType);
 
 /// <summary>A method parameter.</summary>
-internal sealed record ParameterModel(string Name, ValueModel Value);
+/// <param name="Name">The parameter name, escaped with <c>@</c> when it is a keyword.</param>
+/// <param name="DefaultValue">The declared default as a C# expression (<c>5</c>, <c>null</c>, <c>(global::E)(1)</c>), null when the parameter is required.</param>
+internal sealed record ParameterModel(string Name, ValueModel Value, string? DefaultValue = null);
 
-/// <summary>A value on the wire: its C# type (with nullable annotations) and how it is written.</summary>
-internal sealed record ValueModel(string Type, ValueKind Kind);
+/// <summary>A value on the wire: its C# type (with nullable annotations), how it is written, and whether it is a reference type (read with <c>!</c>).</summary>
+internal sealed record ValueModel(string Type, ValueKind Kind, bool IsReferenceType);
 
 internal enum ReturnKind
 {
