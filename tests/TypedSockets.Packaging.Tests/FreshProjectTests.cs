@@ -53,7 +53,7 @@ public sealed partial class FreshProjectTests(PackagedWorkspace workspace)
             .Select(reader.GetTypeDefinition)
             .Select(t => (Namespace: reader.GetString(t.Namespace), Name: reader.GetString(t.Name), Type: t))
             .ToList();
-        foreach (var generated in new[] { "GreeterServerSocketEvents", "GreeterClientSocketEvents" })
+        foreach (var generated in new[] { "IGreeterServerSocketEvents", "IGreeterClientSocketEvents" })
         {
             var type = Assert.Single(types, t => t.Namespace == "Greet.Contracts" && t.Name == generated).Type;
             var methods = type.GetMethods().Select(m => reader.GetString(reader.GetMethodDefinition(m).Name)).ToList();

@@ -115,7 +115,8 @@ public sealed class PackageContentsTests(PackagedWorkspace workspace)
     {
         workspace.RequirePacked();
         var groups = PackagedWorkspace.ReadNuspec(workspace.PackagePath(id))
-            .Descendants(PackagedWorkspace.Nuspec("group"))
+            .Descendants(PackagedWorkspace.Nuspec("dependencies"))
+            .Elements(PackagedWorkspace.Nuspec("group"))
             .ToDictionary(g => NormalizeFramework(g.Attribute("targetFramework")!.Value), g => g);
         Assert.Equal(s_frameworks[id].Order(StringComparer.Ordinal), groups.Keys.Order(StringComparer.Ordinal));
         foreach (var (framework, group) in groups)
