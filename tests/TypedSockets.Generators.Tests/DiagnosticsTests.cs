@@ -101,7 +101,7 @@ public sealed partial class DiagnosticsTests
     [Fact]
     public void EveryDescriptorIsDocumentedAndTracked()
     {
-        var root = Path.GetFullPath(Path.Combine(GeneratorHarness.BaselinesDirectory(), "..", "..", ".."));
+        var root = TypedSockets.Testing.RepositoryRoot.Path;
         var docs = File.ReadAllText(Path.Combine(root, "docs", "diagnostics.md"));
         var unshipped = File.ReadAllText(Path.Combine(root, "generators", "TypedSockets.Generators", "AnalyzerReleases.Unshipped.md"));
         foreach (var descriptor in new SocketEventsAnalyzer().SupportedDiagnostics)

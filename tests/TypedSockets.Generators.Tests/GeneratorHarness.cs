@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -70,5 +69,10 @@ internal static class GeneratorHarness
         Run(Compile(source)).Driver.GetRunResult().Results.Single().GeneratedSources
             .Single(s => s.HintName.StartsWith(hintPrefix, StringComparison.Ordinal)).SourceText.ToString();
 
-    public static string BaselinesDirectory([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "Baselines");
+    /// <summary>
+    /// The approval files in the checkout. Found from the repository root, not [CallerFilePath]: CI builds
+    /// (ContinuousIntegrationBuild) map source paths to "/_/", which is no folder on the machine.
+    /// </summary>
+    public static string BaselinesDirectory() =>
+        Path.Combine(TypedSockets.Testing.RepositoryRoot.Path, "tests", "TypedSockets.Generators.Tests", "Baselines");
 }
