@@ -66,11 +66,11 @@ public sealed partial class NativeChatTests(NativeSamples samples, ITestOutputHe
     {
         await using var server = await StartServerAsync();
         var url = server.Url.ToString().TrimEnd('/');
-        await using var carol = NativeProcess.Start(samples.ClientPath, ["--url", url, "--name", "carol", "--room", "aot"]);
+        await using var carol = TestProcess.Start(samples.ClientPath, ["--url", url, "--name", "carol", "--room", "aot"]);
         await carol.WaitForOutputAsync("signed in as carol", s_wait);
         await carol.WaitForOutputAsync("in #aot with carol", s_wait);
 
-        await using var dave = NativeProcess.Start(samples.ClientPath, ["--url", url, "--name", "dave", "--room", "aot"]);
+        await using var dave = TestProcess.Start(samples.ClientPath, ["--url", url, "--name", "dave", "--room", "aot"]);
         await dave.WaitForOutputAsync("in #aot with carol, dave", s_wait);
         await carol.WaitForOutputAsync("* dave joined #aot", s_wait);
 
@@ -104,14 +104,14 @@ public sealed partial class NativeChatTests(NativeSamples samples, ITestOutputHe
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        await using var client = NativeProcess.Start(samples.ClientPath, ["--url", $"http://127.0.0.1:{port}", "--name", "erin"]);
+        await using var client = TestProcess.Start(samples.ClientPath, ["--url", $"http://127.0.0.1:{port}", "--name", "erin"]);
         Assert.Equal(1, await client.WaitForExitAsync(s_wait));
         Assert.Matches($@"^! (cannot connect to|no answer from) http://127\.0\.0\.1:{port}/", client.Output);
     }
 
     private async Task<RunningServer> StartServerAsync()
     {
-        var process = NativeProcess.Start(samples.ServerPath, ["--port", "0"], samples.ServerDirectory);
+        var process = TestProcess.Start(samples.ServerPath, ["--port", "0"], samples.ServerDirectory);
         try
         {
             await process.WaitForOutputAsync("Now listening on: ", s_wait);
@@ -129,7 +129,7 @@ public sealed partial class NativeChatTests(NativeSamples samples, ITestOutputHe
     [GeneratedRegex(@"Now listening on: (http://\S+)")]
     private static partial Regex ListeningOn();
 
-    private sealed record RunningServer(NativeProcess Process, Uri Url) : IAsyncDisposable
+    private sealed record RunningServer(TestProcess Process, Uri Url) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Process.DisposeAsync();
     }

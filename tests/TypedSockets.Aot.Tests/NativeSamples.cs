@@ -53,7 +53,7 @@ public sealed class NativeSamples : IAsyncLifetime
     private static async Task<TimeSpan> PublishAsync(string project, string output)
     {
         var watch = Stopwatch.StartNew();
-        await using var publish = NativeProcess.Start(
+        await using var publish = TestProcess.Start(
             "dotnet",
             ["publish", Path.Combine(RepositoryRoot.Path, project), "-c", "Release", "-r", "linux-x64", "-o", output, "-nodeReuse:false", "-v", "q", "-nologo"],
             RepositoryRoot.Path);

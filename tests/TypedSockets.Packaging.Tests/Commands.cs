@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace TypedSockets.Packaging.Tests;
@@ -49,41 +48,22 @@ public static class Commands
         }
     }
 
-    /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="args"/></c> (a built app) and reads its output as it comes.</summary>
-    public static RunningApp StartApp(string assembly, IReadOnlyList<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+    /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="args"/></c> (a built app) and reads its output as it comes; disposing it kills it.</summary>
+    public static TestProcess StartApp(string assembly, IReadOnlyList<string> args) =>
+        TestProcess.Start("dotnet", [assembly, .. args], Path.GetDirectoryName(assembly)!, ChildEnvironment(null));
 
-        Prepare(start, null);
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        return new RunningApp(Process.Start(start) ?? throw new InvalidOperationException("could not start " + assembly), $"dotnet {assembly} {string.Join(' ', args)}");
+    /// <summary>Waits for a started app to exit by itself (killed after <paramref name="timeout"/>); the result holds all its output.</summary>
+    public static async Task<CommandResult> WaitForAppAsync(TestProcess app, TimeSpan timeout)
+    {
+        var exited = await app.TryWaitForExitAsync(timeout);
+        return new CommandResult(app.CommandLine, exited ? app.ExitCode : -1, app.Output, !exited);
     }
 
     private static void Prepare(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment)
     {
-        // The test host may run inside `dotnet test`, whose MSBuild variables describe the host's build, not these.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (var (name, value) in ChildEnvironment(environment))
         {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            if (value.Length == 0)
+            if (value is null)
             {
                 start.Environment.Remove(name);
             }
@@ -94,7 +74,25 @@ public static class Commands
         }
     }
 
-    internal static async Task<bool> WaitAsync(Process process, TimeSpan timeout)
+    /// <summary>The changes to this process's environment for a child: null removes a variable.</summary>
+    private static Dictionary<string, string?> ChildEnvironment(IReadOnlyDictionary<string, string>? environment)
+    {
+        // The test host may run inside `dotnet test`, whose MSBuild variables describe the host's build, not these.
+        var changes = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(k => k, _ => (string?)null);
+        changes["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        changes["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        changes["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            changes[name] = value.Length == 0 ? null : value;
+        }
+
+        return changes;
+    }
+
+    private static async Task<bool> WaitAsync(Process process, TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
@@ -106,98 +104,6 @@ public static class Commands
         {
             process.Kill(entireProcessTree: true);
             return false;
-        }
-    }
-}
-
-/// <summary>A started app: its output lines so far, a way to wait for one, and Kill on dispose.</summary>
-public sealed class RunningApp : IAsyncDisposable
-{
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly object _gate = new();
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
-
-    internal RunningApp(Process process, string commandLine)
-    {
-        _process = process;
-        CommandLine = commandLine;
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.EnableRaisingEvents = true;
-        _process.Exited += (_, _) => _exited.TrySetResult();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        if (_process.HasExited)
-        {
-            _exited.TrySetResult();
-        }
-    }
-
-    public string CommandLine { get; }
-
-    public string Output => string.Join('\n', _lines);
-
-    /// <summary>The first output line <paramref name="match"/> accepts; fails when the app exits or <paramref name="timeout"/> passes first.</summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
-    {
-        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            var seen = _lines.FirstOrDefault(match);
-            if (seen is not null)
-            {
-                return seen;
-            }
-
-            _waiters.Add((match, found));
-        }
-
-        var first = await Task.WhenAny(found.Task, _exited.Task, Task.Delay(timeout));
-        if (first == found.Task)
-        {
-            return await found.Task;
-        }
-
-        throw new InvalidOperationException(
-            (first == _exited.Task ? "The app exited" : $"Nothing matched within {timeout}") + $": {CommandLine}\n{Output}");
-    }
-
-    /// <summary>Waits for the app to exit by itself (killed after <paramref name="timeout"/>); the result holds all its output.</summary>
-    public async Task<CommandResult> WaitForExitAsync(TimeSpan timeout)
-    {
-        var exited = await Commands.WaitAsync(_process, timeout);
-        _process.WaitForExit(); // drains the redirected streams of this process (it has no children that keep them)
-        return new CommandResult(CommandLine, exited ? _process.ExitCode : -1, Output, !exited);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            _lines.Enqueue(line);
-            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
-            {
-                waiter.Found.TrySetResult(line);
-                _waiters.Remove(waiter);
-            }
         }
     }
 }

@@ -80,11 +80,11 @@ public sealed partial class FreshProjectTests(PackagedWorkspace workspace)
         Assert.True(workspace.AppsBuild.ExitCode == 0, "The fresh projects did not build:\n" + workspace.AppsBuild);
 
         await using var server = Commands.StartApp(workspace.AppAssembly("Greet.Server"), ["--urls", "http://127.0.0.1:0"]);
-        var listening = await server.WaitForLineAsync(ListeningLine().IsMatch, s_appTimeout);
+        var listening = await server.WaitForOutputAsync(ListeningLine().IsMatch, s_appTimeout, "A listening line");
         var url = ListeningLine().Match(listening).Groups["url"].Value;
 
         await using var client = Commands.StartApp(workspace.AppAssembly("Greet.Client"), [url]);
-        var result = await client.WaitForExitAsync(s_appTimeout);
+        var result = await Commands.WaitForAppAsync(client, s_appTimeout);
 
         Assert.True(result.ExitCode == 0, $"The client failed:\n{result}\nServer:\n{server.Output}");
         Assert.Equal(["ack: hello, ada", "event: welcome, ada"], result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));

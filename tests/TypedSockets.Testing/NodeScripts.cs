@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -26,8 +25,7 @@ public static class NodeScripts
     public static async Task<NodeProcess> StartAsync(string folder, string script, IReadOnlyList<string> args)
     {
         await EnsurePackagesAsync(folder);
-        var process = Start("node", [script, .. args], folder, null, out var stdout, out var stderr);
-        return new NodeProcess(process, stdout, stderr);
+        return new NodeProcess(Start("node", [script, .. args], folder, null));
     }
 
     /// <summary>Installs the pinned packages of <paramref name="folder"/> unless they are there and current.</summary>
@@ -84,92 +82,26 @@ public static class NodeScripts
 
     private static async Task<NodeResult> ExecAsync(string fileName, IReadOnlyList<string> args, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment)
     {
-        using var process = Start(fileName, args, workingDirectory, environment, out var stdout, out var stderr);
-        using var cts = new CancellationTokenSource(timeout);
-        var timedOut = false;
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = true;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        process.WaitForExit(); // drains the redirected streams
-        return new NodeResult($"{fileName} {string.Join(' ', args)}", timedOut ? -1 : process.ExitCode, Read(stdout), Read(stderr), timedOut);
+        await using var process = Start(fileName, args, workingDirectory, environment);
+        var exited = await process.TryWaitForExitAsync(timeout);
+        return new NodeResult(process.CommandLine, exited ? process.ExitCode : -1, process.StandardOutput, process.StandardError, !exited);
     }
 
-    private static Process Start(
-        string fileName, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
-        out StringBuilder stdout, out StringBuilder stderr)
+    private static TestProcess Start(string fileName, IReadOnlyList<string> args, string workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        if (environment is not null)
-        {
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-        }
-
-        var process = new Process { StartInfo = start };
-        var output = new StringBuilder();
-        var error = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(error, e.Data);
+        TestProcess process;
         try
         {
-            process.Start();
+            process = TestProcess.Start(fileName, args, workingDirectory, environment?.ToDictionary(e => e.Key, e => (string?)e.Value));
         }
-        catch (Win32Exception e)
+        catch (InvalidOperationException e) when (e.InnerException is Win32Exception)
         {
-            process.Dispose();
             throw new InvalidOperationException(
-                $"Cannot start '{fileName}': {e.Message}. These tests need Node.js 20+ and npm on PATH (Debian: apt-get install -y nodejs npm).", e);
+                $"{e.Message}. These tests need Node.js 20+ and npm on PATH (Debian: apt-get install -y nodejs npm).", e.InnerException);
         }
 
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        stdout = output;
-        stderr = error;
+        process.CloseInput();
         return process;
-    }
-
-    private static void Append(StringBuilder buffer, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (buffer)
-        {
-            buffer.AppendLine(line);
-        }
-    }
-
-    internal static string Read(StringBuilder buffer)
-    {
-        lock (buffer)
-        {
-            return buffer.ToString();
-        }
     }
 }
 
@@ -183,54 +115,30 @@ public sealed record NodeResult(string Command, int ExitCode, string StandardOut
 /// <summary>A Node process left running (a server); disposing kills it.</summary>
 public sealed class NodeProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _stdout;
-    private readonly StringBuilder _stderr;
+    private readonly TestProcess _process;
 
-    internal NodeProcess(Process process, StringBuilder stdout, StringBuilder stderr)
+    internal NodeProcess(TestProcess process)
     {
         _process = process;
-        _stdout = stdout;
-        _stderr = stderr;
     }
 
-    public string StandardOutput => NodeScripts.Read(_stdout);
+    public string StandardOutput => _process.StandardOutput;
 
-    public string StandardError => NodeScripts.Read(_stderr);
+    public string StandardError => _process.StandardError;
 
     /// <summary>Waits for a line of standard output starting with <paramref name="prefix"/> and returns its rest.</summary>
     public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            foreach (var line in StandardOutput.Split('\n'))
-            {
-                if (line.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    return line[prefix.Length..].Trim();
-                }
-            }
-
-            if (_process.HasExited)
-            {
-                break;
-            }
-
-            await Task.Delay(20);
+            var line = await _process.WaitForOutputAsync(l => l.StartsWith(prefix, StringComparison.Ordinal), timeout, standardOutputOnly: true);
+            return line[prefix.Length..].Trim();
         }
-
-        throw new InvalidOperationException($"No '{prefix}' line from node.\n--- stdout ---\n{StandardOutput}--- stderr ---\n{StandardError}");
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            throw new InvalidOperationException($"No '{prefix}' line from node.\n--- stdout ---\n{StandardOutput}--- stderr ---\n{StandardError}", e);
+        }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
