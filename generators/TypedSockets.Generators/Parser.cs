@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using TypedSockets.Generators.Model;
+using TypedSockets.Protocol.SocketIO;
 
 namespace TypedSockets.Generators;
 
@@ -17,7 +18,6 @@ internal static class Parser
     public const string SocketEventAttribute = "TypedSockets.SocketEventAttribute";
     public const string SocketHubMetadataName = "TypedSockets.Server.SocketHub`2";
 
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
@@ -209,7 +209,7 @@ internal static class Parser
             return;
         }
 
-        if (Array.IndexOf(s_reserved, wireName) >= 0)
+        if (SocketIOReservedEvents.IsReserved(wireName))
         {
             report(DiagnosticDescriptors.ReservedEventName, method, wireName, method.Name);
         }
@@ -274,7 +274,7 @@ internal static class Parser
         contract.GetMembers().Concat(contract.AllInterfaces.SelectMany(i => i.GetMembers()));
 
     /// <summary>True for the names Socket.IO reserves (TSG0006).</summary>
-    public static bool IsReservedName(string name) => Array.IndexOf(s_reserved, name) >= 0;
+    public static bool IsReservedName(string name) => SocketIOReservedEvents.IsReserved(name);
 
     /// <summary>The event methods of a contract, its base interfaces' included (also used by the code fixes).</summary>
     public static IEnumerable<IMethodSymbol> GetEventMethods(INamedTypeSymbol contract) =>

@@ -13,7 +13,6 @@ namespace TypedSockets.Server;
 /// </summary>
 public sealed partial class SocketIOSocket
 {
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     private readonly SocketIOConnection _client;
     private readonly LazyServiceScope _scope;
@@ -414,7 +413,7 @@ public sealed partial class SocketIOSocket
     internal static void ThrowIfReserved(string eventName)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        if (Array.IndexOf(s_reserved, eventName) >= 0)
+        if (SocketIOReservedEvents.IsReserved(eventName))
         {
             throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
         }

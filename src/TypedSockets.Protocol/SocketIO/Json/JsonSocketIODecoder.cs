@@ -11,7 +11,6 @@ namespace TypedSockets.Protocol.SocketIO.Json;
 /// </summary>
 internal sealed class JsonSocketIODecoder : SocketIODecoder
 {
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     // Largest ack id that survives a JS Number exactly.
     private const long MaxSafeInteger = 9007199254740991;
@@ -329,7 +328,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
         }
 
         var name = reader.GetString()!;
-        if (Array.IndexOf(s_reserved, name) >= 0)
+        if (SocketIOReservedEvents.IsReserved(name))
         {
             return null;
         }
@@ -377,7 +376,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
 
                 var first = array[0];
                 return first.ValueKind == JsonValueKind.Number ||
-                    (first.ValueKind == JsonValueKind.String && Array.IndexOf(s_reserved, first.GetString()) < 0);
+                    (first.ValueKind == JsonValueKind.String && !SocketIOReservedEvents.IsReserved(first.GetString()));
             case SocketIOPacketType.Ack:
                 // The reference accepts an ack without payload (no arguments).
                 return payload is null || payload.Value.ValueKind == JsonValueKind.Array;

@@ -12,7 +12,6 @@ namespace TypedSockets.Protocol.SocketIO.MessagePack;
 /// </summary>
 internal sealed class MessagePackSocketIODecoder : SocketIODecoder
 {
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     // Largest ack id that survives a JS Number exactly.
     private const long MaxSafeInteger = 9007199254740991;
@@ -182,7 +181,7 @@ internal sealed class MessagePackSocketIODecoder : SocketIODecoder
         if (token.Kind == MessagePackTokenKind.String)
         {
             var name = ReadString(s, pos)!;
-            return Array.IndexOf(s_reserved, name) < 0 ? name : null;
+            return SocketIOReservedEvents.IsReserved(name) ? null : name;
         }
 
         return token.Kind is MessagePackTokenKind.Integer or MessagePackTokenKind.Float && MessagePackToken.TryReadInteger(s, pos, out var number)
