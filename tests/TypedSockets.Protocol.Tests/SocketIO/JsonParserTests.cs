@@ -181,6 +181,20 @@ public sealed class JsonParserTests
         Assert.Equal(new byte[] { 9 }, read.Meta.Thumbnail);
     }
 
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("a\\udc00b")]
+    [InlineData("\\ude00\\ud83d")]
+    public void LoneSurrogateEscapesAreReEmittedAsReceived(string escaped)
+    {
+        // What JS JSON.stringify writes for a string holding a lone surrogate; Node re-emits it as is.
+        var packet = Decode($"2[\"message\",\"{escaped}\",{{\"k\":[\"{escaped}\"]}}]", [], int.MaxValue);
+
+        var encoded = Parser.EncodeEvent("/", "back", packet.Data!.ToRawArray());
+
+        Assert.Equal($"2[\"back\",\"{escaped}\",{{\"k\":[\"{escaped}\"]}}]", encoded.ToString());
+    }
+
     [Fact]
     public void TopLevelBinaryArgumentsAreByteArraysWhenReadRaw()
     {

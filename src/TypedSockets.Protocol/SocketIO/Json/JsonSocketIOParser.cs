@@ -307,7 +307,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
                     writer.WriteBooleanValue(b);
                     break;
                 case JsonElement e:
-                    e.WriteTo(writer);
+                    JsonRawWriter.Write(writer, e);
                     break;
                 case JsonWithAttachments withAttachments:
                     withAttachments.WriteTo(writer);
