@@ -291,6 +291,22 @@ public sealed class JsonParserTests
         }
     }
 
+    [Theory]
+    [InlineData("2[\"", "\"]")]
+    [InlineData("2/admin,7[\"", "\",1]")]
+    [InlineData("51-[\"", "\",{\"_placeholder\":true,\"num\":0}]")]
+    public void AnEventNameThatIsNotUtf8IsAnInvalidPayload(string before, string after)
+    {
+        // Only reachable when the transport passed invalid UTF-8 on (the Engine.IO reader refuses it in polling payloads).
+        byte[] wire = [.. Encoding.UTF8.GetBytes(before), 0xFF, .. Encoding.UTF8.GetBytes(after)];
+        foreach (var segmentSize in new[] { int.MaxValue, 1 })
+        {
+            var decoder = Parser.CreateDecoder();
+            var e = Assert.Throws<InvalidDataException>(() => decoder.TryDecode(Segments.Split(wire, segmentSize), false, out _));
+            Assert.Equal("invalid payload", e.Message);
+        }
+    }
+
     [Fact]
     public void RejectsBinaryDataOutsideABinaryPacket()
     {

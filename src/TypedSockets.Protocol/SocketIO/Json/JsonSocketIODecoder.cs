@@ -289,7 +289,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
                 exactBounds = bounds[..(arguments * 2)].ToArray();
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // InvalidOperationException: a string that is not valid UTF-8
         {
             return false;
         }
@@ -376,7 +376,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
 
                 var first = array[0];
                 return first.ValueKind == JsonValueKind.Number ||
-                    (first.ValueKind == JsonValueKind.String && !SocketIOReservedEvents.IsReserved(first.GetString()));
+                    (first.ValueKind == JsonValueKind.String && TryGetString(first, out var name) && !SocketIOReservedEvents.IsReserved(name));
             case SocketIOPacketType.Ack:
                 // The reference accepts an ack without payload (no arguments).
                 return payload is null || payload.Value.ValueKind == JsonValueKind.Array;
@@ -384,6 +384,21 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
                 return payload is { ValueKind: JsonValueKind.Array };
             default:
                 return false;
+        }
+    }
+
+    /// <summary>The string, or false when its text is not valid UTF-8 (only a transport that passed such bytes on gets here).</summary>
+    private static bool TryGetString(JsonElement element, out string? value)
+    {
+        try
+        {
+            value = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
         }
     }
 
