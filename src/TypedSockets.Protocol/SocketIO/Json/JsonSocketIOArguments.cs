@@ -84,7 +84,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         {
             if (Volatile.Read(ref _lazyRoot) is not { } root)
             {
-                var reader = new Utf8JsonReader(_utf8, new JsonReaderOptions { MaxDepth = JsonSocketIODecoder.MaxDepth });
+                var reader = new Utf8JsonReader(_utf8, new JsonReaderOptions { MaxDepth = JsonSocketIODecoder.MaxDepthOf(_options) });
                 Interlocked.CompareExchange(ref _lazyRoot, JsonElement.ParseValue(ref reader), null);
                 root = _lazyRoot!;
             }

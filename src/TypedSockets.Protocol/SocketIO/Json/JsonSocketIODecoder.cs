@@ -15,11 +15,15 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
     // Largest ack id that survives a JS Number exactly.
     private const long MaxSafeInteger = 9007199254740991;
 
-    /// <summary>Nesting limit of a packet's JSON.</summary>
-    internal const int MaxDepth = 64;
+    /// <summary>The nesting limit when the serializer options set none (System.Text.Json's default).</summary>
+    internal const int DefaultMaxDepth = 64;
+
+    /// <summary>Nesting limit of a packet's JSON: the serializer options' <see cref="JsonSerializerOptions.MaxDepth"/>, so what decodes also binds.</summary>
+    internal static int MaxDepthOf(JsonSerializerOptions options) => options.MaxDepth > 0 ? options.MaxDepth : DefaultMaxDepth;
 
     private readonly JsonSerializerOptions _options;
     private readonly int _maxAttachments;
+    private readonly int _maxDepth;
 
     // A binary packet being reassembled.
     private PendingBinary? _pending;
@@ -32,6 +36,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
     {
         _options = options;
         _maxAttachments = maxAttachments;
+        _maxDepth = MaxDepthOf(options);
     }
 
     public override void Reset() => _pending = null;
@@ -164,7 +169,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
         JsonElement? payload = null;
         if (i < text.Length)
         {
-            payload = ParsePayload(text[i..]);
+            payload = ParsePayload(text[i..], _maxDepth);
         }
 
         if (!IsPayloadValid(type, payload))
@@ -219,7 +224,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
         int[]? exactBounds = null;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = _maxDepth });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
                 return false;
@@ -338,11 +343,11 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
 
     private static bool IsDigit(byte c) => c is >= (byte)'0' and <= (byte)'9';
 
-    private static JsonElement? ParsePayload(ReadOnlySpan<byte> json)
+    private static JsonElement? ParsePayload(ReadOnlySpan<byte> json, int maxDepth)
     {
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
             var element = JsonElement.ParseValue(ref reader);
             if (reader.BytesConsumed != json.Length && json[(int)reader.BytesConsumed..].TrimStart(" \t\r\n"u8).Length != 0)
             {

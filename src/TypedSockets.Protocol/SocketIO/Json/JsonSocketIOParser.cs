@@ -70,7 +70,9 @@ public sealed class JsonSocketIOParser : SocketIOParser
 
     /// <summary>
     /// New options with this parser's defaults (web defaults: camelCase, case-insensitive reads; relaxed escaping, as JS
-    /// writes JSON) and no resolver yet. Add the app's context with
+    /// writes JSON; <see cref="JsonSerializerOptions.MaxDepth"/> 64, System.Text.Json's default) and no resolver yet.
+    /// <see cref="JsonSerializerOptions.MaxDepth"/> is also the nesting limit of a received packet: deeper input is an
+    /// invalid payload (npm's parser has no limit; raise it here when your payloads nest deeper). Add the app's context with
     /// <c>options.TypeInfoResolverChain.Add(AppJsonContext.Default)</c>, then pass them to the constructor.
     /// </summary>
     public static JsonSerializerOptions CreateSerializerOptions() =>
