@@ -77,7 +77,7 @@ internal static class MessagePackJsonContract
         var state = Rent();
         try
         {
-            var json = ToJson(msgpack, state);
+            var json = ToJson(msgpack, state, info.Type);
             var outer = JsonAttachmentScope.EnterIncoming(state.Incoming);
             try
             {
@@ -100,7 +100,7 @@ internal static class MessagePackJsonContract
         var state = Rent();
         try
         {
-            var json = ToJson(msgpack, state);
+            var json = ToJson(msgpack, state, info.Type);
             var outer = JsonAttachmentScope.EnterIncoming(state.Incoming);
             try
             {
@@ -117,10 +117,19 @@ internal static class MessagePackJsonContract
         }
     }
 
-    private static ReadOnlySpan<byte> ToJson(ReadOnlySpan<byte> msgpack, State state)
+    private static ReadOnlySpan<byte> ToJson(ReadOnlySpan<byte> msgpack, State state, Type type)
     {
         var pos = 0;
-        MessagePackJson.WriteJson(msgpack, ref pos, state.Json, state.Incoming);
+        if (type == typeof(object) || type == typeof(JsonElement) || type == typeof(JsonElement?))
+        {
+            // A JSON tree cannot hold bytes: binary becomes base64, System.Text.Json's form of byte[].
+            MessagePackJson.WriteJson(msgpack, ref pos, state.Json, (JsonSerializerOptions?)null);
+        }
+        else
+        {
+            MessagePackJson.WriteJson(msgpack, ref pos, state.Json, state.Incoming);
+        }
+
         state.Json.Flush();
         return state.Buffer.WrittenSpan;
     }
