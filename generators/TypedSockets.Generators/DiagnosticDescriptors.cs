@@ -76,4 +76,9 @@ internal static class DiagnosticDescriptors
         "TSG0014", "Streaming is not supported in socket events yet",
         "{0} of event method '{1}' is a stream ('{2}'): streaming over socket events is not supported yet; send the items as separate events or as an array",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TupleType = new(
+        "TSG0015", "Tuples cannot travel in socket events",
+        "{0} of event method '{1}' has type '{2}', which holds the tuple '{3}': tuple element names do not exist at run time, so it would travel as {{\"item1\": ..., \"item2\": ...}} (or as {{}} without IncludeFields); use a record",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

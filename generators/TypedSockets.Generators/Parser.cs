@@ -170,6 +170,10 @@ internal static class Parser
         {
             report(DiagnosticDescriptors.UnserializableType, method, "The acknowledgement", method.Name, resultType.ToDisplayString(), resultReason);
         }
+        else if (resultType is not null && FindTuple(resultType) is { } resultTuple)
+        {
+            report(DiagnosticDescriptors.TupleType, method, "The acknowledgement", method.Name, resultType.ToDisplayString(), resultTuple.ToDisplayString());
+        }
 
         for (var i = 0; i < method.Parameters.Length; i++)
         {
@@ -199,6 +203,10 @@ internal static class Parser
             else if (GetUnserializableReason(parameter.Type) is { } reason)
             {
                 report(DiagnosticDescriptors.UnserializableType, parameter, "Parameter '" + parameter.Name + "'", method.Name, parameter.Type.ToDisplayString(), reason);
+            }
+            else if (FindTuple(parameter.Type) is { } tuple)
+            {
+                report(DiagnosticDescriptors.TupleType, parameter, "Parameter '" + parameter.Name + "'", method.Name, parameter.Type.ToDisplayString(), tuple.ToDisplayString());
             }
         }
 
@@ -479,6 +487,30 @@ internal static class Parser
     /// True for <c>IAsyncEnumerable&lt;T&gt;</c> and <c>ChannelReader&lt;T&gt;</c> (and types implementing or deriving from
     /// them): a serializer would write them as an empty object and the peer would get nothing (TSG0014).
     /// </summary>
+    /// <summary>The first value tuple in <paramref name="type"/>: itself, an array element, or a generic argument at any depth.</summary>
+    private static ITypeSymbol? FindTuple(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case INamedTypeSymbol { IsTupleType: true }:
+                return type;
+            case IArrayTypeSymbol array:
+                return FindTuple(array.ElementType);
+            case INamedTypeSymbol { IsGenericType: true } named:
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (FindTuple(argument) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
     private static bool IsStream(ITypeSymbol type)
     {
         static bool IsStreamDefinition(ITypeSymbol candidate) =>

@@ -22,7 +22,8 @@ public sealed class SocketEventsAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.HubDoesNotImplementServer,
         DiagnosticDescriptors.UnserializableType,
         DiagnosticDescriptors.HubContractNotSocketEvents,
-        DiagnosticDescriptors.StreamingNotSupported);
+        DiagnosticDescriptors.StreamingNotSupported,
+        DiagnosticDescriptors.TupleType);
 
     public override void Initialize(AnalysisContext context)
     {

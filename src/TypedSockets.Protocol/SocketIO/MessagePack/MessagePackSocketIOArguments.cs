@@ -1,25 +1,28 @@
 using System.Text;
+using System.Text.Json;
 using MessagePack;
+using TypedSockets.Protocol.SocketIO.Json;
 
 namespace TypedSockets.Protocol.SocketIO.MessagePack;
 
 /// <summary>
-/// Arguments of a packet read by the msgpack parser: slices of the received message, deserialized with
-/// MessagePack-CSharp only when asked for.
+/// Arguments of a packet read by the msgpack parser: slices of the received message, bound only when asked for,
+/// through their System.Text.Json contract (or MessagePack-CSharp, as the parser's
+/// <see cref="MessagePackSocketIOParser.ObjectMapping"/> says).
 /// </summary>
 public sealed class MessagePackSocketIOArguments : SocketIOArguments
 {
     private readonly byte[] _buffer;
     private readonly ReadOnlyMemory<MessagePackRange> _ranges;
     private readonly bool _mayHoldUndefined;
-    private readonly MessagePackSerializerOptions _options;
+    private readonly MessagePackSocketIOParser _parser;
 
-    internal MessagePackSocketIOArguments(byte[] buffer, ReadOnlyMemory<MessagePackRange> ranges, bool mayHoldUndefined, MessagePackSerializerOptions options)
+    internal MessagePackSocketIOArguments(byte[] buffer, ReadOnlyMemory<MessagePackRange> ranges, bool mayHoldUndefined, MessagePackSocketIOParser parser)
     {
         _buffer = buffer;
         _ranges = ranges;
         _mayHoldUndefined = mayHoldUndefined;
-        _options = options;
+        _parser = parser;
     }
 
     /// <inheritdoc/>
@@ -40,10 +43,28 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
     /// <inheritdoc/>
     public override T? Get<T>(int index) where T : default
     {
-        var bytes = BytesForBinding(index);
+        if (_parser.UsesJsonContract)
+        {
+            var bytes = GetBytes(index);
+            if (typeof(T) == typeof(MessagePackRawValue))
+            {
+                return (T)(object)new MessagePackRawValue(bytes);
+            }
+
+            var info = JsonMetadata.Get<T>(_parser.JsonSerializerOptions);
+            try
+            {
+                return MessagePackJsonContract.Read(bytes.Span, info);
+            }
+            catch (Exception e) when (IsBindingError(e))
+            {
+                throw new SocketIOBindingException($"Argument {index} cannot be read as {typeof(T)}: {e.Message}", e);
+            }
+        }
+
         try
         {
-            return MessagePackSerializer.Deserialize<T>(bytes, _options);
+            return MessagePackSerializer.Deserialize<T>(BytesForBinding(index), _parser.SerializerOptions);
         }
         catch (Exception e) when (e is MessagePackSerializationException or InvalidOperationException or FormatException or OverflowException or NotSupportedException)
         {
@@ -55,10 +76,28 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
     public override object? Get(int index, Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        var bytes = BytesForBinding(index);
+        if (_parser.UsesJsonContract)
+        {
+            var bytes = GetBytes(index);
+            if (type == typeof(MessagePackRawValue))
+            {
+                return new MessagePackRawValue(bytes);
+            }
+
+            var info = JsonMetadata.Get(_parser.JsonSerializerOptions, type);
+            try
+            {
+                return MessagePackJsonContract.Read(bytes.Span, info);
+            }
+            catch (Exception e) when (IsBindingError(e))
+            {
+                throw new SocketIOBindingException($"Argument {index} cannot be read as {type}: {e.Message}", e);
+            }
+        }
+
         try
         {
-            return MessagePackSerializer.Deserialize(type, bytes, _options);
+            return MessagePackSerializer.Deserialize(type, BytesForBinding(index), _parser.SerializerOptions);
         }
         catch (Exception e) when (e is MessagePackSerializationException or InvalidOperationException or FormatException or OverflowException or NotSupportedException)
         {
@@ -154,6 +193,11 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         MessagePackScanner.Skip(bytes.Span, 0, ref hasUndefined);
         return hasUndefined ? MessagePackScanner.WithoutUndefined(bytes.Span) : bytes;
     }
+
+    // What a payload that does not fit the contract throws (a metadata error is a configuration error and passes).
+    private static bool IsBindingError(Exception e) =>
+        e is JsonException or FormatException or OverflowException or ArgumentException or InvalidDataException
+            || (e is InvalidOperationException or NotSupportedException && e is not SocketIOJsonMetadataException);
 
     private static string Describe(Exception e) => e.InnerException is { } inner && e is MessagePackSerializationException ? inner.Message : e.Message;
 }

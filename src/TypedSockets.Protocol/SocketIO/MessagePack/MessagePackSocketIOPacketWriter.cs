@@ -123,7 +123,7 @@ internal sealed class MessagePackSocketIOPacketWriter : SocketIOPacketWriter
     public override void Write<T>(T value)
     {
         var writer = Writer();
-        MessagePackSerializer.Serialize(ref writer, value, _parser.SerializerOptions);
+        _parser.WriteValue(ref writer, value);
         writer.Flush();
     }
 
