@@ -155,7 +155,7 @@ internal static class TypeScriptEmitter
         writer.WriteLine(" */");
         Open(writer, "export interface SocketError");
         writer.WriteLine("error: { message: string; code?: string; data?: unknown };");
-        Close(writer, );
+        Close(writer);
         writer.WriteLine();
         writer.WriteLine("/** True when an acknowledgement is a {@link SocketError} rather than the event's result. */");
         Open(writer, "export function isSocketError(value: unknown): value is SocketError");
@@ -164,7 +164,7 @@ internal static class TypeScriptEmitter
         writer.WriteLine("}");
         writer.WriteLine("const error: unknown = (value as { error: unknown }).error;");
         writer.WriteLine("return typeof error === \"object\" && error !== null && typeof (error as { message?: unknown }).message === \"string\";");
-        Close(writer, );
+        Close(writer);
     }
 
     private static void WriteContract(SourceWriter writer, TypeScriptContractModel contract)
@@ -176,7 +176,7 @@ internal static class TypeScriptEmitter
             writer.WriteLine(TypeScriptNaming.PropertyKey(evt.WireName) + ": (" + WriteParameters(evt) + ") => void;");
         }
 
-        Close(writer, );
+        Close(writer);
     }
 
     private static string WriteParameters(TypeScriptEventModel evt)
@@ -233,7 +233,7 @@ internal static class TypeScriptEmitter
                     writer.WriteLine(TypeScriptNaming.PropertyKey(name) + (member.Optional ? "?" : string.Empty) + ": " + member.Type + ";");
                 }
 
-                Close(writer, );
+                Close(writer);
                 break;
         }
     }
