@@ -27,6 +27,7 @@ public static class TypedSocketsServiceCollectionExtensions
         services.TryAddSingleton<SocketIOServerRegistry>();
         services.TryAddSingleton<ISocketIOAdapterFactory, InMemoryAdapterFactory>();
         services.TryAddSingleton(static sp => sp.GetRequiredService<SocketIOServerRegistry>().Default);
+        services.TryAddSingleton(typeof(ISocketHubContext<,>), typeof(SocketHubContext<,>));
         return new TypedSocketsBuilder(services);
     }
 

@@ -48,6 +48,20 @@ public abstract class SocketHub
     }
 
     private protected abstract void Wire(SocketIOSocket socket);
+
+    /// <summary>The <c>TClient</c> of the <see cref="SocketHub{TServer, TClient}"/> <paramref name="hubType"/> derives from (null if none).</summary>
+    internal static Type? ClientContractOf(Type hubType)
+    {
+        for (var type = hubType; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(SocketHub<,>))
+            {
+                return type.GetGenericArguments()[1];
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>
