@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TypedSockets.Server;
+using TypedSockets.TestContracts;
 
 namespace TypedSockets.Redis.Tests;
 
@@ -159,6 +160,40 @@ public abstract class ClusterTests<TFixture>
                 await Task.Delay(100);
             }
         }
+    }
+
+    [Fact]
+    public async Task TypedServerSideEventsReachTheOtherNodesAndTheirTypedHandlers()
+    {
+        var noteOnB = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.A.Io.HandleServerSide<IClusterEvents>(new ClusterEventsHandler("a", null));
+        Cluster.B.Io.HandleServerSide<IClusterEvents>(new ClusterEventsHandler("b", noteOnB));
+
+        // Acknowledged, from A: one result per other node (B answers with its untyped handler, N with io.on).
+        var replies = await Cluster.A.Io.ServerSide<IClusterEvents>().Timeout(TimeSpan.FromSeconds(5)).Ping("typed");
+        Assert.True(replies.IsComplete);
+        Assert.Equal(new[] { "dotnet:typed", "node:typed" }, replies.Values.Order());
+
+        // Without ack, from A: B's typed handler and the Node node get it.
+        Cluster.A.Io.ServerSide<IClusterEvents>().Note("hello cluster");
+        Assert.Equal("hello cluster", await noteOnB.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        var atNode = await Cluster.N.WaitForAsync(e => e.GetProperty("event").GetString() == "server" && e.GetProperty("ev").GetString() == "typed-note", what: "typed-note on the Node node");
+        Assert.Equal("hello cluster", atNode[0].GetProperty("args")[0].GetString());
+
+        // From the Node node: the typed handlers of A and B reply.
+        var fromNode = await Cluster.N.SendAsync("server.serverSideEmitWithAck", new { @event = "typed-ask", args = new object[] { "q" } });
+        Assert.Equal(new[] { "a:q", "b:q" }, fromNode.EnumerateArray().Select(r => r.GetString()).Order());
+
+        Assert.Throws<InvalidOperationException>(() => Cluster.A.Io.ServerSide<IClusterEvents>().To("room").Note("no rooms for servers"));
+    }
+
+    private sealed class ClusterEventsHandler(string name, TaskCompletionSource<string>? notes) : IClusterEvents
+    {
+        public void Note(string text) => notes?.TrySetResult(text);
+
+        public Task<string> Ping(string arg) => Task.FromResult("unused");
+
+        public Task<string> Ask(string question) => Task.FromResult(name + ":" + question);
     }
 
     private static Task Subscribed(SocketIONamespace nsp) => nsp.Adapter switch

@@ -78,6 +78,7 @@ const commands = {
       callback?.("node:" + arg);
     });
     io.on("server-note", (...args) => out({ event: "server", ev: "server-note", args }));
+    io.on("typed-note", (...args) => out({ event: "server", ev: "typed-note", args }));
     await new Promise((resolve) => httpServer.listen(cmd.port ?? 0, "127.0.0.1", resolve));
     return { port: httpServer.address().port, uid: io.of("/").adapter.uid };
   },
