@@ -81,6 +81,7 @@ internal static class DiagnosticDescriptors
         "TSG0015", "Tuples cannot travel in socket events",
         "{0} of event method '{1}' has type '{2}', which holds the tuple '{3}': tuple element names do not exist at run time, so it would travel as {{\"item1\": ..., \"item2\": ...}} (or as {{}} without IncludeFields); use a record",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor TypeScriptUnexpressibleType = new(
         "TSG0026", "Type cannot be expressed in TypeScript",
         "'{0}' ({1}) cannot be expressed in TypeScript: {2}",

@@ -52,6 +52,9 @@ internal static partial class SocketIOLog
     [LoggerMessage(2017, LogLevel.Error, "The server-side '{EventName}' handler of namespace {Namespace} failed.")]
     public static partial void ServerSideHandlerFailed(ILogger logger, string eventName, string @namespace, Exception error);
 
+    [LoggerMessage(2018, LogLevel.Error, "Sending server-side event '{EventName}' of namespace {Namespace} to the cluster failed.")]
+    public static partial void ServerSideEmitFailed(ILogger logger, string eventName, string @namespace, Exception error);
+
     [LoggerMessage(2014, LogLevel.Error, "Initializing the adapter of namespace {Namespace} failed.")]
     public static partial void AdapterInitFailed(ILogger logger, string @namespace, Exception error);
 }

@@ -12,7 +12,7 @@ public sealed partial class SocketIOSocket
     internal bool HasOutgoingListeners => _anyOutgoing.Length > 0;
 
     /// <summary>Sends a typed event packet: the allocation-free path, or the object path when recovery or outgoing listeners need the arguments.</summary>
-    internal bool SendTypedEvent(SocketIOPacketWriter writer)
+    internal bool SendTypedEvent(SocketIOPacketWriter writer, bool isVolatile = false)
     {
         if (!Connected)
         {
@@ -34,13 +34,13 @@ public sealed partial class SocketIOSocket
                 packet.Release();
             }
 
-            return EmitCore(name, args, isVolatile: false);
+            return EmitCore(name, args, isVolatile);
         }
 
         var outgoing = TypedPackets.Finish(writer);
         try
         {
-            return _client.Send(outgoing, isVolatile: false);
+            return _client.Send(outgoing, isVolatile);
         }
         finally
         {
@@ -51,8 +51,8 @@ public sealed partial class SocketIOSocket
     /// <summary>Sends a typed packet built by a broadcast (shared buffer; the transport takes its own reference).</summary>
     internal bool SendTyped(in OutgoingPacket packet, bool isVolatile) => Connected && _client.Send(packet, isVolatile);
 
-    /// <summary>Sends a typed event with an ack id and returns the first argument of the reply.</summary>
-    internal async Task<T> SendTypedWithAckAsync<T>(SocketIOPacketWriter writer, CancellationToken cancellationToken)
+    /// <summary>Sends a typed event with an ack id and returns the first argument of the reply; <paramref name="ackTimeout"/> null waits the server's default.</summary>
+    internal async Task<T> SendTypedWithAckAsync<T>(SocketIOPacketWriter writer, TimeSpan? ackTimeout, CancellationToken cancellationToken)
     {
         var name = writer.Event!.Name;
         if (!Connected)
@@ -86,7 +86,7 @@ public sealed partial class SocketIOSocket
             throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
         }
 
-        var timeout = Server.Options.DefaultAckTimeout;
+        var timeout = ackTimeout ?? Server.Options.DefaultAckTimeout;
         try
         {
             var reply = timeout is { } t

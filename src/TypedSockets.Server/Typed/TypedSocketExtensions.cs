@@ -112,7 +112,8 @@ public static class TypedSocketExtensions
 
     /// <summary>
     /// Serves namespace <paramref name="name"/> with hub <typeparamref name="THub"/>: one instance per connected client,
-    /// created with the client's scoped services (constructor injection).
+    /// created with the client's scoped services (constructor injection). Code outside the hub reaches the namespace's
+    /// clients through <see cref="ISocketHubContext{THub, TClient}"/>.
     /// </summary>
     public static SocketIONamespace MapNamespace<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THub>(
         this SocketIOServer server, string name = "/")
@@ -120,6 +121,7 @@ public static class TypedSocketExtensions
     {
         ArgumentNullException.ThrowIfNull(server);
         var nsp = server.Of(name);
+        server.Services.GetService<SocketIOServerRegistry>()?.AddHub(typeof(THub), nsp);
         var factory = ActivatorUtilities.CreateFactory<THub>([]);
         nsp.OnConnection(socket => factory(socket.Services, []).AttachAsync(socket));
         return nsp;
