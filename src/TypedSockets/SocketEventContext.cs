@@ -39,7 +39,8 @@ public abstract class SocketEventContext
     /// <summary>
     /// Produces <paramref name="items"/> as the result of this event (called by generated dispatchers): the stream id
     /// goes back as the acknowledgement, or an error when the stream is refused, and the items follow as the
-    /// consumer grants credit. Completes when the stream ends.
+    /// consumer grants credit. The producer runs on its own: the returned task completes once the stream id is sent
+    /// (a dispatcher that awaits handlers one at a time is not held for the stream's life).
     /// </summary>
     /// <exception cref="NotSupportedException">The context does not support streams.</exception>
     public ValueTask SendStreamAsync<T>(IAsyncEnumerable<T> items)
@@ -71,7 +72,8 @@ public abstract class SocketEventContext
         var ack = BeginAck();
         ack.WriteInt64(stream.Id);
         SendAck(ack);
-        return new ValueTask(stream.RunAsync(items));
+        _ = stream.RunAsync(items);
+        return default;
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using TypedSockets.Streaming;
+
 namespace TypedSockets.Server;
 
 /// <summary>The <see cref="SocketEventSink"/> of one server-side socket: generated emitters for that client send here.</summary>
@@ -21,4 +23,9 @@ internal sealed class SocketIOSocketSink : SocketEventSink
 
     public override Task<T> SendWithAckAsync<T>(SocketEventWriter writer, CancellationToken cancellationToken) =>
         _socket.SendTypedWithAckAsync<T>(TypedPackets.AsPacketWriter(writer), cancellationToken);
+
+    protected override SocketStreamHost? Streams => _socket.Streams;
+
+    protected override async Task<ISocketEventArguments> SendWithAckAsync(SocketEventWriter writer, CancellationToken cancellationToken) =>
+        await _socket.SendTypedWithRawAckAsync(TypedPackets.AsPacketWriter(writer), cancellationToken).ConfigureAwait(false);
 }
