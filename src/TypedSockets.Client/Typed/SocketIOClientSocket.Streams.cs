@@ -48,16 +48,16 @@ public sealed partial class SocketIOClientSocket
     /// <summary>
     /// Routes a <c>$stream:</c> event to the current streams straight from the receive path: stream events never wait
     /// behind a handler on the dispatcher (a handler consuming a stream would otherwise wait for its own items), and
-    /// they never count as a recovery offset.
+    /// they never count as a recovery offset. A socket that has no streams gets them as ordinary events.
     /// </summary>
     private bool OnStreamEvent(SocketIOPacket packet)
     {
-        if (packet.EventName is not { } name || !SocketStreamHost.IsStreamEvent(name))
+        if (packet.EventName is not { } name || !SocketStreamHost.IsStreamEvent(name) || Volatile.Read(ref _streams) is not { } host)
         {
             return false;
         }
 
-        Volatile.Read(ref _streams)?.OnEvent(name, packet.Data ?? SocketIOArguments.Empty);
+        host.OnEvent(name, packet.Data ?? SocketIOArguments.Empty);
         return true;
     }
 
