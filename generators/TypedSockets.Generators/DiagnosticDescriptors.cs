@@ -73,8 +73,18 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor StreamingNotSupported = new(
-        "TSG0014", "Streaming is not supported in socket events yet",
-        "{0} of event method '{1}' is a stream ('{2}'): streaming over socket events is not supported yet; send the items as separate events or as an array",
+        "TSG0014", "Unsupported stream shape in a socket event",
+        "{0} of event method '{1}' holds a stream ('{2}') in a shape that cannot travel: a stream must be the parameter or return type itself, declared exactly as IAsyncEnumerable<T> or ChannelReader<T>",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidStreamMethod = new(
+        "TSG0017", "Invalid streaming socket event",
+        "Event method '{0}' {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ReservedStreamEventName = new(
+        "TSG0018", "Reserved stream event name",
+        "Event name \"{0}\" of method '{1}' starts with \"$stream:\", the prefix of the stream protocol's events: use another name",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor TupleType = new(

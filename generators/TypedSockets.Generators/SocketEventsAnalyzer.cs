@@ -23,7 +23,9 @@ public sealed class SocketEventsAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnserializableType,
         DiagnosticDescriptors.HubContractNotSocketEvents,
         DiagnosticDescriptors.StreamingNotSupported,
-        DiagnosticDescriptors.TupleType);
+        DiagnosticDescriptors.TupleType,
+        DiagnosticDescriptors.InvalidStreamMethod,
+        DiagnosticDescriptors.ReservedStreamEventName);
 
     public override void Initialize(AnalysisContext context)
     {

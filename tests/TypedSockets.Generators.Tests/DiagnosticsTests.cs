@@ -48,11 +48,15 @@ public sealed partial class DiagnosticsTests
         { "TSG0012 UIntPtr", "[SocketEvents] public interface I { void A(UIntPtr {|TSG0012:p|}); }" },
         { "TSG0012 nint", "[SocketEvents] public interface I { void A(nint {|TSG0012:p|}); }" },
         { "TSG0012 nuint ack", "[SocketEvents] public interface I { Task<nuint> {|TSG0012:A|}(); }" },
-        { "TSG0014 IAsyncEnumerable parameter", "[SocketEvents] public interface I { void A(System.Collections.Generic.IAsyncEnumerable<int> {|TSG0014:items|}); }" },
         { "TSG0014 IAsyncEnumerable acknowledgement", "[SocketEvents] public interface I { Task<System.Collections.Generic.IAsyncEnumerable<int>> {|TSG0014:A|}(); }" },
-        { "TSG0014 IAsyncEnumerable return", "[SocketEvents] public interface I { System.Collections.Generic.IAsyncEnumerable<int> {|TSG0014:A|}(); }" },
-        { "TSG0014 ChannelReader parameter", "[SocketEvents] public interface I { void A(System.Threading.Channels.ChannelReader<string> {|TSG0014:reader|}); }" },
         { "TSG0014 ChannelReader acknowledgement", "[SocketEvents] public interface I { ValueTask<System.Threading.Channels.ChannelReader<string>> {|TSG0014:A|}(); }" },
+        { "TSG0014 stream in a list", "[SocketEvents] public interface I { Task A(System.Collections.Generic.List<System.Collections.Generic.IAsyncEnumerable<int>> {|TSG0014:streams|}); }" },
+        { "TSG0014 stream of streams", "[SocketEvents] public interface I { System.Collections.Generic.IAsyncEnumerable<System.Collections.Generic.IAsyncEnumerable<int>> {|TSG0014:A|}(); }" },
+        { "TSG0014 derived channel reader", "public abstract class R : System.Threading.Channels.ChannelReader<int> { } [SocketEvents] public interface I { Task A(R {|TSG0014:reader|}); }" },
+        { "TSG0012 stream of tasks", "[SocketEvents] public interface I { System.Collections.Generic.IAsyncEnumerable<Task> {|TSG0012:A|}(); }" },
+        { "TSG0017 stream parameter returning void", "[SocketEvents] public interface I { void {|TSG0017:A|}(System.Collections.Generic.IAsyncEnumerable<int> items); }" },
+        { "TSG0017 stream both ways", "[SocketEvents] public interface I { System.Collections.Generic.IAsyncEnumerable<int> {|TSG0017:A|}(System.Collections.Generic.IAsyncEnumerable<int> items); }" },
+        { "TSG0018 stream prefix", "[SocketEvents] public interface I { [SocketEvent(\"$stream:item\")] void {|TSG0018:A|}(); }" },
     };
 
     [Theory]

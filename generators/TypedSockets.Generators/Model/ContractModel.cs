@@ -36,7 +36,8 @@ internal sealed record EventModel(
 internal sealed record ParameterModel(string Name, ValueModel Value, string? DefaultValue = null);
 
 /// <summary>A value on the wire: its C# type (with nullable annotations), how it is written, and whether it is a reference type (read with <c>!</c>).</summary>
-internal sealed record ValueModel(string Type, ValueKind Kind, bool IsReferenceType);
+/// <param name="ElementType">The item type of a stream (<see cref="ValueKind.AsyncEnumerable"/>, <see cref="ValueKind.ChannelReader"/>), else null.</param>
+internal sealed record ValueModel(string Type, ValueKind Kind, bool IsReferenceType, string? ElementType = null);
 
 internal enum ReturnKind
 {
@@ -45,6 +46,12 @@ internal enum ReturnKind
     ValueTask,
     TaskOfT,
     ValueTaskOfT,
+
+    /// <summary>IAsyncEnumerable&lt;T&gt;: the peer streams the items (Result is the item).</summary>
+    AsyncEnumerable,
+
+    /// <summary>ChannelReader&lt;T&gt;: the peer streams the items (Result is the item).</summary>
+    ChannelReader,
 }
 
 internal enum ValueKind
@@ -59,4 +66,6 @@ internal enum ValueKind
     ReadOnlyMemoryOfByte,
     MemoryOfByte,
     CancellationToken,
+    AsyncEnumerable,
+    ChannelReader,
 }

@@ -41,6 +41,12 @@ public sealed class SocketIOServerOptions : EngineIOOptions
     /// <summary>Connection state recovery; null (the default) disables it.</summary>
     public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
 
+    /// <summary>
+    /// Limits of the typed streams of each socket: the credit window per stream and the number of open streams
+    /// (docs/streaming.md). Bound from the <c>Streams</c> section.
+    /// </summary>
+    public TypedSockets.Streaming.SocketStreamOptions Streams { get; set; } = new();
+
     /// <summary>Copies every setting onto <paramref name="target"/>.</summary>
     public void CopyTo(SocketIOServerOptions target)
     {
@@ -51,5 +57,6 @@ public sealed class SocketIOServerOptions : EngineIOOptions
         target.JsonSerializerOptions = JsonSerializerOptions;
         target.DefaultAckTimeout = DefaultAckTimeout;
         target.ConnectionStateRecovery = ConnectionStateRecovery;
+        target.Streams = Streams;
     }
 }

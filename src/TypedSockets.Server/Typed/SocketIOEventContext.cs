@@ -32,6 +32,8 @@ internal sealed class SocketIOEventContext : SocketEventContext, ISocketEventArg
         return writer;
     }
 
+    protected override Streaming.SocketStreamHost? Streams => _event.Socket.Streams;
+
     public override bool SendAck(SocketEventWriter writer) => _event.Socket.SendTypedAck(_event, TypedPackets.AsPacketWriter(writer));
 
     T? ISocketEventArguments.Get<T>(int index) where T : default

@@ -11,8 +11,12 @@ public sealed partial class SocketIOSocket
 
     internal bool HasOutgoingListeners => _anyOutgoing.Length > 0;
 
-    /// <summary>Sends a typed event packet: the allocation-free path, or the object path when recovery or outgoing listeners need the arguments.</summary>
-    internal bool SendTypedEvent(SocketIOPacketWriter writer, bool isVolatile = false)
+    /// <summary>
+    /// Sends a typed event packet: the allocation-free path, or the object path when recovery or outgoing listeners need
+    /// the arguments. Stream protocol events are not <paramref name="recoverable"/>: they get no recovery offset (a
+    /// stream ends with its connection).
+    /// </summary>
+    internal bool SendTypedEvent(SocketIOPacketWriter writer, bool isVolatile = false, bool recoverable = true)
     {
         if (!Connected)
         {
@@ -20,7 +24,7 @@ public sealed partial class SocketIOSocket
             return false;
         }
 
-        if (_anyOutgoing.Length > 0 || Server.Options.ConnectionStateRecovery is not null)
+        if (_anyOutgoing.Length > 0 || (recoverable && Server.Options.ConnectionStateRecovery is not null))
         {
             var name = writer.Event!.Name;
             var packet = TypedPackets.Finish(writer);
@@ -32,6 +36,12 @@ public sealed partial class SocketIOSocket
             finally
             {
                 packet.Release();
+            }
+
+            if (!recoverable)
+            {
+                NotifyOutgoing(name, args);
+                return _client.Send(Server.Parser.EncodeEvent(Namespace.Name, name, args), isVolatile);
             }
 
             return EmitCore(name, args, isVolatile);
@@ -53,6 +63,13 @@ public sealed partial class SocketIOSocket
 
     /// <summary>Sends a typed event with an ack id and returns the first argument of the reply; <paramref name="ackTimeout"/> null waits the server's default.</summary>
     internal async Task<T> SendTypedWithAckAsync<T>(SocketIOPacketWriter writer, TimeSpan? ackTimeout, CancellationToken cancellationToken)
+    {
+        var reply = await SendTypedWithRawAckAsync(writer, ackTimeout, cancellationToken).ConfigureAwait(false);
+        return reply.Count > 0 ? reply.Get<T>(0)! : default!;
+    }
+
+    /// <summary>Sends a typed event with an ack id and returns the reply's arguments; <paramref name="ackTimeout"/> null waits the server's default.</summary>
+    internal async Task<SocketIOArguments> SendTypedWithRawAckAsync(SocketIOPacketWriter writer, TimeSpan? ackTimeout, CancellationToken cancellationToken)
     {
         var name = writer.Event!.Name;
         if (!Connected)
@@ -89,10 +106,9 @@ public sealed partial class SocketIOSocket
         var timeout = ackTimeout ?? Server.Options.DefaultAckTimeout;
         try
         {
-            var reply = timeout is { } t
+            return timeout is { } t
                 ? await waiter.Task.WaitAsync(t, cancellationToken).ConfigureAwait(false)
                 : await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return reply.Count > 0 ? reply.Get<T>(0)! : default!;
         }
         catch (TimeoutException)
         {

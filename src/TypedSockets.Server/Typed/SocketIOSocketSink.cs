@@ -1,3 +1,5 @@
+using TypedSockets.Streaming;
+
 namespace TypedSockets.Server;
 
 /// <summary>
@@ -29,4 +31,9 @@ internal sealed class SocketIOSocketSink : SocketEventSink
 
     public override Task<T> SendWithAckAsync<T>(SocketEventWriter writer, CancellationToken cancellationToken) =>
         _socket.SendTypedWithAckAsync<T>(TypedPackets.AsPacketWriter(writer), _ackTimeout, cancellationToken);
+
+    protected override SocketStreamHost? Streams => _socket.Streams;
+
+    protected override async Task<ISocketEventArguments> SendWithAckAsync(SocketEventWriter writer, CancellationToken cancellationToken) =>
+        await _socket.SendTypedWithRawAckAsync(TypedPackets.AsPacketWriter(writer), _ackTimeout, cancellationToken).ConfigureAwait(false);
 }

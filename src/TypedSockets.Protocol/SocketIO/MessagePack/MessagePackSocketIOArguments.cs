@@ -166,6 +166,78 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
     }
 
     /// <inheritdoc/>
+    public override bool TryGetError(int index, out string? message, out string? code)
+    {
+        message = null;
+        code = null;
+        if ((uint)index >= (uint)_ranges.Length)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new MessagePackReader(GetBytes(index));
+            if (reader.NextMessagePackType != MessagePackType.Map)
+            {
+                return false;
+            }
+
+            var count = reader.ReadMapHeader();
+            for (var i = 0; i < count; i++)
+            {
+                var name = reader.NextMessagePackType == MessagePackType.String ? reader.ReadString() : null;
+                if (name is null)
+                {
+                    reader.Skip();
+                }
+
+                if (name == "error" && reader.NextMessagePackType == MessagePackType.Map)
+                {
+                    var fields = reader.ReadMapHeader();
+                    for (var j = 0; j < fields; j++)
+                    {
+                        var key = reader.NextMessagePackType == MessagePackType.String ? reader.ReadString() : null;
+                        if (key is null)
+                        {
+                            reader.Skip();
+                        }
+
+                        var value = reader.NextMessagePackType == MessagePackType.String ? reader.ReadString() : null;
+                        if (value is null)
+                        {
+                            reader.Skip();
+                        }
+
+                        if (key == "message")
+                        {
+                            message = value;
+                        }
+                        else if (key == "code")
+                        {
+                            code = value;
+                        }
+                    }
+
+                    return message is not null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (MessagePackSerializationException)
+        {
+        }
+        catch (System.IO.EndOfStreamException)
+        {
+        }
+
+        message = null;
+        code = null;
+        return false;
+    }
+
+    /// <inheritdoc/>
     public override bool TryGetString(int index, out string? value)
     {
         value = null;

@@ -127,6 +127,24 @@ internal sealed class MessagePackSocketIOPacketWriter : SocketIOPacketWriter
         writer.Flush();
     }
 
+    public override void WriteError(string message, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var writer = Writer();
+        writer.WriteMapHeader(1);
+        writer.Write("error");
+        writer.WriteMapHeader(code is null ? 1 : 2);
+        writer.Write("message");
+        writer.Write(message);
+        if (code is not null)
+        {
+            writer.Write("code");
+            writer.Write(code);
+        }
+
+        writer.Flush();
+    }
+
     private MessagePackWriter Writer()
     {
         var buffer = _buffer ?? throw new InvalidOperationException("No packet was begun.");
