@@ -98,5 +98,6 @@ public sealed class AuthTests(ITestOutputHelper output)
         Assert.Equal("/socket.io/", handshake.GetProperty("path").GetString());
     }
 
-    private sealed record Credentials(string? Token, string? User);
+    // Both optional: a constructor parameter without a default is required on the wire (RespectRequiredConstructorParameters).
+    private sealed record Credentials(string? Token = null, string? User = null);
 }
