@@ -196,6 +196,9 @@ internal sealed class EngineClientConnection
         {
             case EnginePacketType.Ping:
                 _heartbeat?.Change(_heartbeatWindow, Timeout.InfiniteTimeSpan);
+                // Owed, and queued to wake the writer: the writer answers at the start of its next payload, ahead of
+                // a backlog (a burst split into 16-packet polling payloads must not delay the pong past pingTimeout).
+                Volatile.Write(ref _pongOwed, 1);
                 _outgoing.Writer.TryWrite(EngineOutgoing.ForControl(EnginePacketType.Pong));
                 break;
             case EnginePacketType.Message:
@@ -233,6 +236,9 @@ internal sealed class EngineClientConnection
     /// </summary>
     internal const int MaxPacketsPerPollingPayload = 16;
 
+    // 1 while a ping waits for its pong (set by the reader, taken by the writer).
+    private int _pongOwed;
+
     private async Task RunWriterAsync()
     {
         var reader = _outgoing.Reader;
@@ -245,8 +251,27 @@ internal sealed class EngineClientConnection
             {
                 _writing = true;
                 long size = 0;
+                if (Interlocked.Exchange(ref _pongOwed, 0) == 1)
+                {
+                    batch.Add(EngineOutgoing.ForControl(EnginePacketType.Pong));
+                    size += 2;
+                }
+
                 while (reader.TryPeek(out var next))
                 {
+                    if (next.Kind == EngineOutgoingKind.Control && next.Type == EnginePacketType.Pong)
+                    {
+                        // Its wake-up marker: sent ahead already unless a ping came since.
+                        reader.TryRead(out _);
+                        if (Interlocked.Exchange(ref _pongOwed, 0) == 1)
+                        {
+                            batch.Add(next);
+                            size += 2;
+                        }
+
+                        continue;
+                    }
+
                     if (next.Kind == EngineOutgoingKind.UpgradeMarker)
                     {
                         reader.TryRead(out _);

@@ -311,6 +311,30 @@ public abstract class ClientScenarioTests
     }
 
     [Fact]
+    public async Task ABacklogOverPollingDoesNotDelayThePongPastPingTimeout()
+    {
+        // 16 packets per polling payload (python-engineio's limit): a backlog of 30,000 packets takes 1,875 POSTs (well
+        // over a second), and the pong owed to a ping must not wait behind them.
+        await using var server = await StartServerAsync(new ScenarioServerConfig { PingIntervalMs = 300, PingTimeoutMs = 1500 });
+        var (manager, socket) = await ConnectAsync(server, Options("polling"));
+        await using var _ = manager;
+        var disconnects = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        socket.Disconnected += disconnects.Enqueue;
+        var prefix = Guid.NewGuid().ToString("N") + ":";
+        const int count = 30_000;
+        for (var seq = 0; seq < count; seq++)
+        {
+            Assert.True(socket.Emit("count", prefix + "0", seq));
+        }
+
+        var reply = socket.EmitWithAckAsync("report", prefix).WaitAsync(TimeSpan.FromSeconds(90));
+        await Task.WhenAny(reply);
+        await Task.Yield();
+        Assert.True(disconnects.IsEmpty, "disconnected: " + string.Join(", ", disconnects));
+        Assert.Equal(new Report(1, count, 0, 0), (await reply).Get<Report>(0)!);
+    }
+
+    [Fact]
     public async Task UpgradeMovesTheSessionToWebSocket()
     {
         await using var server = await StartServerAsync(new ScenarioServerConfig());
