@@ -81,7 +81,10 @@ public abstract class SocketEventContext
     /// this side's credit window. It is closed (the producer cancelled) by <see cref="CompleteStreams"/> once the
     /// handler returns.
     /// </summary>
-    /// <exception cref="SocketInvocationException">The argument is not a stream id, or the stream is refused (too many open).</exception>
+    /// <exception cref="SocketInvocationException">
+    /// The argument is not a stream id, or the stream is refused (too many open); the event's acknowledgement, when the
+    /// caller waits for one, has then already been sent with the error.
+    /// </exception>
     public IAsyncEnumerable<T> ReadStream<T>(int index)
     {
         var streams = Streams ?? throw new NotSupportedException(GetType() + " does not support streams.");
@@ -92,12 +95,34 @@ public abstract class SocketEventContext
         }
         catch (Exception e)
         {
-            throw new SocketInvocationException("Argument " + index + " is not a stream id: " + e.Message, Streaming.SocketStreamEvents.ProtocolCode);
+            throw Refuse(new SocketInvocationException("Argument " + index + " is not a stream id: " + e.Message, Streaming.SocketStreamEvents.ProtocolCode));
         }
 
-        var stream = streams.AddIncoming<T>(id);
+        Streaming.IncomingStream<T> stream;
+        try
+        {
+            stream = streams.AddIncoming<T>(id);
+        }
+        catch (SocketInvocationException refused)
+        {
+            throw Refuse(refused);
+        }
+
         (_streams ??= []).Add(stream);
         return stream;
+    }
+
+    /// <summary>A refused stream argument: the caller's acknowledgement (if it waits for one) carries the error, so it does not time out.</summary>
+    private SocketInvocationException Refuse(SocketInvocationException refused)
+    {
+        if (HasAck)
+        {
+            var error = BeginAck();
+            error.WriteError(refused.Message, refused.Code);
+            SendAck(error);
+        }
+
+        return refused;
     }
 
     /// <summary>Closes the streams <see cref="ReadStream{T}"/> opened (called by generated dispatchers when the handler returns): producers still running are cancelled.</summary>

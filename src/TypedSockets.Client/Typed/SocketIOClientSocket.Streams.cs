@@ -25,7 +25,8 @@ public sealed partial class SocketIOClientSocket
                 new StreamSink(this),
                 _options.Streams,
                 ReadError,
-                error => SocketIOClientLog.HandlerFailed(_logger, "stream", Namespace, error));
+                error => SocketIOClientLog.HandlerFailed(_logger, "stream", Namespace, error),
+                Schedule);
             lock (_gate)
             {
                 if (_streams is { } raced)
@@ -72,6 +73,10 @@ public sealed partial class SocketIOClientSocket
 
         host?.Abort("disconnected");
     }
+
+    /// <summary>The streams' start timeouts run on the options' clock.</summary>
+    private IDisposable Schedule(Action action, TimeSpan delay) =>
+        _options.TimeProvider.CreateTimer(static state => ((Action)state!)(), action, delay, Timeout.InfiniteTimeSpan);
 
     private static SocketInvocationException? ReadError(ISocketEventArguments arguments, int index) =>
         arguments is SocketIOArguments args && args.TryGetError(index, out var message, out var code)

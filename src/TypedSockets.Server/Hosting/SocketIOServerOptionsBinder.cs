@@ -43,6 +43,7 @@ internal static class SocketIOServerOptionsBinder
         {
             options.Streams.WindowSize = streams.GetValue(nameof(options.Streams.WindowSize), options.Streams.WindowSize);
             options.Streams.MaxStreams = streams.GetValue(nameof(options.Streams.MaxStreams), options.Streams.MaxStreams);
+            options.Streams.StartTimeout = streams.GetValue(nameof(options.Streams.StartTimeout), options.Streams.StartTimeout);
         }
     }
 }

@@ -10,6 +10,9 @@ internal abstract class IncomingStream
 
     public long Id { get; }
 
+    /// <summary>Items received and not yet consumed.</summary>
+    public abstract int Buffered { get; }
+
     /// <summary>A <c>$stream:item</c> event: arguments 1.. are items.</summary>
     public abstract void OnItems(ISocketEventArguments arguments);
 
@@ -47,6 +50,17 @@ internal sealed class IncomingStream<T> : IncomingStream, IAsyncEnumerable<T>
     {
         _host = host;
         _window = host.Options.WindowSize;
+    }
+
+    public override int Buffered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _items.Count;
+            }
+        }
     }
 
     public override void OnItems(ISocketEventArguments arguments)

@@ -11,7 +11,10 @@ internal sealed class OutgoingStream
     private readonly CancellationTokenSource _cancellation;
     private readonly object _gate = new();
     private int _credit;
+    private int _creditCap;
     private TaskCompletionSource<bool>? _waiter;
+    private IDisposable? _startTimer;
+    private SocketInvocationException? _failure;
 
     public OutgoingStream(SocketStreamHost host, long id, CancellationTokenSource cancellation)
     {
@@ -26,6 +29,63 @@ internal sealed class OutgoingStream
     /// <summary>Fires when the consumer cancels or the connection closes.</summary>
     public CancellationToken Token { get; }
 
+    /// <summary>Credit the producer holds (tests: a flood of credit never raises it past the window).</summary>
+    internal int Credit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _credit;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the start timeout (<see cref="SocketStreamOptions.StartTimeout"/>): without a first credit by then the
+    /// stream ends with <c>stream_timeout</c>.
+    /// </summary>
+    public void StartTimer(Func<Action, TimeSpan, IDisposable> schedule, TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        var timer = schedule(OnStartTimeout, timeout);
+        lock (_gate)
+        {
+            if (_creditCap == 0 && _failure is null)
+            {
+                _startTimer = timer;
+                return;
+            }
+        }
+
+        timer.Dispose();
+    }
+
+    private void OnStartTimeout()
+    {
+        lock (_gate)
+        {
+            if (_creditCap != 0 || _failure is not null)
+            {
+                return;
+            }
+
+            _failure = new SocketInvocationException(
+                "The consumer granted no credit within " + _host.Options.StartTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + " s.",
+                SocketStreamEvents.TimeoutCode);
+        }
+
+        Cancel();
+    }
+
+    /// <summary>
+    /// Credit from the consumer. The first grant is the consumer's window (at most
+    /// <see cref="SocketStreamOptions.MaxWindowSize"/>); the credit held never exceeds it, so a flood of credit buys no burst.
+    /// </summary>
     public void AddCredit(int credit)
     {
         if (credit <= 0)
@@ -34,13 +94,22 @@ internal sealed class OutgoingStream
         }
 
         TaskCompletionSource<bool>? waiter;
+        IDisposable? timer;
         lock (_gate)
         {
-            _credit = (int)Math.Min((long)_credit + credit, int.MaxValue);
+            if (_creditCap == 0)
+            {
+                _creditCap = Math.Min(credit, SocketStreamOptions.MaxWindowSize);
+            }
+
+            _credit = (int)Math.Min((long)_credit + credit, _creditCap);
             waiter = _waiter;
             _waiter = null;
+            timer = _startTimer;
+            _startTimer = null;
         }
 
+        timer?.Dispose();
         waiter?.TrySetResult(true);
     }
 
@@ -118,7 +187,13 @@ internal sealed class OutgoingStream
         }
         catch (OperationCanceledException) when (Token.IsCancellationRequested)
         {
-            silent = true;
+            // Cancelled by the consumer or the connection: silent. Timed out waiting for a first credit: say so.
+            lock (_gate)
+            {
+                error = _failure;
+            }
+
+            silent = error is null;
         }
         catch (Exception e)
         {
@@ -130,6 +205,14 @@ internal sealed class OutgoingStream
         }
         finally
         {
+            IDisposable? timer;
+            lock (_gate)
+            {
+                timer = _startTimer;
+                _startTimer = null;
+            }
+
+            timer?.Dispose();
             _host.Remove(this);
         }
 

@@ -25,5 +25,6 @@ internal static class SocketStreamEvents
     public const string OverflowCode = "stream_overflow";
     public const string ProtocolCode = "stream_protocol";
     public const string ErrorCode = "stream_error";
+    public const string TimeoutCode = "stream_timeout";
     public const string DisconnectedCode = "disconnected";
 }

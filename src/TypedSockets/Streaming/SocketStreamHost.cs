@@ -13,6 +13,7 @@ public sealed class SocketStreamHost
     private readonly SocketStreamOptions _options;
     private readonly Func<ISocketEventArguments, int, SocketInvocationException?> _readError;
     private readonly Action<Exception>? _producerFailed;
+    private readonly Func<Action, TimeSpan, IDisposable> _schedule;
     private readonly object _gate = new();
     private readonly Dictionary<long, OutgoingStream> _outgoing = new();
     private readonly Dictionary<long, IncomingStream> _incoming = new();
@@ -24,8 +25,18 @@ public sealed class SocketStreamHost
     /// <param name="options">Window and limits.</param>
     /// <param name="readError">Reads an error object (<c>{"error":{"message","code"}}</c>) from argument <c>index</c>; null when it is not one.</param>
     /// <param name="producerFailed">Told about an exception a stream producer threw (for logging); the peer gets a generic error for it.</param>
+    /// <param name="schedule">
+    /// Runs an action once after a delay unless the returned handle is disposed first (the start timeout,
+    /// <see cref="SocketStreamOptions.StartTimeout"/>); hosts pass their <c>TimeProvider</c>'s timers. Null: a
+    /// <see cref="Timer"/>.
+    /// </param>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    public SocketStreamHost(SocketEventSink sink, SocketStreamOptions options, Func<ISocketEventArguments, int, SocketInvocationException?> readError, Action<Exception>? producerFailed = null)
+    public SocketStreamHost(
+        SocketEventSink sink,
+        SocketStreamOptions options,
+        Func<ISocketEventArguments, int, SocketInvocationException?> readError,
+        Action<Exception>? producerFailed = null,
+        Func<Action, TimeSpan, IDisposable>? schedule = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,7 +45,11 @@ public sealed class SocketStreamHost
         _options = options;
         _readError = readError;
         _producerFailed = producerFailed;
+        _schedule = schedule ?? ScheduleOnTimer;
     }
+
+    private static IDisposable ScheduleOnTimer(Action action, TimeSpan delay) =>
+        new Timer(static state => ((Action)state!)(), action, delay, Timeout.InfiniteTimeSpan);
 
     /// <summary>The reserved events of the stream protocol, which a socket routes to <see cref="OnEvent"/>.</summary>
     public static IReadOnlyList<string> EventNames { get; } =
@@ -56,6 +71,42 @@ public sealed class SocketStreamHost
     }
 
     internal SocketStreamOptions Options => _options;
+
+    /// <summary>Items buffered by the streams this side consumes (tests: bounded by open streams x window).</summary>
+    internal int BufferedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var count = 0;
+                foreach (var stream in _incoming.Values)
+                {
+                    count += stream.Buffered;
+                }
+
+                return count;
+            }
+        }
+    }
+
+    /// <summary>The most credit any stream this side produces holds (tests: never more than the consumer's window).</summary>
+    internal int MaxProducerCredit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var max = 0;
+                foreach (var stream in _outgoing.Values)
+                {
+                    max = Math.Max(max, stream.Credit);
+                }
+
+                return max;
+            }
+        }
+    }
 
     internal SocketEventSink Sink => _sink;
 
@@ -152,6 +203,13 @@ public sealed class SocketStreamHost
 
     /// <summary>Registers a stream this side produces; its id is allocated here.</summary>
     internal OutgoingStream AddOutgoing(CancellationTokenSource? cancellation)
+    {
+        var stream = AddOutgoingCore(cancellation);
+        stream.StartTimer(_schedule, _options.StartTimeout);
+        return stream;
+    }
+
+    private OutgoingStream AddOutgoingCore(CancellationTokenSource? cancellation)
     {
         lock (_gate)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Time.Testing;
 using TypedSockets.Client;
 using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Server;
@@ -184,10 +185,16 @@ public sealed class TypedStreamTests : IAsyncLifetime
         await RuntimeHost.StopAsync(_app);
     }
 
-    private async Task<(SocketIOClientSocket Socket, Probe Probe)> ConnectAsync(SocketIOTransports transports = SocketIOTransports.All)
+    private async Task<(SocketIOClientSocket Socket, Probe Probe)> ConnectAsync(SocketIOTransports transports = SocketIOTransports.All, TimeProvider? time = null)
     {
         var id = Guid.NewGuid().ToString("N");
-        var manager = new SocketIOManager(_address, new SocketIOClientOptions { Reconnection = false, Transports = transports, Query = new Dictionary<string, string> { ["probe"] = id } });
+        var manager = new SocketIOManager(_address, new SocketIOClientOptions
+        {
+            Reconnection = false,
+            Transports = transports,
+            Query = new Dictionary<string, string> { ["probe"] = id },
+            TimeProvider = time ?? TimeProvider.System,
+        });
         _managers.Add(manager);
         var socket = manager.Socket("/streams");
         socket.Handle<IStreamClient>(new StreamView());
@@ -385,5 +392,28 @@ public sealed class TypedStreamTests : IAsyncLifetime
         Assert.Equal("stream_overflow", error.Code);
         Assert.Equal(7, await cancels.Reader.ReadAsync().AsTask().WaitAsync(s_wait));
         Assert.False(sum.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task AStreamArgumentNobodyConsumesFreesItsSlotAfterTheStartTimeout()
+    {
+        var time = new FakeTimeProvider();
+        var (socket, _) = await ConnectAsync(SocketIOTransports.WebSocket, time);
+
+        // The hub does not handle "total" (a method of the client contract): no credit ever comes for its stream.
+        var total = socket.Emitter<IStreamClient>().Total(Numbers(5));
+        Assert.Equal(1, socket.Streams.Count);
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(1, socket.Streams.Count);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        using var deadline = new CancellationTokenSource(s_wait);
+        while (socket.Streams.Count != 0)
+        {
+            deadline.Token.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+
+        Assert.False(total.IsCompleted);
     }
 }

@@ -61,13 +61,16 @@ public sealed class OptionsBindingTests
         {
             ["TypedSockets:Streams:WindowSize"] = "64",
             ["TypedSockets:Streams:MaxStreams"] = "3",
+            ["TypedSockets:Streams:StartTimeout"] = "00:00:05",
         });
         Assert.Equal(64, bound.Streams.WindowSize);
         Assert.Equal(3, bound.Streams.MaxStreams);
+        Assert.Equal(TimeSpan.FromSeconds(5), bound.Streams.StartTimeout);
 
         var defaults = Bind(new Dictionary<string, string?> { ["TypedSockets:PingInterval"] = "00:00:05" });
         Assert.Equal(16, defaults.Streams.WindowSize);
         Assert.Equal(16, defaults.Streams.MaxStreams);
+        Assert.Equal(TimeSpan.FromSeconds(30), defaults.Streams.StartTimeout);
     }
 
     private static SocketIOServerOptions Bind(Dictionary<string, string?> values)
