@@ -28,8 +28,18 @@ export type ChatServerToClientEvents = ChatClientEvents;
 /** The events a client of "Chat" emits (what the server handles). */
 export type ChatClientToServerEvents = ChatServerEvents;
 
-/** A socket.io-client socket typed by "Chat": `const socket: ChatSocket = io(url);` */
-export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents>;
+/** The acknowledged events of "Chat" as a client emits them without asking for the acknowledgement. */
+export interface ChatClientToServerEventsWithoutAck {
+    join: (room: string) => void;
+}
+
+/**
+ * A socket.io-client socket typed by "Chat": `const socket: ChatSocket = io(url);`. An acknowledged event
+ * is emitted with its callback, awaited with `emitWithAck`, or emitted without the callback (no acknowledgement asked).
+ */
+export type ChatSocket = Socket<ChatServerToClientEvents, ChatClientToServerEvents> & {
+    emit<Ev extends keyof ChatClientToServerEventsWithoutAck>(ev: Ev, ...args: Parameters<ChatClientToServerEventsWithoutAck[Ev]>): ChatSocket;
+};
 
 /** The events a client of "ChatRoom" listens to (what the server emits). */
 export type ChatRoomServerToClientEvents = ChatFeedEvents;
@@ -37,8 +47,23 @@ export type ChatRoomServerToClientEvents = ChatFeedEvents;
 /** The events a client of "ChatRoom" emits (what the server handles). */
 export type ChatRoomClientToServerEvents = ChatServiceEvents;
 
-/** A socket.io-client socket typed by "ChatRoom": `const socket: ChatRoomSocket = io(url);` */
-export type ChatRoomSocket = Socket<ChatRoomServerToClientEvents, ChatRoomClientToServerEvents>;
+/** The acknowledged events of "ChatRoom" as a client emits them without asking for the acknowledgement. */
+export interface ChatRoomClientToServerEventsWithoutAck {
+    login: (request: LoginRequest) => void;
+    join: (request: JoinRequest) => void;
+    leave: () => void;
+    message: (request: PostRequest) => void;
+    rooms: () => void;
+    typing: (request: TypingRequest) => void;
+}
+
+/**
+ * A socket.io-client socket typed by "ChatRoom": `const socket: ChatRoomSocket = io(url);`. An acknowledged event
+ * is emitted with its callback, awaited with `emitWithAck`, or emitted without the callback (no acknowledgement asked).
+ */
+export type ChatRoomSocket = Socket<ChatRoomServerToClientEvents, ChatRoomClientToServerEvents> & {
+    emit<Ev extends keyof ChatRoomClientToServerEventsWithoutAck>(ev: Ev, ...args: Parameters<ChatRoomClientToServerEventsWithoutAck[Ev]>): ChatRoomSocket;
+};
 
 /** The events of Chat.Contracts.IChatClient (an event map in socket.io's shape). */
 export interface ChatClientEvents {

@@ -39,6 +39,12 @@ public sealed class PackagedWorkspace : IAsyncLifetime
     /// <summary>The build of a contracts project whose [SocketEvents] interface has a generic method.</summary>
     public CommandResult GenericContractBuild { get; private set; } = null!;
 
+    /// <summary>The build of a contracts project that sets TypedSocketsTypeScriptOutput (the TypeScript of its contracts).</summary>
+    public CommandResult TypeScriptContractsBuild { get; private set; } = null!;
+
+    /// <summary>The file TypeScriptContractsBuild writes.</summary>
+    public string TypeScriptOutput => Path.Combine(AppsFolder, "Ts.Contracts", "web", "contracts.ts");
+
     /// <summary>The machine's global packages folder, when the fresh projects may fall back to it.</summary>
     public string? FallbackFolder { get; private set; }
 
@@ -66,6 +72,7 @@ public sealed class PackagedWorkspace : IAsyncLifetime
         var generic = Commands.DotnetAsync(AppsFolder, ["build", "Generic.Contracts/Generic.Contracts.csproj", "-nologo", "-p:NuGetAudit=false"], s_buildTimeout, environment);
         AppsBuild = await apps;
         GenericContractBuild = await generic;
+        TypeScriptContractsBuild = await Commands.DotnetAsync(AppsFolder, ["build", "Ts.Contracts/Ts.Contracts.csproj", "-nologo", "-warnaserror", "-p:NuGetAudit=false"], s_buildTimeout, environment);
     }
 
     public Task DisposeAsync()
@@ -173,6 +180,8 @@ public sealed class PackagedWorkspace : IAsyncLifetime
         Write("Greet.Server/Greet.Server.csproj", AppProject("Microsoft.NET.Sdk.Web", null, "TypedSockets.Server"));
         Write("Greet.Client/Greet.Client.csproj", AppProject("Microsoft.NET.Sdk", "Exe", "TypedSockets.Client"));
 
+        WriteTypeScriptContracts();
+
         // README's contracts project again, with a contract the generator must refuse.
         Write("Generic.Contracts/Generic.Contracts.csproj", ReadmeFiles["Greet.Contracts/Greet.Contracts.csproj"]);
         Write("Generic.Contracts/IGenericServer.cs", """
@@ -184,6 +193,36 @@ public sealed class PackagedWorkspace : IAsyncLifetime
             public interface IGenericServer
             {
                 void Send<T>(T value);
+            }
+            """);
+    }
+
+    /// <summary>README's contracts project with TypedSocketsTypeScriptOutput set (docs/typescript.md) and a contract pair.</summary>
+    private void WriteTypeScriptContracts()
+    {
+        var project = ReadmeFiles["Greet.Contracts/Greet.Contracts.csproj"];
+        Assert.Contains("</PropertyGroup>", project, StringComparison.Ordinal);
+        Write("Ts.Contracts/Ts.Contracts.csproj", project.Replace(
+            "</PropertyGroup>", "  <TypedSocketsTypeScriptOutput>web/contracts.ts</TypedSocketsTypeScriptOutput>\n  </PropertyGroup>", StringComparison.Ordinal));
+        Write("Ts.Contracts/Contracts.cs", """
+            using TypedSockets;
+
+            [assembly: SocketContractPair("Ts", typeof(Ts.Contracts.ITsServer), typeof(Ts.Contracts.ITsClient))]
+
+            namespace Ts.Contracts;
+
+            public sealed record Reply(string Text, DateTimeOffset At);
+
+            [SocketEvents]
+            public interface ITsServer
+            {
+                Task<Reply> Ask(string question);
+            }
+
+            [SocketEvents]
+            public interface ITsClient
+            {
+                void Told(Reply reply);
             }
             """);
     }

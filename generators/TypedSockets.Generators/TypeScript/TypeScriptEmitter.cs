@@ -44,7 +44,7 @@ internal static class TypeScriptEmitter
 
         foreach (var pair in pairs)
         {
-            foreach (var generated in new[] { pair.Name + "ServerToClientEvents", pair.Name + "ClientToServerEvents", pair.Name + "Socket" })
+            foreach (var generated in new[] { pair.Name + "ServerToClientEvents", pair.Name + "ClientToServerEvents", pair.Name + "ClientToServerEventsWithoutAck", pair.Name + "Socket" })
             {
                 if (names.TryGetValue(generated, out var owner))
                 {
@@ -92,9 +92,38 @@ internal static class TypeScriptEmitter
             writer.WriteLine();
             writer.WriteLine("/** The events a client of \"" + pair.Name + "\" emits (what the server handles). */");
             writer.WriteLine("export type " + pair.Name + "ClientToServerEvents = " + pair.ServerMapName + ";");
-            writer.WriteLine();
-            writer.WriteLine("/** A socket.io-client socket typed by \"" + pair.Name + "\": `const socket: " + pair.Name + "Socket = io(url);` */");
-            writer.WriteLine("export type " + pair.Name + "Socket = Socket<" + pair.Name + "ServerToClientEvents, " + pair.Name + "ClientToServerEvents>;");
+            var server = writtenContracts.FirstOrDefault(c => string.Equals(c.MapName, pair.ServerMapName, StringComparison.Ordinal));
+            var acked = server is null ? new List<TypeScriptEventModel>() : server.Events.Where(e => e.Ack is not null).ToList();
+            var socketType = "Socket<" + pair.Name + "ServerToClientEvents, " + pair.Name + "ClientToServerEvents>";
+            if (acked.Count > 0)
+            {
+                // socket.io-client types an event's callback as required, and an optional one would make emitWithAck's
+                // result `any`: the events the server acknowledges can also be emitted without a callback through a
+                // second emit overload (the server then runs the handler and sends no acknowledgement).
+                writer.WriteLine();
+                writer.WriteLine("/** The acknowledged events of \"" + pair.Name + "\" as a client emits them without asking for the acknowledgement. */");
+                Open(writer, "export interface " + pair.Name + "ClientToServerEventsWithoutAck");
+                foreach (var evt in acked)
+                {
+                    writer.WriteLine(TypeScriptNaming.PropertyKey(evt.WireName) + ": (" + WriteParameters(evt, withAck: false) + ") => void;");
+                }
+
+                Close(writer);
+                writer.WriteLine();
+                writer.WriteLine("/**");
+                writer.WriteLine(" * A socket.io-client socket typed by \"" + pair.Name + "\": `const socket: " + pair.Name + "Socket = io(url);`. An acknowledged event");
+                writer.WriteLine(" * is emitted with its callback, awaited with `emitWithAck`, or emitted without the callback (no acknowledgement asked).");
+                writer.WriteLine(" */");
+                Open(writer, "export type " + pair.Name + "Socket = " + socketType + " &");
+                writer.WriteLine("emit<Ev extends keyof " + pair.Name + "ClientToServerEventsWithoutAck>(ev: Ev, ...args: Parameters<" + pair.Name + "ClientToServerEventsWithoutAck[Ev]>): " + pair.Name + "Socket;");
+                Close(writer, ";");
+            }
+            else
+            {
+                writer.WriteLine();
+                writer.WriteLine("/** A socket.io-client socket typed by \"" + pair.Name + "\": `const socket: " + pair.Name + "Socket = io(url);` */");
+                writer.WriteLine("export type " + pair.Name + "Socket = " + socketType + ";");
+            }
         }
 
         foreach (var contract in writtenContracts)
@@ -179,7 +208,7 @@ internal static class TypeScriptEmitter
         Close(writer);
     }
 
-    private static string WriteParameters(TypeScriptEventModel evt)
+    private static string WriteParameters(TypeScriptEventModel evt, bool withAck = true)
     {
         var parts = new List<string>();
         var used = new HashSet<string>(StringComparer.Ordinal);
@@ -190,11 +219,11 @@ internal static class TypeScriptEmitter
 
             // A callback follows the arguments of an acknowledged event, and TypeScript allows no optional parameter
             // before a required one: there, C# optional parameters are passed explicitly.
-            var optional = parameter.Optional && evt.Ack is null;
+            var optional = parameter.Optional && (evt.Ack is null || !withAck);
             parts.Add(name + (optional ? "?" : string.Empty) + ": " + parameter.Type);
         }
 
-        if (evt.Ack is not null)
+        if (evt.Ack is not null && withAck)
         {
             var callback = used.Contains("callback") ? "ack" : "callback";
             parts.Add(callback + ": (result: " + evt.Ack + ") => void");

@@ -28,8 +28,21 @@ export type MappingServerToClientEvents = MappingClientEvents;
 /** The events a client of "Mapping" emits (what the server handles). */
 export type MappingClientToServerEvents = MappingServerEvents;
 
-/** A socket.io-client socket typed by "Mapping": `const socket: MappingSocket = io(url);` */
-export type MappingSocket = Socket<MappingServerToClientEvents, MappingClientToServerEvents>;
+/** The acknowledged events of "Mapping" as a client emits them without asking for the acknowledgement. */
+export interface MappingClientToServerEventsWithoutAck {
+    echo: (value: Everything) => void;
+    "items:page": (index: number, filter?: string | null) => void;
+    upload: (data: ArrayBuffer | ArrayBufferView, more: ArrayBuffer | ArrayBufferView) => void;
+    askConfirm: (question: string) => void;
+}
+
+/**
+ * A socket.io-client socket typed by "Mapping": `const socket: MappingSocket = io(url);`. An acknowledged event
+ * is emitted with its callback, awaited with `emitWithAck`, or emitted without the callback (no acknowledgement asked).
+ */
+export type MappingSocket = Socket<MappingServerToClientEvents, MappingClientToServerEvents> & {
+    emit<Ev extends keyof MappingClientToServerEventsWithoutAck>(ev: Ev, ...args: Parameters<MappingClientToServerEventsWithoutAck[Ev]>): MappingSocket;
+};
 
 /** The events of TypedSockets.TypeScript.Tests.Contracts.IMappingClient (an event map in socket.io's shape). */
 export interface MappingClientEvents {

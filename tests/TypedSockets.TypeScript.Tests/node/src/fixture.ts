@@ -111,9 +111,24 @@ function misuse(socket: MappingSocket, e: Everything): void {
     const c: Color = 1;
     // @ts-expect-error a property the DTO does not have
     const i: Item = { id: 1, name: "x", extra: true };
+    // @ts-expect-error emitted without its callback, an acknowledged event still takes its arguments
+    socket.emit("askConfirm");
+    // @ts-expect-error emitted without its callback, an acknowledged event still checks their types
+    socket.emit("items:page", "0");
+    // @ts-expect-error an unacknowledged event has no callback
+    socket.emit("note", "hello", 2, () => undefined);
     void n; void s; void c; void i; void e;
 }
 void misuse;
+
+// An acknowledged event may be emitted without asking for the acknowledgement (a second emit overload); emitWithAck
+// stays typed by the acknowledgement.
+function withoutAck(socket: MappingSocket): Promise<boolean> {
+    socket.emit("askConfirm", "sure?");
+    socket.emit("items:page", 0, null).emit("items:page", 1, "x", (page: Page<Item>) => void page);
+    return socket.emitWithAck("askConfirm", "again?");
+}
+void withoutAck;
 
 // ---- Run against the hub ------------------------------------------------------------------------------------------------
 

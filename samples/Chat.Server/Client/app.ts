@@ -1,16 +1,37 @@
-// The chat page. Talks to the server with the official socket.io-client (lib/socket.io.min.js, the global `io`).
-// User text is only ever put in the page through textContent: never through innerHTML.
-'use strict';
+// The chat page, typed by the contracts (../../Chat.Contracts/chat-contracts.ts, generated from IChatService /
+// IChatFeed): the build type-checks it with tsc --strict and bundles it with esbuild into wwwroot/app.js, so a contract
+// change that breaks the page fails `dotnet build`. Talks to the server with the official socket.io-client browser
+// bundle (lib/socket.io.min.js, the global `io`). User text is only ever put in the page through textContent.
+import type { io as connect } from 'socket.io-client';
+import {
+  isSocketError,
+  type ChatReply, type ChatRoomSocket, type RoomMessage, type RoomNotice, type RoomSnapshot, type RoomSummary,
+  type SocketError,
+} from '../../Chat.Contracts/chat-contracts';
+
+/** The global of lib/socket.io.min.js. */
+declare const io: typeof connect;
 
 (() => {
-  const byId = (id) => document.getElementById(id);
+  function byId<T extends HTMLElement>(id: string, type: { new (): T; prototype: T }): T {
+    const element = document.getElementById(id);
+    if (!(element instanceof type)) {
+      throw new Error(`The page has no ${type.name} #${id}.`);
+    }
+
+    return element;
+  }
+
   const ui = {
-    status: byId('status'), me: byId('me'),
-    login: byId('login'), loginForm: byId('login-form'), username: byId('username'), loginError: byId('login-error'),
-    chat: byId('chat'), rooms: byId('rooms'), newRoom: byId('new-room'), newRoomName: byId('new-room-name'),
-    users: byId('users'), usersRoom: byId('users-room'), roomTitle: byId('room-title'), leave: byId('leave'),
-    messages: byId('messages'), typing: byId('typing'),
-    composer: byId('composer'), messageInput: byId('message-input'), composerError: byId('composer-error'),
+    status: byId('status', HTMLElement), me: byId('me', HTMLElement),
+    login: byId('login', HTMLElement), loginForm: byId('login-form', HTMLFormElement),
+    username: byId('username', HTMLInputElement), loginError: byId('login-error', HTMLElement),
+    chat: byId('chat', HTMLElement), rooms: byId('rooms', HTMLUListElement), newRoom: byId('new-room', HTMLFormElement),
+    newRoomName: byId('new-room-name', HTMLInputElement), users: byId('users', HTMLUListElement),
+    usersRoom: byId('users-room', HTMLElement), roomTitle: byId('room-title', HTMLElement),
+    leave: byId('leave', HTMLButtonElement), messages: byId('messages', HTMLOListElement), typing: byId('typing', HTMLElement),
+    composer: byId('composer', HTMLFormElement), messageInput: byId('message-input', HTMLInputElement),
+    composerError: byId('composer-error', HTMLElement),
   };
 
   const REQUEST_TIMEOUT_MS = 5000;
@@ -19,22 +40,22 @@
   const TYPING_EXPIRY_MS = 5000;  // forget someone else's typing after this long without news (the event is volatile)
 
   const state = {
-    username: null,    // signed in as
-    wantedName: null,  // the name to sign in again with after a reconnection
-    defaultRoom: null,
-    room: null,
-    seen: new Set(),   // message ids shown in the current room
-    typers: new Map(), // user -> expiry timer
+    username: null as string | null,    // signed in as
+    wantedName: null as string | null,  // the name to sign in again with after a reconnection
+    defaultRoom: null as string | null,
+    room: null as string | null,
+    seen: new Set<number>(),            // message ids shown in the current room
+    typers: new Map<string, number>(),  // user -> expiry timer
     typingSentAt: 0,
     typingStopTimer: 0,
-    attempt: 0,        // the current reconnection attempt, 0 when connected
+    attempt: 0,                         // the current reconnection attempt, 0 when connected
   };
 
-  const socket = io({ reconnectionDelayMax: 5000 });
+  const socket: ChatRoomSocket = io({ reconnectionDelayMax: 5000 });
 
   // ---- Connection status ------------------------------------------------------------------------------------------
 
-  function setStatus(kind, text) {
+  function setStatus(kind: string, text: string): void {
     ui.status.dataset.state = kind;
     ui.status.textContent = text;
   }
@@ -48,9 +69,9 @@
   });
 
   // While the connection is down, the chat stays on screen (dimmed) but takes no input.
-  function setOnline(online) {
+  function setOnline(online: boolean): void {
     ui.chat.classList.toggle('offline', !online);
-    for (const control of ui.chat.querySelectorAll('input, button')) {
+    for (const control of ui.chat.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, button')) {
       control.disabled = !online;
     }
   }
@@ -82,13 +103,18 @@
   });
   socket.io.on('reconnect_failed', () => setStatus('disconnected', 'Could not reconnect'));
 
-  async function request(event, payload) {
+  type TimedSocket = ReturnType<ChatRoomSocket['timeout']>;
+
+  // Every request is acknowledged with a ChatReply, or with a SocketError when the server's handler failed.
+  async function request(send: (timed: TimedSocket) => Promise<ChatReply | SocketError>): Promise<ChatReply> {
+    let reply: ChatReply | SocketError;
     try {
-      const args = payload === undefined ? [] : [payload];
-      return await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, ...args);
+      reply = await send(socket.timeout(REQUEST_TIMEOUT_MS));
     } catch {
       return { ok: false, error: 'The server did not answer in time.' };
     }
+
+    return isSocketError(reply) ? { ok: false, error: reply.error.message } : reply;
   }
 
   // ---- Signing in -------------------------------------------------------------------------------------------------
@@ -98,10 +124,10 @@
     login(ui.username.value, null);
   });
 
-  async function login(name, roomToRestore) {
+  async function login(name: string, roomToRestore: string | null): Promise<void> {
     ui.loginError.textContent = '';
-    const reply = await request('login', { username: name });
-    if (!reply.ok) {
+    const reply = await request((s) => s.emitWithAck('login', { username: name }));
+    if (!reply.ok || !reply.username || !reply.room || !reply.rooms) {
       state.wantedName = null;
       showLogin(reply.error);
       return;
@@ -122,7 +148,7 @@
     }
   }
 
-  function showLogin(error) {
+  function showLogin(error: string | null | undefined): void {
     ui.chat.hidden = true;
     ui.login.hidden = false;
     ui.me.textContent = '';
@@ -132,11 +158,11 @@
 
   // ---- Rooms ------------------------------------------------------------------------------------------------------
 
-  async function join(room) {
+  async function join(room: string): Promise<boolean> {
     ui.composerError.textContent = '';
-    const reply = await request('join', { room });
-    if (!reply.ok) {
-      ui.composerError.textContent = reply.error;
+    const reply = await request((s) => s.emitWithAck('join', { room }));
+    if (!reply.ok || !reply.room || !reply.rooms) {
+      ui.composerError.textContent = reply.error ?? 'Could not join the room.';
       return false;
     }
 
@@ -153,9 +179,9 @@
   });
 
   ui.leave.addEventListener('click', async () => {
-    const reply = await request('leave');
-    if (!reply.ok) {
-      ui.composerError.textContent = reply.error;
+    const reply = await request((s) => s.emitWithAck('leave'));
+    if (!reply.ok || !reply.room || !reply.rooms) {
+      ui.composerError.textContent = reply.error ?? 'Could not leave the room.';
       return;
     }
 
@@ -163,7 +189,7 @@
     renderRooms(reply.rooms);
   });
 
-  function enterRoom(snapshot) {
+  function enterRoom(snapshot: RoomSnapshot): void {
     stopTyping();
     clearTypers();
     state.room = snapshot.name;
@@ -181,7 +207,7 @@
     markCurrentRoom();
   }
 
-  function renderRooms(rooms) {
+  function renderRooms(rooms: RoomSummary[]): void {
     const items = rooms.map((room) => {
       const li = document.createElement('li');
       li.dataset.room = room.name;
@@ -206,12 +232,12 @@
   }
 
   function markCurrentRoom() {
-    for (const li of ui.rooms.children) {
+    for (const li of ui.rooms.querySelectorAll('li')) {
       li.classList.toggle('current', li.dataset.room === state.room);
     }
   }
 
-  function renderUsers(users) {
+  function renderUsers(users: string[]): void {
     ui.users.replaceChildren(...users.map((user) => {
       const li = document.createElement('li');
       li.textContent = user;
@@ -229,16 +255,16 @@
 
   // ---- Messages ---------------------------------------------------------------------------------------------------
 
-  function isNearBottom() {
+  function isNearBottom(): boolean {
     return ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight < 60;
   }
 
-  function append(li, key) {
+  function append(li: HTMLLIElement, key?: number): void {
     const stick = isNearBottom();
     // Keep messages in id order even when a reply and a broadcast cross.
-    let before = null;
+    let before: HTMLLIElement | null = null;
     if (key !== undefined) {
-      for (const other of ui.messages.children) {
+      for (const other of ui.messages.querySelectorAll('li')) {
         if (other.dataset.id !== undefined && Number(other.dataset.id) > key) {
           before = other;
           break;
@@ -252,7 +278,7 @@
     }
   }
 
-  function addMessage(message) {
+  function addMessage(message: RoomMessage): void {
     if (message.room !== state.room || state.seen.has(message.id)) {
       return;
     }
@@ -278,7 +304,7 @@
     append(li, message.id);
   }
 
-  function addNotice(notice) {
+  function addNotice(notice: RoomNotice): void {
     const li = document.createElement('li');
     li.className = 'notice';
     li.textContent = `${notice.user} ${notice.kind === 'joined' ? 'joined' : 'left'} #${notice.room}`;
@@ -312,9 +338,9 @@
     stopTyping();
     ui.composerError.textContent = '';
     ui.messageInput.value = '';
-    const reply = await request('message', { text });
-    if (!reply.ok) {
-      ui.composerError.textContent = reply.error;
+    const reply = await request((s) => s.emitWithAck('message', { text }));
+    if (!reply.ok || !reply.message) {
+      ui.composerError.textContent = reply.error ?? 'The message was not sent.';
       if (!ui.messageInput.value) {
         ui.messageInput.value = text;
       }
@@ -339,10 +365,10 @@
     }
 
     clearTimeout(state.typingStopTimer);
-    state.typingStopTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+    state.typingStopTimer = window.setTimeout(stopTyping, TYPING_IDLE_MS);
   });
 
-  function stopTyping() {
+  function stopTyping(): void {
     clearTimeout(state.typingStopTimer);
     if (state.typingSentAt !== 0 && socket.connected) {
       socket.emit('typing', { isTyping: false });
@@ -358,14 +384,14 @@
 
     if (notice.isTyping) {
       clearTimeout(state.typers.get(notice.user));
-      state.typers.set(notice.user, setTimeout(() => removeTyper(notice.user), TYPING_EXPIRY_MS));
+      state.typers.set(notice.user, window.setTimeout(() => removeTyper(notice.user), TYPING_EXPIRY_MS));
       renderTypers();
     } else {
       removeTyper(notice.user);
     }
   });
 
-  function removeTyper(user) {
+  function removeTyper(user: string): void {
     if (state.typers.has(user)) {
       clearTimeout(state.typers.get(user));
       state.typers.delete(user);
@@ -373,7 +399,7 @@
     }
   }
 
-  function clearTypers() {
+  function clearTypers(): void {
     for (const timer of state.typers.values()) {
       clearTimeout(timer);
     }
@@ -382,7 +408,7 @@
     renderTypers();
   }
 
-  function renderTypers() {
+  function renderTypers(): void {
     const names = [...state.typers.keys()].sort();
     let text = '';
     if (names.length === 1) {
