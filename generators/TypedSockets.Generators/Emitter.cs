@@ -142,12 +142,16 @@ internal static class Emitter
 
     private static void WriteDispatcher(SourceWriter w, ContractModel model)
     {
-        w.WriteLine("/// <summary>Calls the method an incoming event names; results of acknowledged methods go back as the acknowledgement.</summary>");
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Calls the method an incoming event names; results of acknowledged methods go back as the acknowledgement. Every");
+        w.WriteLine("/// argument is read before the method is called, so arguments that do not bind are refused and the method never runs.");
+        w.WriteLine("/// </summary>");
         w.OpenBlock("private static bool Dispatch(" + model.InterfaceType + " target, string eventName, global::TypedSockets.SocketEventContext context, out " + ValueTask + " completion)");
         w.OpenBlock("switch (eventName)");
         foreach (var evt in model.Events)
         {
             w.OpenBlock("case " + Literal(evt.WireName) + ":");
+            WriteBinding(w, evt);
             var call = "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
             switch (evt.Returns)
             {
@@ -179,7 +183,7 @@ internal static class Emitter
                     w.CloseBlock();
                     break;
                 default:
-                    w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(target, context);");
+                    w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(" + call + ", context);");
                     break;
             }
 
@@ -198,25 +202,49 @@ internal static class Emitter
         foreach (var evt in model.Events.Where(e => e.Returns != ReturnKind.Void))
         {
             w.WriteLine();
-            var awaited = evt.Returns is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
-                ? "__task"
-                : "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
-            var parameters = evt.Returns is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
-                ? evt.ReturnType + " __task"
-                : model.InterfaceType + " target";
-            w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + parameters + ", global::TypedSockets.SocketEventContext context)");
+            w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + evt.ReturnType + " __task, global::TypedSockets.SocketEventContext context)");
             if (evt.Result is { } result)
             {
-                w.WriteLine("var __result = await " + awaited + ".ConfigureAwait(false);");
+                w.WriteLine("var __result = await __task.ConfigureAwait(false);");
                 WriteAck(w, result, "__result");
             }
             else
             {
-                w.WriteLine("await " + awaited + ".ConfigureAwait(false);");
+                w.WriteLine("await __task.ConfigureAwait(false);");
                 WriteAck(w, null, null);
             }
 
             w.CloseBlock();
+        }
+    }
+
+    /// <summary>
+    /// Reads every argument into a local before the call: a missing, null (for a parameter that does not take null) or
+    /// mistyped one throws (<c>invalid_arguments</c>) before the method runs. A missing optional one is its declared
+    /// default, as a C# caller omitting it would pass.
+    /// </summary>
+    private static void WriteBinding(SourceWriter w, EventModel evt)
+    {
+        var index = 0;
+        foreach (var parameter in evt.Parameters)
+        {
+            if (parameter.Value.Kind == ValueKind.CancellationToken)
+            {
+                continue;
+            }
+
+            var name = Literal(parameter.Name.TrimStart('@'));
+            // GetArgument<T> returns T?: a reference type declared without '?' (nullable annotations off) needs '!'.
+            var read = parameter.Value.AcceptsNull
+                ? "context.GetArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")" + (parameter.Value.IsReferenceType ? "!" : string.Empty)
+                : "context.GetRequiredArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")";
+            if (parameter.DefaultValue is { } value)
+            {
+                read = "context.Arguments.Count > " + index + " ? " + read + " : " + value;
+            }
+
+            w.WriteLine(parameter.Value.Type + " __arg" + index + " = " + read + ";");
+            index++;
         }
     }
 
@@ -347,23 +375,11 @@ internal static class Emitter
     private static string Parameter(ParameterModel parameter) =>
         parameter.Value.Type + " " + parameter.Name + (parameter.DefaultValue is { } value ? " = " + value : string.Empty);
 
-    /// <summary>
-    /// The arguments of a dispatched call: each read from the event (a missing optional one is its declared default,
-    /// as a C# caller omitting it would pass), a CancellationToken is the socket's abort token.
-    /// </summary>
+    /// <summary>The arguments of a dispatched call: the locals <see cref="WriteBinding"/> read; a CancellationToken is the socket's abort token.</summary>
     private static string ArgumentList(EventModel evt)
     {
         var index = 0;
-        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? "context.Aborted" : Argument(p, index++)));
-    }
-
-    private static string Argument(ParameterModel parameter, int index)
-    {
-        // GetArgument<T> returns T?: only a reference type needs '!' (on a value type T? is T itself).
-        var read = "context.GetArgument<" + parameter.Value.Type + ">(" + index + ")" + (parameter.Value.IsReferenceType ? "!" : string.Empty);
-        return parameter.DefaultValue is { } value
-            ? "(context.Arguments.Count > " + index + " ? " + read + " : " + value + ")"
-            : read;
+        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? "context.Aborted" : "__arg" + index++));
     }
 
     /// <summary><paramref name="name"/>, or it with more leading underscores if a parameter of <paramref name="evt"/> has that name.</summary>

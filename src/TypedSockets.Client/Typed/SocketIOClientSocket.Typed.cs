@@ -180,6 +180,11 @@ internal sealed class SocketIOClientSocketSink : SocketEventSink
         var ack = new PendingAck(_socket, packetWriter.Event?.Name ?? string.Empty, withTask: true, callback: null);
         _socket.SendTyped(packetWriter, ack, cancellationToken);
         var reply = await ack.Task.ConfigureAwait(false);
+        if (reply.TryGetError(out var error))
+        {
+            throw error;
+        }
+
         return reply.Count > 0 ? reply.Get<T>(0)! : default!;
     }
 }
@@ -188,17 +193,21 @@ internal sealed class SocketIOClientSocketSink : SocketEventSink
 internal sealed class SocketIOClientEventContext : SocketEventContext
 {
     private readonly SocketIOClientSocket _socket;
+    private readonly string _eventName;
     private readonly SocketIOArguments _arguments;
     private readonly SocketIOAck? _ack;
 
-    public SocketIOClientEventContext(SocketIOClientSocket socket, SocketIOArguments arguments, SocketIOAck? ack)
+    public SocketIOClientEventContext(SocketIOClientSocket socket, string eventName, SocketIOArguments arguments, SocketIOAck? ack)
     {
         _socket = socket;
+        _eventName = eventName;
         _arguments = arguments;
         _ack = ack;
     }
 
     public override ISocketEventArguments Arguments => _arguments;
+
+    public override string EventName => _eventName;
 
     public override bool HasAck => _ack is not null;
 

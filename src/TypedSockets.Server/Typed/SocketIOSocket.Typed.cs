@@ -51,7 +51,10 @@ public sealed partial class SocketIOSocket
     /// <summary>Sends a typed packet built by a broadcast (shared buffer; the transport takes its own reference).</summary>
     internal bool SendTyped(in OutgoingPacket packet, bool isVolatile) => Connected && _client.Send(packet, isVolatile);
 
-    /// <summary>Sends a typed event with an ack id and returns the first argument of the reply.</summary>
+    /// <summary>
+    /// Sends a typed event with an ack id and returns the first argument of the reply (timeout: <c>DefaultAckTimeout</c>);
+    /// an error answer throws <see cref="SocketInvocationException"/>.
+    /// </summary>
     internal async Task<T> SendTypedWithAckAsync<T>(SocketIOPacketWriter writer, CancellationToken cancellationToken)
     {
         var name = writer.Event!.Name;
@@ -87,12 +90,10 @@ public sealed partial class SocketIOSocket
         }
 
         var timeout = Server.Options.DefaultAckTimeout;
+        SocketIOArguments reply;
         try
         {
-            var reply = timeout is { } t
-                ? await waiter.Task.WaitAsync(t, cancellationToken).ConfigureAwait(false)
-                : await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return reply.Count > 0 ? reply.Get<T>(0)! : default!;
+            reply = await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -102,6 +103,13 @@ public sealed partial class SocketIOSocket
         {
             _acks!.TryRemove(id, out _);
         }
+
+        if (reply.TryGetError(out var error))
+        {
+            throw error;
+        }
+
+        return reply.Count > 0 ? reply.Get<T>(0)! : default!;
     }
 
     /// <summary>Sends the acknowledgement of <paramref name="evt"/> that <paramref name="writer"/> holds.</summary>
