@@ -236,7 +236,7 @@ internal static class Emitter
             var name = Literal(parameter.Name.TrimStart('@'));
             // GetArgument<T> returns T?: a reference type declared without '?' (nullable annotations off) needs '!'.
             var read = parameter.Value.AcceptsNull
-                ? "context.GetArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")" + (parameter.Value.IsReferenceType ? "!" : string.Empty)
+                ? "context.GetArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")" + (parameter.Value.IsReferenceType && !parameter.Value.Type.EndsWith("?", System.StringComparison.Ordinal) ? "!" : string.Empty)
                 : "context.GetRequiredArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")";
             if (parameter.DefaultValue is { } value)
             {
