@@ -24,11 +24,17 @@ public abstract class SocketHub
     internal async ValueTask AttachAsync(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch)
     {
         _socket = socket;
-        Wire(socket, filters, serialDispatch);
+        var whenIdle = Wire(socket, filters, serialDispatch);
         socket.OnDisconnect(async reason =>
         {
             try
             {
+                if (whenIdle is not null)
+                {
+                    // Serial dispatch: the disconnect hook runs after the method in flight, like one more call.
+                    await whenIdle().ConfigureAwait(false);
+                }
+
                 await (filters.Length == 0
                     ? OnDisconnectedAsync(reason)
                     : DisconnectedThrough(filters, 0, new SocketHubLifetimeContext(this), reason)).ConfigureAwait(false);
@@ -59,7 +65,8 @@ public abstract class SocketHub
             ? OnDisconnectedAsync(reason)
             : filters[index].OnDisconnectedAsync(context, reason, (next, why) => DisconnectedThrough(filters, index + 1, next, why));
 
-    private protected abstract void Wire(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch);
+    /// <summary>Routes the socket's events to this hub; with serial dispatch, returns what completes when no call is running.</summary>
+    private protected abstract Func<Task>? Wire(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch);
 }
 
 /// <summary>
@@ -72,7 +79,8 @@ public abstract class SocketHub
 /// <para>Concurrency: the client's events start in arrival order, but a method that awaits does not hold back the next
 /// event, so two methods of the same instance can run at the same time (and a method can await the same client's
 /// acknowledgement). State shared between methods needs synchronization, or map the hub with
-/// <c>MapNamespace&lt;THub&gt;(name, o =&gt; o.SerialDispatch = true)</c>: one method at a time per client, in order.</para>
+/// <c>MapNamespace&lt;THub&gt;(name, o =&gt; o.SerialDispatch = true)</c>: one method at a time per client, in order, and
+/// <see cref="SocketHub.OnDisconnectedAsync"/> after the method in flight.</para>
 /// <para>Errors: arguments that do not bind are refused before the method runs; a method that throws a
 /// <see cref="SocketInvocationException"/> answers the caller's acknowledgement with its message, code and data; any other
 /// exception is logged and answered with a generic message (code <c>internal_error</c>).</para>
@@ -92,14 +100,16 @@ public abstract class SocketHub<TServer, TClient> : SocketHub
     /// <summary>Every client of the namespace but the caller.</summary>
     public SocketTargets<TClient> Others => Clients.Except(Socket.Id);
 
-    private protected sealed override void Wire(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch)
+    private protected sealed override Func<Task>? Wire(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch)
     {
         if (this is not TServer target)
         {
             throw new InvalidOperationException($"{GetType()} must implement {typeof(TServer)}.");
         }
 
-        new TypedEventDispatcher<TServer>(target, this, filters, serialDispatch, OnArgumentsInvalid).Register(socket);
+        var dispatcher = new TypedEventDispatcher<TServer>(target, this, filters, serialDispatch, OnArgumentsInvalid);
+        dispatcher.Register(socket);
+        return serialDispatch ? dispatcher.WhenIdleAsync : null;
     }
 
     /// <summary>

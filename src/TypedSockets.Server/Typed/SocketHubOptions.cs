@@ -9,8 +9,9 @@ public sealed class SocketHubOptions
 
     /// <summary>
     /// When true, the hub's methods run one at a time per client, in arrival order: the next event of that client starts
-    /// when the previous method (and its asynchronous part) has finished. Other clients, and the connection's receive
-    /// loop, are not held up. Default false: methods of one hub instance may run concurrently (a method awaiting
+    /// when the previous method (and its asynchronous part) has finished, and <see cref="SocketHub.OnDisconnectedAsync"/>
+    /// runs after the method in flight (events still queued at the disconnect are dropped). Other clients, and the
+    /// connection's receive loop, are not held up. Default false: methods of one hub instance may run concurrently (a method awaiting
     /// something does not hold back the client's next event), so shared hub state needs its own synchronization.
     /// Turn it on when the hub keeps per-client state that its methods change across awaits; a method that waits for
     /// the same client's acknowledgement must then not be awaited by another of its methods.

@@ -35,6 +35,17 @@ internal sealed class TypedEventDispatcher<T>
         }
     }
 
+    /// <summary>Serial dispatch: completes when the calls started so far have finished (whatever their outcome).</summary>
+    public Task WhenIdleAsync()
+    {
+        lock (_serialGate!)
+        {
+            return _tail.IsCompleted ? Task.CompletedTask : WaitAsync(_tail);
+        }
+
+        static async Task WaitAsync(Task tail) => await tail.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
     /// <summary>Serial dispatch: runs the call after the previous one of this socket has finished, without blocking the caller.</summary>
     private ValueTask Enqueue(SocketIOEvent evt)
     {
