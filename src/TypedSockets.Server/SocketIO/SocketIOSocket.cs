@@ -225,7 +225,8 @@ public sealed partial class SocketIOSocket
 
     /// <summary>
     /// A per-packet middleware: call <c>next()</c> to go on; return without calling it to drop the event; throw to
-    /// drop it and raise <see cref="OnError"/>.
+    /// drop it and raise <see cref="OnError"/> (a client waiting for the event's acknowledgement then gets the error
+    /// answer: a <see cref="SocketInvocationException"/>'s message and code, or a generic message).
     /// </summary>
     public SocketIOSocket Use(Func<SocketIOEvent, Func<ValueTask>, ValueTask> middleware)
     {
@@ -564,6 +565,11 @@ public sealed partial class SocketIOSocket
         catch (Exception e) when (index < middlewares.Length)
         {
             RaiseError(e);
+            if (evt.HasAck && !evt.IsAcknowledged)
+            {
+                // The event was dropped: a caller waiting for the ack gets the error answer instead of a timeout.
+                SendErrorAnswer(evt, e);
+            }
         }
     }
 
@@ -653,7 +659,6 @@ public sealed partial class SocketIOSocket
             return; // The handler gave up because the socket went away: nobody to answer.
         }
 
-        object?[] answer;
         string reason;
         if (error is SocketInvocationException invocation)
         {
@@ -667,35 +672,42 @@ public sealed partial class SocketIOSocket
                 reason = SocketIOMetrics.FailureReasons.Refused;
                 SocketIOLog.InvocationRefused(Server.Logger, evt.Name, Id, invocation.Code, invocation.Message);
             }
-
-            answer = evt.HasAck ? SocketIOErrorAnswer.ToArguments(invocation) : [];
         }
         else
         {
             reason = SocketIOMetrics.FailureReasons.Error;
             SocketIOLog.HandlerFailed(Server.Logger, evt.Name, Id, error);
-            answer = evt.HasAck
-                ? SocketIOErrorAnswer.ToArguments(
-                    Server.Options.EnableDetailedErrors
-                        ? $"An error occurred while handling '{evt.Name}'. {error.GetType().Name}: {error.Message}"
-                        : $"An error occurred while handling '{evt.Name}'.",
-                    SocketInvocationException.InternalErrorCode,
-                    data: null)
-                : [];
         }
 
         SocketIOMetrics.EventFailed(Namespace.Name, reason);
         if (evt.HasAck && !evt.IsAcknowledged)
         {
-            try
-            {
-                evt.Ack(answer);
-            }
-            catch (Exception e)
-            {
-                // The error's data could not be serialized (for example a type missing from the JSON context).
-                SocketIOLog.ErrorAnswerFailed(Server.Logger, evt.Name, Id, e);
-            }
+            SendErrorAnswer(evt, error);
+        }
+    }
+
+    /// <summary>
+    /// Answers <paramref name="evt"/>'s acknowledgement with the error answer of <paramref name="error"/>: a
+    /// <see cref="SocketInvocationException"/> as it is, anything else as a generic message (with the exception's type
+    /// and message when detailed errors are on). Never throws.
+    /// </summary>
+    private void SendErrorAnswer(SocketIOEvent evt, Exception error)
+    {
+        try
+        {
+            evt.Ack(error is SocketInvocationException invocation
+                ? SocketIOErrorAnswer.ToArguments(invocation)
+                : SocketIOErrorAnswer.ToArguments(
+                    Server.Options.EnableDetailedErrors
+                        ? $"An error occurred while handling '{evt.Name}'. {error.GetType().Name}: {error.Message}"
+                        : $"An error occurred while handling '{evt.Name}'.",
+                    SocketInvocationException.InternalErrorCode,
+                    data: null));
+        }
+        catch (Exception e)
+        {
+            // The error's data could not be serialized (for example a type missing from the JSON context).
+            SocketIOLog.ErrorAnswerFailed(Server.Logger, evt.Name, Id, e);
         }
     }
 

@@ -472,6 +472,9 @@ public sealed class SocketIOServerTests
         connection.Receive("21[\"dropped\"]");
         connection.Receive("22[\"forbidden\"]");
         connection.Receive("23[\"echo\"]");
+
+        // A dropped event gets no answer; one whose middleware threw gets the error answer (no silent timeout).
+        Assert.Equal("32[{\"error\":{\"message\":\"An error occurred while handling 'forbidden'.\",\"code\":\"internal_error\"}}]", await connection.NextAsync());
         Assert.Equal("33[\"echo\"]", await connection.NextAsync());
         Assert.Equal(["nope"], errors);
     }
@@ -630,6 +633,23 @@ public sealed class SocketIOServerTests
         Assert.Equal("33[\"done\"]", await connection.NextAsync());
         connection.Receive("24[\"refuse\"]");
         Assert.StartsWith("34[{\"error\"", await connection.NextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APerPacketMiddlewareThatThrowsAnswersTheAckWithTheError()
+    {
+        await using var host = new SocketIOTestHost();
+        host.Server.OnConnection(s =>
+        {
+            s.Use((e, next) => e.Name == "secret" ? throw new SocketInvocationException("Forbidden", "forbidden") : next());
+            s.On("secret", e => e.Ack("leaked"));
+            s.On("ok", e => e.Ack("fine"));
+        });
+        var (connection, _) = await host.JoinAsync();
+        connection.Receive("21[\"secret\"]");
+        Assert.Equal("31[{\"error\":{\"message\":\"Forbidden\",\"code\":\"forbidden\"}}]", await connection.NextAsync());
+        connection.Receive("22[\"ok\"]");
+        Assert.Equal("32[\"fine\"]", await connection.NextAsync());
     }
 
     [Fact]
