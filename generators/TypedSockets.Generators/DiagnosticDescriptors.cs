@@ -73,7 +73,51 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor StreamingNotSupported = new(
-        "TSG0014", "Streaming is not supported in socket events yet",
-        "{0} of event method '{1}' is a stream ('{2}'): streaming over socket events is not supported yet; send the items as separate events or as an array",
+        "TSG0014", "Unsupported stream shape in a socket event",
+        "{0} of event method '{1}' holds a stream ('{2}') in a shape that cannot travel: a stream must be the parameter or return type itself, declared exactly as IAsyncEnumerable<T> or ChannelReader<T>",
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidStreamMethod = new(
+        "TSG0017", "Invalid streaming socket event",
+        "Event method '{0}' {1}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor ReservedStreamEventName = new(
+        "TSG0018", "Reserved stream event name",
+        "Event name \"{0}\" of method '{1}' starts with \"$stream:\", the prefix of the stream protocol's events: use another name",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TupleType = new(
+        "TSG0015", "Tuples cannot travel in socket events",
+        "{0} of event method '{1}' has type '{2}', which holds the tuple '{3}': tuple element names do not exist at run time, so it would travel as {{\"item1\": ..., \"item2\": ...}} (or as {{}} without IncludeFields); use a record",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TypeScriptUnexpressibleType = new(
+        "TSG0026", "Type cannot be expressed in TypeScript",
+        "'{0}' ({1}) cannot be expressed in TypeScript: {2}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidContractPair = new(
+        "TSG0027", "Invalid SocketContractPair",
+        "SocketContractPair is invalid: {0}",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TypeScriptNameCollision = new(
+        "TSG0028", "Two types get the same TypeScript name",
+        "The TypeScript name '{0}' is taken by '{1}' and also wanted by '{2}': rename one (TypeScript names are the C# names without namespaces)",
+        Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor TypeScriptStreamingNotTyped = new(
+        "TSG0029", "Streaming methods are not typed in TypeScript yet",
+        "Event \"{0}\" (method '{1}') streams '{2}': streaming methods are not typed in TypeScript yet, the event is left out of the TypeScript file",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    /// <summary>The TypeScript descriptors by id (the generator reports them from equatable models).</summary>
+    public static DiagnosticDescriptor ById(string id) => id switch
+    {
+        "TSG0026" => TypeScriptUnexpressibleType,
+        "TSG0027" => InvalidContractPair,
+        "TSG0028" => TypeScriptNameCollision,
+        _ => TypeScriptStreamingNotTyped,
+    };
 }

@@ -110,6 +110,13 @@ internal static class Emitter
             w.WriteLine();
             // Explicit: a method may be named like the class ("Emitter") or its field, and the interface's defaults apply.
             w.OpenBlock(evt.ReturnType + " " + evt.DeclaringType + "." + evt.MethodName + "(" + ParameterList(evt) + ")");
+            if (IsStreaming(evt))
+            {
+                WriteStreamEmitterBody(w, evt);
+                w.CloseBlock();
+                continue;
+            }
+
             var writer = Unique(evt, "__writer");
             w.WriteLine("var " + writer + " = this._sink.BeginEvent(" + NameField(evt) + ");");
             WriteArguments(w, evt, writer);
@@ -153,8 +160,11 @@ internal static class Emitter
             w.OpenBlock("case " + Literal(evt.WireName) + ":");
             WriteBinding(w, evt);
             var call = "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
-            switch (evt.Returns)
+            switch (IsStreaming(evt) ? (ReturnKind?)null : evt.Returns)
             {
+                case null:
+                    WriteStreamDispatch(w, evt, call);
+                    break;
                 case ReturnKind.Void:
                     w.WriteLine(call + ";");
                     WriteAck(w, null, null);
@@ -199,7 +209,19 @@ internal static class Emitter
         w.CloseBlock();
         w.CloseBlock();
 
-        foreach (var evt in model.Events.Where(e => e.Returns != ReturnKind.Void))
+        foreach (var evt in model.Events.Where(HasStreamParameters))
+        {
+            w.WriteLine();
+            WriteStreamInvoke(w, model, evt);
+        }
+
+        if (model.Events.Any(UsesChannelReader))
+        {
+            w.WriteLine();
+            WriteChannelReaderHelpers(w);
+        }
+
+        foreach (var evt in model.Events.Where(e => e.Returns != ReturnKind.Void && !IsStreaming(e)))
         {
             w.WriteLine();
             w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + evt.ReturnType + " __task, global::TypedSockets.SocketEventContext context)");
@@ -225,6 +247,11 @@ internal static class Emitter
     /// </summary>
     private static void WriteBinding(SourceWriter w, EventModel evt)
     {
+        if (IsStreaming(evt))
+        {
+            return; // streaming calls read their arguments inline (StreamArgumentList)
+        }
+
         var index = 0;
         foreach (var parameter in evt.Parameters)
         {
@@ -233,11 +260,7 @@ internal static class Emitter
                 continue;
             }
 
-            var name = Literal(parameter.Name.TrimStart('@'));
-            // GetArgument<T> returns T?: a reference type declared without '?' (nullable annotations off) needs '!'.
-            var read = parameter.Value.AcceptsNull
-                ? "context.GetArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")" + (parameter.Value.IsReferenceType && !parameter.Value.Type.EndsWith("?", System.StringComparison.Ordinal) ? "!" : string.Empty)
-                : "context.GetRequiredArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")";
+            var read = Read(parameter, index);
             if (parameter.DefaultValue is { } value)
             {
                 read = "context.Arguments.Count > " + index + " ? " + read + " : " + value;
@@ -273,7 +296,7 @@ internal static class Emitter
         w.WriteLine(GeneratedCode);
         w.OpenBlock((model.IsPublic ? "public" : "internal") + " static class " + model.GeneratedName + "SocketTargetsExtensions");
         var first = true;
-        foreach (var evt in model.Events)
+        foreach (var evt in model.Events.Where(e => !IsStreaming(e)))
         {
             if (!first)
             {
@@ -379,8 +402,187 @@ internal static class Emitter
     private static string ArgumentList(EventModel evt)
     {
         var index = 0;
+        if (IsStreaming(evt))
+        {
+            return StreamArgumentList(evt);
+        }
+
         return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? "context.Aborted" : "__arg" + index++));
     }
+
+    /// <summary>One argument read inline (streaming calls read theirs where the call is made), with its declared default when missing.</summary>
+    private static string Argument(ParameterModel parameter, int index) =>
+        parameter.DefaultValue is { } value
+            ? "(context.Arguments.Count > " + index + " ? " + Read(parameter, index) + " : " + value + ")"
+            : Read(parameter, index);
+
+    /// <summary>
+    /// Reads argument <paramref name="index"/>: <c>GetArgument</c> for a parameter that takes null, else
+    /// <c>GetRequiredArgument</c> (a missing, null or mistyped argument is refused with code <c>invalid_arguments</c>).
+    /// </summary>
+    private static string Read(ParameterModel parameter, int index)
+    {
+        var name = Literal(parameter.Name.TrimStart('@'));
+
+        // GetArgument<T> returns T?: a reference type declared without '?' (nullable annotations off) needs '!'.
+        return parameter.Value.AcceptsNull
+            ? "context.GetArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")" + (parameter.Value.IsReferenceType && !parameter.Value.Type.EndsWith("?", System.StringComparison.Ordinal) ? "!" : string.Empty)
+            : "context.GetRequiredArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")";
+    }
+
+    #region Streams (docs/streaming.md)
+
+    private const string ChannelReaderHelper = "__ToChannelReader";
+
+    private static bool ReturnsStream(EventModel evt) => evt.Returns is ReturnKind.AsyncEnumerable or ReturnKind.ChannelReader;
+
+    private static bool IsStreamValue(ValueModel value) => value.Kind is ValueKind.AsyncEnumerable or ValueKind.ChannelReader;
+
+    private static bool HasStreamParameters(EventModel evt) => evt.Parameters.Any(p => IsStreamValue(p.Value));
+
+    private static bool IsStreaming(EventModel evt) => ReturnsStream(evt) || HasStreamParameters(evt);
+
+    private static bool UsesChannelReader(EventModel evt) =>
+        evt.Returns == ReturnKind.ChannelReader || evt.Parameters.Any(p => p.Value.Kind == ValueKind.ChannelReader);
+
+    /// <summary>
+    /// A streaming call on the emitter: a stream result is invoked lazily through the sink (the arguments are written
+    /// when the result is enumerated); stream arguments are written as stream ids whose producers wait for credit.
+    /// </summary>
+    private static void WriteStreamEmitterBody(SourceWriter w, EventModel evt)
+    {
+        var writer = Unique(evt, "__writer");
+        var token = CancellationArgument(evt);
+        if (ReturnsStream(evt))
+        {
+            var stream = Unique(evt, "__stream");
+            w.WriteLine("var " + stream + " = this._sink.InvokeStream<" + evt.Result!.Type + ">(" + NameField(evt) + ", " + writer + " =>");
+            w.WriteLine("{");
+            w.Indent();
+            WriteArguments(w, evt, writer);
+            w.CloseBlock(", " + token + ");");
+            w.WriteLine(evt.Returns == ReturnKind.ChannelReader
+                ? "return " + ChannelReaderHelper + "(" + stream + ", " + token + ");"
+                : "return " + stream + ";");
+            return;
+        }
+
+        w.WriteLine("var " + writer + " = this._sink.BeginEvent(" + NameField(evt) + ");");
+        foreach (var parameter in evt.Parameters)
+        {
+            switch (parameter.Value.Kind)
+            {
+                case ValueKind.AsyncEnumerable:
+                    w.WriteLine("this._sink.WriteStream<" + parameter.Value.ElementType + ">(" + writer + ", " + parameter.Name + ");");
+                    break;
+                case ValueKind.ChannelReader:
+                    w.WriteLine("this._sink.WriteStream<" + parameter.Value.ElementType + ">(" + writer + ", " + parameter.Name + ".ReadAllAsync());");
+                    break;
+                default:
+                    WriteValue(w, writer, parameter.Value, parameter.Name);
+                    break;
+            }
+        }
+
+        switch (evt.Returns)
+        {
+            case ReturnKind.Task:
+                w.WriteLine("this._sink.Send(" + writer + ");");
+                w.WriteLine("return global::System.Threading.Tasks.Task.CompletedTask;");
+                break;
+            case ReturnKind.ValueTask:
+                w.WriteLine("this._sink.Send(" + writer + ");");
+                w.WriteLine("return default;");
+                break;
+            case ReturnKind.TaskOfT:
+                w.WriteLine("return this._sink.SendWithAckAsync<" + evt.Result!.Type + ">(" + writer + ", " + token + ");");
+                break;
+            case ReturnKind.ValueTaskOfT:
+                w.WriteLine("return new " + evt.ReturnType + "(this._sink.SendWithAckAsync<" + evt.Result!.Type + ">(" + writer + ", " + token + "));");
+                break;
+        }
+    }
+
+    /// <summary>The dispatch of a streaming event: a stream result is produced for the caller; stream arguments go through Invoke_.</summary>
+    private static void WriteStreamDispatch(SourceWriter w, EventModel evt, string call)
+    {
+        if (ReturnsStream(evt))
+        {
+            var items = evt.Returns == ReturnKind.ChannelReader ? call + ".ReadAllAsync(context.StreamAborted)" : call;
+            w.WriteLine("completion = context.SendStreamAsync<" + evt.Result!.Type + ">(" + items + ");");
+        }
+        else
+        {
+            w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(target, context);");
+        }
+    }
+
+    /// <summary>A handler taking streams: they are closed (their producers cancelled) when its task completes.</summary>
+    private static void WriteStreamInvoke(SourceWriter w, ContractModel model, EventModel evt)
+    {
+        w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + model.InterfaceType + " target, global::TypedSockets.SocketEventContext context)");
+        w.OpenBlock("try");
+        var call = "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
+        if (evt.Result is { } result)
+        {
+            w.WriteLine("var __result = await " + call + ".ConfigureAwait(false);");
+            WriteAck(w, result, "__result");
+        }
+        else
+        {
+            w.WriteLine("await " + call + ".ConfigureAwait(false);");
+            WriteAck(w, null, null);
+        }
+
+        w.CloseBlock();
+        w.OpenBlock("finally");
+        w.WriteLine("context.CompleteStreams();");
+        w.CloseBlock();
+        w.CloseBlock();
+    }
+
+    /// <summary>
+    /// The arguments of a streaming call: stream parameters are read as streams, a CancellationToken is the stream's
+    /// own token when the method produces a stream (it fires when the consumer cancels), else the socket's.
+    /// </summary>
+    private static string StreamArgumentList(EventModel evt)
+    {
+        var index = 0;
+        var token = ReturnsStream(evt) ? "context.StreamAborted" : "context.Aborted";
+        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind switch
+        {
+            ValueKind.CancellationToken => token,
+            ValueKind.AsyncEnumerable => "context.ReadStream<" + p.Value.ElementType + ">(" + index++ + ")",
+            ValueKind.ChannelReader => ChannelReaderHelper + "(context.ReadStream<" + p.Value.ElementType + ">(" + index++ + "), context.Aborted)",
+            _ => Argument(p, index++),
+        }));
+    }
+
+    /// <summary>Adapts a received stream to a ChannelReader: a pump into a one-item bounded channel keeps the credit window the only buffer.</summary>
+    private static void WriteChannelReaderHelpers(SourceWriter w)
+    {
+        const string Channels = "global::System.Threading.Channels";
+        w.OpenBlock("private static " + Channels + ".ChannelReader<T> " + ChannelReaderHelper + "<T>(global::System.Collections.Generic.IAsyncEnumerable<T> items, global::System.Threading.CancellationToken cancellationToken)");
+        w.WriteLine("var channel = " + Channels + ".Channel.CreateBounded<T>(new " + Channels + ".BoundedChannelOptions(1) { SingleWriter = true });");
+        w.WriteLine("_ = __PumpAsync(items, channel.Writer, cancellationToken);");
+        w.WriteLine("return channel.Reader;");
+        w.CloseBlock();
+        w.WriteLine();
+        w.OpenBlock("private static async global::System.Threading.Tasks.Task __PumpAsync<T>(global::System.Collections.Generic.IAsyncEnumerable<T> items, " + Channels + ".ChannelWriter<T> writer, global::System.Threading.CancellationToken cancellationToken)");
+        w.OpenBlock("try");
+        w.OpenBlock("await foreach (var item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.WithCancellation(items, cancellationToken).ConfigureAwait(false))");
+        w.WriteLine("await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);");
+        w.CloseBlock();
+        w.WriteLine();
+        w.WriteLine("writer.TryComplete();");
+        w.CloseBlock();
+        w.OpenBlock("catch (global::System.Exception error)");
+        w.WriteLine("writer.TryComplete(error);");
+        w.CloseBlock();
+        w.CloseBlock();
+    }
+
+    #endregion
 
     /// <summary><paramref name="name"/>, or it with more leading underscores if a parameter of <paramref name="evt"/> has that name.</summary>
     private static string Unique(EventModel evt, string name)

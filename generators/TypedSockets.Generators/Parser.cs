@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using TypedSockets.Generators.Model;
+using TypedSockets.Protocol.SocketIO;
 
 namespace TypedSockets.Generators;
 
@@ -17,7 +18,6 @@ internal static class Parser
     public const string SocketEventAttribute = "TypedSockets.SocketEventAttribute";
     public const string SocketHubMetadataName = "TypedSockets.Server.SocketHub`2";
 
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     private static readonly SymbolDisplayFormat s_typeFormat = SymbolDisplayFormat.FullyQualifiedFormat
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
@@ -61,7 +61,13 @@ internal static class Parser
             var parameters = method.Parameters
                 .Select(p => new ParameterModel(EscapeIdentifier(p.Name), ToValue(p.Type), GetDefaultValue(p)))
                 .ToArray();
-            var returns = GetReturnKind(method.ReturnType, out var resultType);
+            var returns = GetStreamKind(method.ReturnType, out var streamItem) switch
+            {
+                ValueKind.AsyncEnumerable => ReturnKind.AsyncEnumerable,
+                ValueKind.ChannelReader => ReturnKind.ChannelReader,
+                _ => GetReturnKind(method.ReturnType, out streamItem),
+            };
+            var resultType = streamItem;
             events.Add(new EventModel(
                 EscapeIdentifier(method.Name),
                 GetWireName(method)!,
@@ -154,7 +160,12 @@ internal static class Parser
             report(DiagnosticDescriptors.GenericMethod, method, method.Name);
         }
 
-        if (IsStream(method.ReturnType))
+        var returnsStream = GetStreamKind(method.ReturnType, out var returnItem) is not null;
+        if (returnsStream)
+        {
+            ValidateStreamItem(method, returnItem!, "The stream items", method.ReturnType, report);
+        }
+        else if (IsStream(method.ReturnType) || ContainsStream(method.ReturnType))
         {
             report(DiagnosticDescriptors.StreamingNotSupported, method, "The return value", method.Name, method.ReturnType.ToDisplayString());
         }
@@ -162,7 +173,7 @@ internal static class Parser
         {
             report(DiagnosticDescriptors.UnsupportedReturnType, method, method.Name, method.ReturnType.ToDisplayString());
         }
-        else if (resultType is not null && IsStream(resultType))
+        else if (resultType is not null && (IsStream(resultType) || ContainsStream(resultType)))
         {
             report(DiagnosticDescriptors.StreamingNotSupported, method, "The acknowledgement", method.Name, resultType.ToDisplayString());
         }
@@ -170,7 +181,12 @@ internal static class Parser
         {
             report(DiagnosticDescriptors.UnserializableType, method, "The acknowledgement", method.Name, resultType.ToDisplayString(), resultReason);
         }
+        else if (resultType is not null && FindTuple(resultType) is { } resultTuple)
+        {
+            report(DiagnosticDescriptors.TupleType, method, "The acknowledgement", method.Name, resultType.ToDisplayString(), resultTuple.ToDisplayString());
+        }
 
+        var streamParameters = 0;
         for (var i = 0; i < method.Parameters.Length; i++)
         {
             var parameter = method.Parameters[i];
@@ -192,7 +208,12 @@ internal static class Parser
                     report(DiagnosticDescriptors.CancellationTokenNotLast, parameter, parameter.Name, method.Name);
                 }
             }
-            else if (IsStream(parameter.Type))
+            else if (GetStreamKind(parameter.Type, out var item) is not null)
+            {
+                streamParameters++;
+                ValidateStreamItem(parameter, item!, "The stream items of parameter '" + parameter.Name + "'", parameter.Type, report, method.Name);
+            }
+            else if (IsStream(parameter.Type) || ContainsStream(parameter.Type))
             {
                 report(DiagnosticDescriptors.StreamingNotSupported, parameter, "Parameter '" + parameter.Name + "'", method.Name, parameter.Type.ToDisplayString());
             }
@@ -200,6 +221,19 @@ internal static class Parser
             {
                 report(DiagnosticDescriptors.UnserializableType, parameter, "Parameter '" + parameter.Name + "'", method.Name, parameter.Type.ToDisplayString(), reason);
             }
+            else if (FindTuple(parameter.Type) is { } tuple)
+            {
+                report(DiagnosticDescriptors.TupleType, parameter, "Parameter '" + parameter.Name + "'", method.Name, parameter.Type.ToDisplayString(), tuple.ToDisplayString());
+            }
+        }
+
+        if (streamParameters > 0 && returnsStream)
+        {
+            report(DiagnosticDescriptors.InvalidStreamMethod, method, method.Name, "both takes and returns a stream: a call streams in one direction (split it into two events)");
+        }
+        else if (streamParameters > 0 && method.ReturnsVoid)
+        {
+            report(DiagnosticDescriptors.InvalidStreamMethod, method, method.Name, "takes a stream but returns void: return Task, ValueTask, Task<T> or ValueTask<T>, so the stream stays open until the handler's task completes");
         }
 
         var wireName = GetWireName(method);
@@ -209,7 +243,12 @@ internal static class Parser
             return;
         }
 
-        if (Array.IndexOf(s_reserved, wireName) >= 0)
+        if (wireName.StartsWith(StreamEventPrefix, StringComparison.Ordinal))
+        {
+            report(DiagnosticDescriptors.ReservedStreamEventName, method, wireName, method.Name);
+        }
+
+        if (SocketIOReservedEvents.IsReserved(wireName))
         {
             report(DiagnosticDescriptors.ReservedEventName, method, wireName, method.Name);
         }
@@ -274,7 +313,7 @@ internal static class Parser
         contract.GetMembers().Concat(contract.AllInterfaces.SelectMany(i => i.GetMembers()));
 
     /// <summary>True for the names Socket.IO reserves (TSG0006).</summary>
-    public static bool IsReservedName(string name) => Array.IndexOf(s_reserved, name) >= 0;
+    public static bool IsReservedName(string name) => SocketIOReservedEvents.IsReserved(name);
 
     /// <summary>The event methods of a contract, its base interfaces' included (also used by the code fixes).</summary>
     public static IEnumerable<IMethodSymbol> GetEventMethods(INamedTypeSymbol contract) =>
@@ -428,7 +467,10 @@ internal static class Parser
         }
     }
 
-    private static ValueModel ToValue(ITypeSymbol type) => new(type.ToDisplayString(s_typeFormat), GetValueKind(type), type.IsReferenceType, AcceptsNull(type));
+    private static ValueModel ToValue(ITypeSymbol type) =>
+        GetStreamKind(type, out var item) is { } stream
+            ? new(type.ToDisplayString(s_typeFormat), stream, type.IsReferenceType, item!.ToDisplayString(s_typeFormat), AcceptsNull(type))
+            : new(type.ToDisplayString(s_typeFormat), GetValueKind(type), type.IsReferenceType, AcceptsNull: AcceptsNull(type));
 
     /// <summary>
     /// Whether a parameter of this type takes null: <c>T?</c> (reference or value type), or a reference type declared
@@ -481,6 +523,60 @@ internal static class Parser
         return ValueKind.Serialized;
     }
 
+    /// <summary>The prefix of the stream protocol's own events (TSG0018).</summary>
+    public const string StreamEventPrefix = "$stream:";
+
+    /// <summary>
+    /// The stream kind of a parameter or return type declared exactly as <c>IAsyncEnumerable&lt;T&gt;</c> or
+    /// <c>ChannelReader&lt;T&gt;</c>, with its item type; null for anything else (derived types included: TSG0014).
+    /// </summary>
+    private static ValueKind? GetStreamKind(ITypeSymbol type, out ITypeSymbol? item)
+    {
+        item = null;
+        if (type is not INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named)
+        {
+            return null;
+        }
+
+        switch (named.OriginalDefinition.ToDisplayString())
+        {
+            case "System.Collections.Generic.IAsyncEnumerable<T>":
+                item = named.TypeArguments[0];
+                return ValueKind.AsyncEnumerable;
+            case "System.Threading.Channels.ChannelReader<T>":
+                item = named.TypeArguments[0];
+                return ValueKind.ChannelReader;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>True when a type argument of <paramref name="type"/>, at any depth, is a stream (<c>List&lt;IAsyncEnumerable&lt;T&gt;&gt;</c>).</summary>
+    private static bool ContainsStream(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol array)
+        {
+            return IsStream(array.ElementType) || ContainsStream(array.ElementType);
+        }
+
+        return type is INamedTypeSymbol { IsGenericType: true } named
+            && named.TypeArguments.Any(t => IsStream(t) || ContainsStream(t));
+    }
+
+    /// <summary>An item of a stream must travel like an argument, and cannot itself be a stream.</summary>
+    private static void ValidateStreamItem(ISymbol location, ITypeSymbol item, string what, ITypeSymbol streamType, Reporter report, string? methodName = null)
+    {
+        methodName ??= location.Name;
+        if (IsStream(item) || ContainsStream(item))
+        {
+            report(DiagnosticDescriptors.StreamingNotSupported, location, what, methodName, streamType.ToDisplayString());
+        }
+        else if (GetUnserializableReason(item) is { } reason)
+        {
+            report(DiagnosticDescriptors.UnserializableType, location, what, methodName, item.ToDisplayString(), reason);
+        }
+    }
+
     private static bool IsCancellationToken(ITypeSymbol type) =>
         type is INamedTypeSymbol { Name: "CancellationToken" } named && named.ContainingNamespace?.ToDisplayString() == "System.Threading";
 
@@ -488,6 +584,30 @@ internal static class Parser
     /// True for <c>IAsyncEnumerable&lt;T&gt;</c> and <c>ChannelReader&lt;T&gt;</c> (and types implementing or deriving from
     /// them): a serializer would write them as an empty object and the peer would get nothing (TSG0014).
     /// </summary>
+    /// <summary>The first value tuple in <paramref name="type"/>: itself, an array element, or a generic argument at any depth.</summary>
+    private static ITypeSymbol? FindTuple(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case INamedTypeSymbol { IsTupleType: true }:
+                return type;
+            case IArrayTypeSymbol array:
+                return FindTuple(array.ElementType);
+            case INamedTypeSymbol { IsGenericType: true } named:
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (FindTuple(argument) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
     private static bool IsStream(ITypeSymbol type)
     {
         static bool IsStreamDefinition(ITypeSymbol candidate) =>

@@ -22,7 +22,10 @@ public sealed class SocketEventsAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.HubDoesNotImplementServer,
         DiagnosticDescriptors.UnserializableType,
         DiagnosticDescriptors.HubContractNotSocketEvents,
-        DiagnosticDescriptors.StreamingNotSupported);
+        DiagnosticDescriptors.StreamingNotSupported,
+        DiagnosticDescriptors.TupleType,
+        DiagnosticDescriptors.InvalidStreamMethod,
+        DiagnosticDescriptors.ReservedStreamEventName);
 
     public override void Initialize(AnalysisContext context)
     {

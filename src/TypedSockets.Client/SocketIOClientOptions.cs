@@ -96,6 +96,12 @@ public sealed class SocketIOClientOptions
     /// <summary>Adjusts each ClientWebSocket before it connects (proxy, certificates, sub-protocols...).</summary>
     public Action<ClientWebSocketOptions>? ConfigureWebSocket { get; set; }
 
+    /// <summary>
+    /// Limits of the typed streams of each socket: the credit window per stream and the number of open streams
+    /// (docs/streaming.md).
+    /// </summary>
+    public TypedSockets.Streaming.SocketStreamOptions Streams { get; set; } = new();
+
     /// <summary>The clock of reconnection delays, heartbeats and ack timeouts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

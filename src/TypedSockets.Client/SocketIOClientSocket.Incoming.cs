@@ -188,6 +188,11 @@ public sealed partial class SocketIOClientSocket
 
     private void OnEventPacket(SocketIOPacket packet)
     {
+        if (OnStreamEvent(packet))
+        {
+            return;
+        }
+
         lock (_gate)
         {
             // Connection state recovery: the last string argument of an event is its offset in the server's log.

@@ -13,7 +13,6 @@ namespace TypedSockets.Client;
 /// </summary>
 public sealed partial class SocketIOClientSocket : IAsyncDisposable
 {
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     private readonly SocketIOManager _manager;
     private readonly SocketIOClientOptions _options;
@@ -388,7 +387,7 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(eventName);
         args ??= [];
-        if (Array.IndexOf(s_reserved, eventName) >= 0)
+        if (SocketIOReservedEvents.IsReserved(eventName))
         {
             throw new ArgumentException($"'{eventName}' is a reserved event name.", nameof(eventName));
         }

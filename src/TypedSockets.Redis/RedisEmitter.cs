@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using StackExchange.Redis;
+using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Protocol.SocketIO.Json;
 using TypedSockets.Redis.Serialization;
 
@@ -113,7 +114,7 @@ public sealed class RedisEmitter
     private static void ThrowIfReserved(string eventName)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        if (eventName is "connect" or "connect_error" or "disconnect" or "disconnecting" or "newListener" or "removeListener")
+        if (SocketIOReservedEvents.IsReserved(eventName))
         {
             throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
         }

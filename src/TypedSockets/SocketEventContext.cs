@@ -109,4 +109,91 @@ public abstract class SocketEventContext
         BindingError ??= error;
         return error;
     }
+    private CancellationTokenSource? _streamCancellation;
+    private List<Streaming.IncomingStream>? _streams;
+
+    /// <summary>The streams of the socket the event came from; null (the default) when the context does not support streams.</summary>
+    protected virtual Streaming.SocketStreamHost? Streams => null;
+
+    /// <summary>
+    /// The token of the stream this event's method produces (passed by generated dispatchers to a streaming method's
+    /// CancellationToken): it fires when the consumer cancels the stream or the connection closes.
+    /// </summary>
+    public CancellationToken StreamAborted => (_streamCancellation ??= new CancellationTokenSource()).Token;
+
+    /// <summary>
+    /// Produces <paramref name="items"/> as the result of this event (called by generated dispatchers): the stream id
+    /// goes back as the acknowledgement, or an error when the stream is refused, and the items follow as the
+    /// consumer grants credit. The producer runs on its own: the returned task completes once the stream id is sent
+    /// (a dispatcher that awaits handlers one at a time is not held for the stream's life).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The context does not support streams.</exception>
+    public ValueTask SendStreamAsync<T>(IAsyncEnumerable<T> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var streams = Streams ?? throw new NotSupportedException(GetType() + " does not support streams.");
+        var cancellation = _streamCancellation ??= new CancellationTokenSource();
+        if (!HasAck)
+        {
+            // Without an acknowledgement the caller cannot learn the stream id: nothing to produce for.
+            cancellation.Dispose();
+            return default;
+        }
+
+        Streaming.OutgoingStream stream;
+        try
+        {
+            stream = streams.AddOutgoing(cancellation);
+        }
+        catch (SocketInvocationException refused)
+        {
+            cancellation.Dispose();
+            var error = BeginAck();
+            error.WriteError(refused.Message, refused.Code);
+            SendAck(error);
+            return default;
+        }
+
+        var ack = BeginAck();
+        ack.WriteInt64(stream.Id);
+        SendAck(ack);
+        _ = stream.RunAsync(items);
+        return default;
+    }
+
+    /// <summary>
+    /// Stream argument <paramref name="index"/> (called by generated dispatchers): the peer's producer, read under
+    /// this side's credit window. It is closed (the producer cancelled) by <see cref="CompleteStreams"/> once the
+    /// handler returns.
+    /// </summary>
+    /// <exception cref="SocketInvocationException">The argument is not a stream id, or the stream is refused (too many open).</exception>
+    public IAsyncEnumerable<T> ReadStream<T>(int index)
+    {
+        var streams = Streams ?? throw new NotSupportedException(GetType() + " does not support streams.");
+        long id;
+        try
+        {
+            id = Arguments.Get<long>(index);
+        }
+        catch (Exception e)
+        {
+            throw new SocketInvocationException("Argument " + index + " is not a stream id: " + e.Message, Streaming.SocketStreamEvents.ProtocolCode);
+        }
+
+        var stream = streams.AddIncoming<T>(id);
+        (_streams ??= []).Add(stream);
+        return stream;
+    }
+
+    /// <summary>Closes the streams <see cref="ReadStream{T}"/> opened (called by generated dispatchers when the handler returns): producers still running are cancelled.</summary>
+    public void CompleteStreams()
+    {
+        if (_streams is { } streams)
+        {
+            foreach (var stream in streams)
+            {
+                stream.Close();
+            }
+        }
+    }
 }

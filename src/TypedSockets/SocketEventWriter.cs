@@ -39,4 +39,12 @@ public abstract class SocketEventWriter
     /// source-generated context for JSON). The serializer metadata for <typeparamref name="T"/> is cached per parser.
     /// </summary>
     public abstract void Write<T>(T value);
+
+    /// <summary>
+    /// Writes an error argument: the object <c>{"error":{"message":"...","code":"..."}}</c> (<c>code</c> omitted when
+    /// null), the error shape of invocations and streams. Parsers' writers override it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">This writer cannot write errors.</exception>
+    public virtual void WriteError(string message, string? code) =>
+        throw new NotSupportedException(GetType() + " does not write errors.");
 }

@@ -1,8 +1,9 @@
 namespace TypedSockets;
 
 /// <summary>
-/// An error answer to an acknowledged event: thrown by a handler (or a hub filter) to refuse a call with a message meant
-/// for the caller, and thrown to the caller when the peer answered with an error. On the wire the acknowledgement is one
+/// An error answer to an acknowledged event, or the end of a stream with an error: thrown by a handler, a hub filter or a
+/// stream producer to refuse with a message meant for the caller, and thrown to the caller when the peer answered with
+/// an error. On the wire the acknowledgement is one
 /// argument, <c>{"error":{"message":"...","code":"...","data":...}}</c> (<c>code</c> and <c>data</c> omitted when null).
 /// </summary>
 /// <remarks>

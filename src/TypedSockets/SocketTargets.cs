@@ -50,6 +50,21 @@ public readonly struct SocketTargets<TClient>
     public SocketTargets<TClient> Except(params ReadOnlySpan<string> rooms) =>
         new(_sink, new SocketTargetSelection(_selection.Rooms, _selection.Except.AddRange(rooms), _selection.Local, _selection.Volatile, _selection.Timeout));
 
+    /// <summary>Adds the connections of user <paramref name="userId"/> (its room <see cref="SocketUsers.RoomOf"/>) to the targets.</summary>
+    public SocketTargets<TClient> User(string userId) => To(SocketUsers.RoomOf(userId));
+
+    /// <summary>Adds the connections of every user of <paramref name="userIds"/> to the targets.</summary>
+    public SocketTargets<TClient> Users(params ReadOnlySpan<string> userIds)
+    {
+        var rooms = _selection.Rooms;
+        foreach (var userId in userIds)
+        {
+            rooms = rooms.Add(SocketUsers.RoomOf(userId));
+        }
+
+        return new(_sink, new SocketTargetSelection(rooms, _selection.Except, _selection.Local, _selection.Volatile, _selection.Timeout));
+    }
+
     /// <summary>Only sockets connected to this server.</summary>
     public SocketTargets<TClient> Local =>
         new(_sink, new SocketTargetSelection(_selection.Rooms, _selection.Except, true, _selection.Volatile, _selection.Timeout));

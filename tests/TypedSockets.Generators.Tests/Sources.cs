@@ -34,6 +34,27 @@ internal static class Sources
     /// <summary>Contracts with one baseline directory each (GeneratorBaselineTests.ContractsMatchTheirBaselines).</summary>
     public static readonly IReadOnlyDictionary<string, string> BaselineCases = new Dictionary<string, string>
     {
+        ["Streams"] = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Channels;
+            using System.Threading.Tasks;
+            using TypedSockets;
+
+            namespace Demo.Streams;
+
+            public sealed record Chunk(int Index, byte[] Data);
+
+            [SocketEvents]
+            public interface IFeed
+            {
+                IAsyncEnumerable<double> Ticks(string symbol, CancellationToken cancellationToken);
+                ChannelReader<string> Lines(int count);
+                Task Upload(IAsyncEnumerable<Chunk> chunks);
+                Task<int> Count(string name, ChannelReader<Chunk> chunks, CancellationToken cancellationToken);
+                ValueTask<long> Total(IAsyncEnumerable<int> numbers);
+            }
+            """,
         ["NestedTypes"] = """
             using System.Threading.Tasks;
             using TypedSockets;

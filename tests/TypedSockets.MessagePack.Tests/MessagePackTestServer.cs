@@ -35,6 +35,7 @@ internal sealed class MessagePackTestServer : IAsyncDisposable
         builder.Services.AddTypedSockets();
         var app = builder.Build();
         app.MapSocketIO("/socket.io", Configure, o => o.Parser = MessagePackSocketIOParser.Default);
+        app.MapSocketIO("/json", ConfigureCounter); // the JSON parser: the same contract, the same shapes
         app.MapSocketIO("/recovery", ConfigureRecovery, o =>
         {
             o.Parser = MessagePackSocketIOParser.Default;
@@ -50,6 +51,7 @@ internal sealed class MessagePackTestServer : IAsyncDisposable
         io.Of("/").OnConnection(socket =>
         {
             socket.Handle<IScoreServer>(new ScoreServer(socket));
+            socket.Handle<ICounterServer>(new CounterServer(socket));
             socket.On("echo", e => socket.Emit("echo-back", e.Arguments.ToRawArray()));
             socket.On("ack-me", e => e.Ack(e.Arguments.ToRawArray()));
             socket.On("typed", e =>
@@ -105,6 +107,9 @@ internal sealed class MessagePackTestServer : IAsyncDisposable
                 socket.On("kick-me", _ => socket.Disconnect());
             });
     }
+
+    private static void ConfigureCounter(SocketIOServer io) =>
+        io.Of("/").OnConnection(socket => socket.Handle<ICounterServer>(new CounterServer(socket)));
 
     private static void ConfigureRecovery(SocketIOServer io)
     {

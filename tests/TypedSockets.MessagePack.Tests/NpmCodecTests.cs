@@ -30,9 +30,13 @@ public sealed class NpmCodecTests
         var cases = new (EncodedPacket Packet, string Expected)[]
         {
             (Parser.EncodeEvent("/", "e", ["s", 1, -1, 1.5, true, null, new byte[] { 1, 2 }, date, new FileMessage { Name = "n", Content = [3], Sent = date, Tags = ["t"] }]),
-                "{\"type\":2,\"data\":[\"e\",\"s\",1,-1,1.5,true,null,{\"bin\":\"0102\"},{\"date\":1700000000123},{\"name\":\"n\",\"content\":{\"bin\":\"03\"},\"sent\":{\"date\":1700000000123},\"tags\":[\"t\"]}],\"nsp\":\"/\"}"),
+                "{\"type\":2,\"data\":[\"e\",\"s\",1,-1,1.5,true,null,{\"bin\":\"0102\"},\"2023-11-14T22:13:20.123+00:00\",{\"name\":\"n\",\"content\":{\"bin\":\"03\"},\"sent\":\"2023-11-14T22:13:20.123+00:00\",\"tags\":[\"t\"]}],\"nsp\":\"/\"}"),
+            // A float travels as the JSON parser writes it (its shortest text, 3.4028235E+38), as float64.
             (Parser.EncodeEvent("/admin", "e", [long.MaxValue / 1024, float.MaxValue], ackId: 9007199254740991),
-                "{\"type\":2,\"data\":[\"e\",9007199254740991,3.4028234663852886e+38],\"id\":9007199254740991,\"nsp\":\"/admin\"}"),
+                "{\"type\":2,\"data\":[\"e\",9007199254740991,3.4028235e+38],\"id\":9007199254740991,\"nsp\":\"/admin\"}"),
+            // Integers beyond 2^53 lose precision in a JS number (docs/wire-format.md).
+            (Parser.EncodeEvent("/", "big", [new { Id = 9007199254740993L, Max = long.MaxValue, At = date.UtcDateTime }]),
+                "{\"type\":2,\"data\":[\"big\",{\"id\":9007199254740992,\"max\":9223372036854776000,\"at\":\"2023-11-14T22:13:20.123Z\"}],\"nsp\":\"/\"}"),
             (Parser.EncodeAck("/", 0, []), "{\"id\":0,\"type\":3,\"data\":[],\"nsp\":\"/\"}"),
             (Parser.EncodeAck("/x", 5, [new Dictionary<string, object?> { ["k"] = new object?[] { null, "v" } }]), "{\"id\":5,\"type\":3,\"data\":[{\"k\":[null,\"v\"]}],\"nsp\":\"/x\"}"),
             (Parser.EncodeConnect("/", "sid1", null), "{\"type\":0,\"data\":{\"sid\":\"sid1\",\"pid\":{\"undefined\":true}},\"nsp\":\"/\"}"),

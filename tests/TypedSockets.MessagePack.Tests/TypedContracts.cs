@@ -37,3 +37,60 @@ internal sealed class ScoreServer(SocketIOSocket socket) : IScoreServer
         return confirmed ? points : -1;
     }
 }
+
+/// <summary>The contract: what JS sends binds by its camelCase names, under both parsers; what misses a member is refused.</summary>
+[SocketEvents]
+public interface ICounterServer
+{
+    [SocketEvent("apply")]
+    void Apply(CounterDelta delta);
+
+    [SocketEvent("calls")]
+    Task<int> Calls();
+}
+
+/// <summary>What the server answers: the record, and one value of each form of the wire-format table.</summary>
+[SocketEvents]
+public interface ICounterClient
+{
+    [SocketEvent("applied")]
+    void Applied(CounterDelta delta, Reading reading);
+}
+
+public sealed record CounterDelta(string Counter, int Delta);
+
+public enum Mood
+{
+    Calm,
+    Angry,
+}
+
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<Colour>))]
+public enum Colour
+{
+    Red,
+    DarkBlue,
+}
+
+public struct Point
+{
+    public int X;
+    public int Y;
+}
+
+public sealed record Reading(Mood Mood, Colour Colour, DateTime At, Point Where, byte[] Blob);
+
+/// <summary>Counts the calls that bound; answers each with the record and a <see cref="Reading"/>.</summary>
+internal sealed class CounterServer(SocketIOSocket socket) : ICounterServer
+{
+    private int _calls;
+
+    public void Apply(CounterDelta delta)
+    {
+        Interlocked.Increment(ref _calls);
+        var reading = new Reading(Mood.Angry, Colour.DarkBlue, new DateTime(2024, 5, 6, 7, 8, 9, 123, DateTimeKind.Utc), new Point { X = 3, Y = -4 }, [1, 2]);
+        socket.Emitter<ICounterClient>().Applied(delta, reading);
+    }
+
+    public Task<int> Calls() => Task.FromResult(Volatile.Read(ref _calls));
+}

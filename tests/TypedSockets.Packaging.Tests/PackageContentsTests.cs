@@ -90,7 +90,7 @@ public sealed class PackageContentsTests(PackagedWorkspace workspace)
         var files = Entries(workspace.PackagePath(id)).Concat(Entries(workspace.PackagePath(id, ".snupkg")));
         var allowed = new Regex(
             $@"^(_rels/\.rels|\[Content_Types\]\.xml|package/services/metadata/core-properties/[^/]+\.psmdcp|{Regex.Escape(id)}\.nuspec|README\.md|lib/[^/]+/{Regex.Escape(id)}\.(dll|xml|pdb)" +
-            (id == "TypedSockets" ? @"|analyzers/dotnet/cs/TypedSockets\.Generators(\.CodeFixes)?\.dll" : "") + ")$");
+            (id == "TypedSockets" ? @"|analyzers/dotnet/cs/TypedSockets\.Generators(\.CodeFixes)?\.dll|build/TypedSockets\.targets|buildTransitive/TypedSockets\.targets" : "") + ")$");
         Assert.All(files, file => Assert.Matches(allowed, file));
         Assert.DoesNotContain(files, f => f.Contains("Test", StringComparison.OrdinalIgnoreCase) || f.Contains("Chat", StringComparison.Ordinal) || f.Contains("Sample", StringComparison.OrdinalIgnoreCase));
     }
@@ -103,6 +103,10 @@ public sealed class PackageContentsTests(PackagedWorkspace workspace)
         Assert.Equal(
             ["analyzers/dotnet/cs/TypedSockets.Generators.CodeFixes.dll", "analyzers/dotnet/cs/TypedSockets.Generators.dll"],
             files.Where(f => f.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+
+        // The TypeScript output's targets (docs/typescript.md), for direct and transitive references.
+        Assert.Contains("build/TypedSockets.targets", files);
+        Assert.Contains("buildTransitive/TypedSockets.targets", files);
 
         // The generator and code fixes are part of the package, not packages of their own.
         var dependencies = Dependencies("TypedSockets");

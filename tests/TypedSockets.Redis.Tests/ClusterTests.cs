@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TypedSockets.Server;
+using TypedSockets.TestContracts;
 
 namespace TypedSockets.Redis.Tests;
 
@@ -110,6 +111,97 @@ public abstract class ClusterTests<TFixture>
         Assert.Equal("dotnet", sockets[Cluster.A1].GetProperty("data").GetProperty("node").GetString());
         Assert.Contains("r2", sockets[Cluster.B1].GetProperty("rooms").EnumerateArray().Select(r => r.GetString()));
     }
+
+    [Fact]
+    public async Task TypedSocketDataTravelsAsSocketDataBetweenDotNetAndNodeNodes()
+    {
+        const string nsp = "/typed-data";
+        var onA = Cluster.A.Io.MapNamespace<TypedDataHub>(nsp);
+        var onB = Cluster.B.Io.Of(nsp);
+        await Cluster.N.SendAsync("server.of", new { nsp, data = new { node = "node", label = "plain" } });
+        await Task.WhenAll(Subscribed(onA), Subscribed(onB));
+        var t1 = (await Clients.SendAsync("client.connect", new { name = "t1", url = Cluster.A.UrlText + nsp })).GetProperty("id").GetString()!;
+        var t2 = (await Clients.SendAsync("client.connect", new { name = "t2", url = Cluster.NUrl + nsp })).GetProperty("id").GetString()!;
+
+        // The Node node sees the .NET hub's typed data as socket.data.
+        // (A new namespace's adapters find each other asynchronously, the streams adapters by heartbeats: ask until all answer.)
+        var seenByNode = await UntilBothAsync(async () => (await Cluster.N.SendAsync("server.fetchSockets", new { nsp })).EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!));
+        Assert.Equal("dotnet", seenByNode[t1].GetProperty("data").GetProperty("node").GetString());
+        Assert.Equal("typed", seenByNode[t1].GetProperty("data").GetProperty("label").GetString());
+
+        // A .NET node reads the Node node's socket.data, and another .NET node's typed data, as the type.
+        var seenByB = await UntilBothAsync(async () => (await Cluster.B.Io.Of(nsp).FetchSocketsAsync()).ToDictionary(s => s.Id));
+        var fromNode = seenByB[t2].GetData<NodeProfile>()!;
+        Assert.Equal(("node", "plain"), (fromNode.Node, fromNode.Label));
+        var fromA = seenByB[t1].GetData<NodeProfile>()!;
+        Assert.Equal(("dotnet", "typed"), (fromA.Node, fromA.Label));
+
+        // On its own server the socket's data object itself comes back.
+        var local = (await onA.FetchSocketsAsync()).Single(s => s.Id == t1);
+        Assert.Same(local.GetData<NodeProfile>(), (await onA.FetchSocketsAsync()).Single(s => s.Id == t1).GetData<NodeProfile>());
+        Assert.Equal("typed", local.GetData<NodeProfile>()!.Label);
+
+        await Clients.SendAsync("client.disconnect", new { name = "t1" });
+        await Clients.SendAsync("client.disconnect", new { name = "t2" });
+
+        async Task<Dictionary<string, T>> UntilBothAsync<T>(Func<Task<Dictionary<string, T>>> fetch)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (true)
+            {
+                var sockets = await fetch();
+                if (sockets.ContainsKey(t1) && sockets.ContainsKey(t2))
+                {
+                    Assert.Equal(2, sockets.Count);
+                    return sockets;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"Only {string.Join(", ", sockets.Keys)} of {t1}, {t2} answered within 15 s.");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TypedServerSideEventsReachTheOtherNodesAndTheirTypedHandlers()
+    {
+        var noteOnB = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.A.Io.HandleServerSide<IClusterEvents>(new ClusterEventsHandler("a", null));
+        Cluster.B.Io.HandleServerSide<IClusterEvents>(new ClusterEventsHandler("b", noteOnB));
+
+        // Acknowledged, from A: one result per other node (B answers with its untyped handler, N with io.on).
+        var replies = await Cluster.A.Io.ServerSide<IClusterEvents>().Timeout(TimeSpan.FromSeconds(5)).Ping("typed");
+        Assert.True(replies.IsComplete);
+        Assert.Equal(new[] { "dotnet:typed", "node:typed" }, replies.Values.Order());
+
+        // Without ack, from A: B's typed handler and the Node node get it.
+        Cluster.A.Io.ServerSide<IClusterEvents>().Note("hello cluster");
+        Assert.Equal("hello cluster", await noteOnB.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        var atNode = await Cluster.N.WaitForAsync(e => e.GetProperty("event").GetString() == "server" && e.GetProperty("ev").GetString() == "typed-note", what: "typed-note on the Node node");
+        Assert.Equal("hello cluster", atNode[0].GetProperty("args")[0].GetString());
+
+        // From the Node node: the typed handlers of A and B reply.
+        var fromNode = await Cluster.N.SendAsync("server.serverSideEmitWithAck", new { @event = "typed-ask", args = new object[] { "q" } });
+        Assert.Equal(new[] { "a:q", "b:q" }, fromNode.EnumerateArray().Select(r => r.GetString()).Order());
+
+        Assert.Throws<InvalidOperationException>(() => Cluster.A.Io.ServerSide<IClusterEvents>().To("room").Note("no rooms for servers"));
+    }
+
+    private sealed class ClusterEventsHandler(string name, TaskCompletionSource<string>? notes) : IClusterEvents
+    {
+        public void Note(string text) => notes?.TrySetResult(text);
+
+        public Task<string> Ping(string arg) => Task.FromResult("unused");
+
+        public Task<string> Ask(string question) => Task.FromResult(name + ":" + question);
+    }
+
+    private static Task Subscribed(SocketIONamespace nsp) => nsp.Adapter switch
+    {
+        RedisAdapter pubsub => pubsub.Subscribed.WaitAsync(TimeSpan.FromSeconds(10)),
+        RedisStreamsAdapter streams => streams.Subscribed.WaitAsync(TimeSpan.FromSeconds(10)),
+        _ => throw new InvalidOperationException($"Unexpected adapter {nsp.Adapter.GetType()}"),
+    };
 
     [Fact]
     public async Task ServerSideEmitWithAckCollectsOneReplyPerOtherNode()

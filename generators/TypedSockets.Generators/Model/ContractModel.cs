@@ -40,7 +40,8 @@ internal sealed record ParameterModel(string Name, ValueModel Value, string? Def
 /// whether a parameter of it takes null (<c>T?</c>, or an oblivious reference type): the dispatcher refuses a missing or
 /// null argument for one that does not.
 /// </summary>
-internal sealed record ValueModel(string Type, ValueKind Kind, bool IsReferenceType, bool AcceptsNull = false);
+/// <param name="ElementType">The item type of a stream (<see cref="ValueKind.AsyncEnumerable"/>, <see cref="ValueKind.ChannelReader"/>), else null.</param>
+internal sealed record ValueModel(string Type, ValueKind Kind, bool IsReferenceType, string? ElementType = null, bool AcceptsNull = false);
 
 internal enum ReturnKind
 {
@@ -49,6 +50,12 @@ internal enum ReturnKind
     ValueTask,
     TaskOfT,
     ValueTaskOfT,
+
+    /// <summary>IAsyncEnumerable&lt;T&gt;: the peer streams the items (Result is the item).</summary>
+    AsyncEnumerable,
+
+    /// <summary>ChannelReader&lt;T&gt;: the peer streams the items (Result is the item).</summary>
+    ChannelReader,
 }
 
 internal enum ValueKind
@@ -63,4 +70,6 @@ internal enum ValueKind
     ReadOnlyMemoryOfByte,
     MemoryOfByte,
     CancellationToken,
+    AsyncEnumerable,
+    ChannelReader,
 }

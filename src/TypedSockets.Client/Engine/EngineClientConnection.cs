@@ -227,11 +227,18 @@ internal sealed class EngineClientConnection
         }
     }
 
+    /// <summary>
+    /// The most packets one polling POST carries: python-engineio refuses a payload of more than 16 packets (HTTP 400),
+    /// engine.io and ours accept any number, so 16 costs nothing but a few more requests in a burst.
+    /// </summary>
+    internal const int MaxPacketsPerPollingPayload = 16;
+
     private async Task RunWriterAsync()
     {
         var reader = _outgoing.Reader;
         var batch = new List<EngineOutgoing>(16);
-        var maxPayload = Math.Max(1024, Handshake!.MaxPayload);
+        // A server that announces no maxPayload (python-engineio 4.3) sets no size bound, as in socket.io-client.
+        var maxPayload = Handshake!.MaxPayload > 0 ? Math.Max(1024, Handshake.MaxPayload) : long.MaxValue;
         try
         {
             while (await reader.WaitToReadAsync(_closed.Token).ConfigureAwait(false))
@@ -267,7 +274,7 @@ internal sealed class EngineClientConnection
                     reader.TryRead(out _);
                     batch.Add(next);
                     size += length;
-                    if (batch.Count >= 256)
+                    if (batch.Count >= (_transport is PollingClientTransport ? MaxPacketsPerPollingPayload : 256))
                     {
                         break;
                     }

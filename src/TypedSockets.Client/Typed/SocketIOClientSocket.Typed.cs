@@ -34,9 +34,10 @@ public sealed partial class SocketIOClientSocket
         _connectionCts = new CancellationTokenSource();
     }
 
-    /// <summary>The connection of the namespace ended: handlers taking a CancellationToken see it cancelled.</summary>
+    /// <summary>The connection of the namespace ended: handlers taking a CancellationToken see it cancelled, streams end.</summary>
     private void CancelConnectionToken()
     {
+        AbortStreams();
         CancellationTokenSource? cts;
         lock (_gate)
         {
@@ -176,16 +177,26 @@ internal sealed class SocketIOClientSocketSink : SocketEventSink
 
     public override async Task<T> SendWithAckAsync<T>(SocketEventWriter writer, CancellationToken cancellationToken)
     {
-        var packetWriter = SocketIOClientSocket.AsPacketWriter(writer);
-        var ack = new PendingAck(_socket, packetWriter.Event?.Name ?? string.Empty, withTask: true, callback: null);
-        _socket.SendTyped(packetWriter, ack, cancellationToken);
-        var reply = await ack.Task.ConfigureAwait(false);
+        var reply = await SendWithRawAckAsync(writer, cancellationToken).ConfigureAwait(false);
         if (reply.TryGetError(out var error))
         {
             throw error;
         }
 
         return reply.Count > 0 ? reply.Get<T>(0)! : default!;
+    }
+
+    protected override TypedSockets.Streaming.SocketStreamHost? Streams => _socket.Streams;
+
+    protected override async Task<ISocketEventArguments> SendWithAckAsync(SocketEventWriter writer, CancellationToken cancellationToken) =>
+        await SendWithRawAckAsync(writer, cancellationToken).ConfigureAwait(false);
+
+    private async Task<SocketIOArguments> SendWithRawAckAsync(SocketEventWriter writer, CancellationToken cancellationToken)
+    {
+        var packetWriter = SocketIOClientSocket.AsPacketWriter(writer);
+        var ack = new PendingAck(_socket, packetWriter.Event?.Name ?? string.Empty, withTask: true, callback: null);
+        _socket.SendTyped(packetWriter, ack, cancellationToken);
+        return await ack.Task.ConfigureAwait(false);
     }
 }
 
@@ -219,6 +230,8 @@ internal sealed class SocketIOClientEventContext : SocketEventContext
         writer.BeginAck(_socket.Namespace);
         return writer;
     }
+
+    protected override TypedSockets.Streaming.SocketStreamHost? Streams => _socket.Streams;
 
     public override bool SendAck(SocketEventWriter writer)
     {

@@ -5,7 +5,8 @@ namespace TypedSockets.Protocol.EngineIO;
 
 /// <summary>
 /// The data of the open packet: <c>{"sid":"..","upgrades":[..],"pingInterval":N,"pingTimeout":N,"maxPayload":N}</c>,
-/// exactly these keys in this order. Intervals are in milliseconds.
+/// exactly these keys in this order. Intervals are in milliseconds. <see cref="MaxPayload"/> is 0 when a server did
+/// not announce one (python-engineio 4.3 omits it; socket.io-client then sets no bound either).
 /// </summary>
 public sealed record EngineHandshake(string Sid, bool CanUpgradeToWebSocket, long PingInterval, long PingTimeout, long MaxPayload)
 {
@@ -43,7 +44,10 @@ public sealed record EngineHandshake(string Sid, bool CanUpgradeToWebSocket, lon
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Parses the data of an open packet; unknown keys are ignored, missing ones are malformed.</summary>
+    /// <summary>
+    /// Parses the data of an open packet; unknown keys are ignored; a missing sid, pingInterval or pingTimeout is
+    /// malformed, a missing maxPayload reads as 0 (not announced).
+    /// </summary>
     public static EngineHandshake Parse(ReadOnlySpan<byte> json)
     {
         string? sid = null;
@@ -104,11 +108,11 @@ public sealed record EngineHandshake(string Sid, bool CanUpgradeToWebSocket, lon
             EngineIOThrowHelper.ThrowInvalidHandshake("malformed JSON");
         }
 
-        if (sid is null || pingInterval is null || pingTimeout is null || maxPayload is null)
+        if (sid is null || pingInterval is null || pingTimeout is null)
         {
-            EngineIOThrowHelper.ThrowInvalidHandshake("missing sid, pingInterval, pingTimeout or maxPayload");
+            EngineIOThrowHelper.ThrowInvalidHandshake("missing sid, pingInterval or pingTimeout");
         }
 
-        return new EngineHandshake(sid, canUpgrade, pingInterval.Value, pingTimeout.Value, maxPayload.Value);
+        return new EngineHandshake(sid, canUpgrade, pingInterval.Value, pingTimeout.Value, maxPayload ?? 0);
     }
 }

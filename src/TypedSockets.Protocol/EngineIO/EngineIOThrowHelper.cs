@@ -15,6 +15,9 @@ internal static class EngineIOThrowHelper
         throw new InvalidDataException($"Invalid Engine.IO packet type 0x{value:X2}.");
 
     [DoesNotReturn]
+    public static void ThrowInvalidUtf8() => throw new InvalidDataException("Invalid Engine.IO packet: text is not valid UTF-8.");
+
+    [DoesNotReturn]
     public static void ThrowInvalidBase64() => throw new InvalidDataException(InvalidBase64Message);
 
     [DoesNotReturn]

@@ -82,8 +82,56 @@ public ref struct EnginePacketReader
             EngineIOThrowHelper.ThrowInvalidPacketType(first);
         }
 
-        return new EnginePacket((EnginePacketType)type, encoded.Slice(1));
+        var data = encoded.Slice(1);
+        if (_isPayload && type == (uint)EnginePacketType.Message && !IsValidUtf8(data))
+        {
+            // A WebSocket text frame is validated by the WebSocket layer; a polling payload is only bytes until here.
+            EngineIOThrowHelper.ThrowInvalidUtf8();
+        }
+
+        return new EnginePacket((EnginePacketType)type, data);
     }
+
+    private static bool IsValidUtf8(in ReadOnlySequence<byte> text)
+    {
+        if (text.IsSingleSegment)
+        {
+            return IsValidUtf8(text.FirstSpan);
+        }
+
+        var length = checked((int)text.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            text.CopyTo(rented);
+            return IsValidUtf8(rented.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static bool IsValidUtf8(ReadOnlySpan<byte> text)
+    {
+#if NET
+        return System.Text.Unicode.Utf8.IsValid(text);
+#else
+        try
+        {
+            _ = s_strictUtf8.GetCharCount(text);
+            return true;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
+#endif
+    }
+
+#if !NET
+    private static readonly System.Text.UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+#endif
 
     private ReadOnlyMemory<byte> DecodeBase64(in ReadOnlySequence<byte> base64)
     {

@@ -35,6 +35,27 @@ public abstract class SocketIOArguments : TypedSockets.ISocketEventArguments
     public abstract bool TryGetStringProperty(int index, string name, out string? value);
 
     /// <summary>
+    /// Reads argument <paramref name="index"/> as the error shape of invocations and streams,
+    /// <c>{"error":{"message":"...","code":"..."}}</c>, without binding a type. False when the argument is missing or
+    /// not that shape (<paramref name="code"/> is null when absent or not a string).
+    /// </summary>
+    public virtual bool TryGetError(int index, out string? message, out string? code)
+    {
+        message = null;
+        code = null;
+        if ((uint)index >= (uint)Count || !(GetRaw(index) is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } root)
+            || !root.TryGetProperty("error", out var error) || error.ValueKind != System.Text.Json.JsonValueKind.Object
+            || !error.TryGetProperty("message", out var text) || text.ValueKind != System.Text.Json.JsonValueKind.String)
+        {
+            return false;
+        }
+
+        message = text.GetString();
+        code = error.TryGetProperty("code", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+        return true;
+    }
+
+    /// <summary>
     /// True with the value when argument <paramref name="index"/> is a string (a client keeps the last string
     /// argument of an event as its connection state recovery offset). False when it is anything else or missing.
     /// </summary>

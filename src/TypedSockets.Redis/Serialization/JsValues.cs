@@ -147,7 +147,7 @@ internal static class JsValues
                 writer.WriteNullValue(); // JSON.stringify(NaN) === "null"
                 break;
             case JsonElement element:
-                element.WriteTo(writer);
+                JsonRawWriter.Write(writer, element);
                 break;
             case byte[] bytes:
                 writer.WriteStartObject();

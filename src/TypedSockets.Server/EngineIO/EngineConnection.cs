@@ -17,6 +17,9 @@ public abstract class EngineConnection
     /// </summary>
     public abstract HttpContext HttpContext { get; }
 
+    /// <summary>The user of <see cref="HttpContext"/>, or null when none was set; a session reads it without building its context.</summary>
+    internal virtual System.Security.Claims.ClaimsPrincipal? UserIfSet => HttpContext.User;
+
     /// <summary>"polling" or "websocket": the transport currently carrying the session.</summary>
     public abstract string Transport { get; }
 

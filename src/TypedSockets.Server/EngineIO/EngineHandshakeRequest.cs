@@ -94,6 +94,9 @@ internal sealed class EngineHandshakeRequest
         _traceIdentifier = source.TraceIdentifier;
     }
 
+    /// <summary>The authenticated user of the handshake request (null when no authentication set one).</summary>
+    public ClaimsPrincipal? User => _user;
+
     public static EngineHandshakeRequest Capture(HttpContext source) => new(source);
 
     /// <summary>A new standalone context over this snapshot whose RequestServices are <paramref name="services"/>.</summary>

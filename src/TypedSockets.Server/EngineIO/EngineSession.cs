@@ -85,6 +85,8 @@ internal sealed partial class EngineSession : EngineConnection
 
     public override HttpContext HttpContext => Volatile.Read(ref _httpContext) ?? CreateHttpContext();
 
+    internal override System.Security.Claims.ClaimsPrincipal? UserIfSet => HttpContextIfCreated?.User ?? _handshakeRequest.User;
+
     /// <summary>The context if anything asked for it yet, else null (tests).</summary>
     internal HttpContext? HttpContextIfCreated => Volatile.Read(ref _httpContext);
 

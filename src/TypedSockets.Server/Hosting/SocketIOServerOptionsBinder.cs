@@ -38,5 +38,12 @@ internal static class SocketIOServerOptionsBinder
             options.ConnectionStateRecovery ??= new ConnectionStateRecoveryOptions();
             recovery.Bind(options.ConnectionStateRecovery);
         }
+
+        var streams = section.GetSection(nameof(options.Streams));
+        if (streams.Exists())
+        {
+            options.Streams.WindowSize = streams.GetValue(nameof(options.Streams.WindowSize), options.Streams.WindowSize);
+            options.Streams.MaxStreams = streams.GetValue(nameof(options.Streams.MaxStreams), options.Streams.MaxStreams);
+        }
     }
 }

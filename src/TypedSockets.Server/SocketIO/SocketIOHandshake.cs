@@ -31,6 +31,9 @@ public sealed class SocketIOHandshake
     /// <summary>The authenticated user of the handshake request (anonymous when no authentication ran).</summary>
     public ClaimsPrincipal User => HttpContext.User;
 
+    /// <summary><see cref="User"/> when authentication set one, else null (read without building <see cref="HttpContext"/>).</summary>
+    internal ClaimsPrincipal? UserIfSet => _connection.UserIfSet;
+
     /// <summary>The client's IP address.</summary>
     public string? Address => HttpContext.Connection.RemoteIpAddress?.ToString();
 

@@ -127,6 +127,15 @@ public partial class SocketIONamespace
 
     private Func<SocketIOSocket, ValueTask>[] ConnectionHandlers => _parent is null ? _connectionHandlers : [.. _parent._connectionHandlers, .. _connectionHandlers];
 
+    /// <summary>The rooms a socket joins when it connects: its own, its user's, and those of a recovered session.</summary>
+    private static string[] OwnRooms(SocketIOSocket socket, RecoveredSession? recovered) => (socket.UserId, recovered) switch
+    {
+        (null, null) => [socket.Id],
+        ({ } userId, null) => [socket.Id, SocketUsers.RoomOf(userId)],
+        (null, { } r) => [socket.Id, .. r.Session.Rooms],
+        ({ } userId, { } r) => [socket.Id, SocketUsers.RoomOf(userId), .. r.Session.Rooms],
+    };
+
     internal void Remove(SocketIOSocket socket) => LocalSockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
 
     /// <summary>Runs the connect sequence of a new socket: middlewares, CONNECT reply, connection handlers.</summary>
@@ -167,29 +176,31 @@ public partial class SocketIONamespace
         client.AddPending(socket);
 
         var middlewares = recovered is not null && recovery!.SkipMiddlewares ? [] : Middlewares;
-        foreach (var middleware in middlewares)
+        try
         {
-            try
+            foreach (var middleware in middlewares)
             {
                 await middleware(socket).ConfigureAwait(false);
             }
-            catch (Exception e)
-            {
-                var (message, data) = e is SocketConnectException sce ? (sce.Message, sce.ErrorData) : ("Internal server error", null);
-                if (e is not SocketConnectException)
-                {
-                    SocketIOLog.MiddlewareFailed(Server.Logger, socket.Id, e);
-                }
-                else
-                {
-                    SocketIOLog.ConnectRefused(Server.Logger, Name, message);
-                }
 
-                client.RemovePending(socket);
-                client.Send(Server.Parser.EncodeConnectError(Name, message, data), isVolatile: false);
-                await socket.AbandonAsync(SocketDisconnectReasons.ServerNamespaceDisconnect).ConfigureAwait(false);
-                return;
+            socket.UserId = Server.UserIdProvider?.GetUserId(socket);
+        }
+        catch (Exception e)
+        {
+            var (message, data) = e is SocketConnectException sce ? (sce.Message, sce.ErrorData) : ("Internal server error", null);
+            if (e is not SocketConnectException)
+            {
+                SocketIOLog.MiddlewareFailed(Server.Logger, socket.Id, e);
             }
+            else
+            {
+                SocketIOLog.ConnectRefused(Server.Logger, Name, message);
+            }
+
+            client.RemovePending(socket);
+            client.Send(Server.Parser.EncodeConnectError(Name, message, data), isVolatile: false);
+            await socket.AbandonAsync(SocketDisconnectReasons.ServerNamespaceDisconnect).ConfigureAwait(false);
+            return;
         }
 
         if (!client.Connection.IsOpen)
@@ -200,7 +211,7 @@ public partial class SocketIONamespace
         }
 
         LocalSockets[socket.Id] = socket;
-        await Adapter.AddAllAsync(socket.Id, recovered is null ? [socket.Id] : [socket.Id, .. recovered.Session.Rooms]).ConfigureAwait(false);
+        await Adapter.AddAllAsync(socket.Id, OwnRooms(socket, recovered)).ConfigureAwait(false);
         IReadOnlyList<BroadcastPacket> missed = [];
         if (recovered is not null)
         {

@@ -19,6 +19,18 @@ public sealed partial class SocketIOServer
         return this;
     }
 
+    /// <inheritdoc cref="SocketIONamespace.ServerSide{TEvents}"/>
+    public SocketTargets<TEvents> ServerSide<TEvents>()
+        where TEvents : class => Sockets.ServerSide<TEvents>();
+
+    /// <inheritdoc cref="SocketIONamespace.HandleServerSide{TEvents}(TEvents)"/>
+    public SocketIOServer HandleServerSide<TEvents>(TEvents target)
+        where TEvents : class
+    {
+        Sockets.HandleServerSide(target);
+        return this;
+    }
+
     /// <inheritdoc cref="SocketIONamespace.ServerSideEmitAsync"/>
     public ValueTask ServerSideEmitAsync(string eventName, params object?[] args) => Sockets.ServerSideEmitAsync(eventName, args);
 

@@ -19,6 +19,7 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Lock _parentsSync = new();
     private SocketIOParentNamespace[] _parents = [];
+    private JsonSocketIOParser? _jsonParser;
 
     internal SocketIOServer(string path, SocketIOServerOptions options, IServiceProvider services)
     {
@@ -29,6 +30,7 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
         Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("TypedSockets.Server.SocketIO");
         ScopeFactory = services.GetRequiredService<IServiceScopeFactory>();
         AdapterFactory = services.GetService<ISocketIOAdapterFactory>() ?? new InMemoryAdapterFactory();
+        UserIdProvider = services.GetService<ISocketUserIdProvider>();
         Of("/");
     }
 
@@ -52,6 +54,11 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
     internal IServiceScopeFactory ScopeFactory { get; }
 
     internal ISocketIOAdapterFactory AdapterFactory { get; }
+
+    internal ISocketUserIdProvider? UserIdProvider { get; }
+
+    /// <summary>The JSON parser whose metadata converts socket data for other servers: <see cref="Parser"/> when it is JSON.</summary>
+    internal JsonSocketIOParser JsonParser => Parser as JsonSocketIOParser ?? (_jsonParser ??= Options.JsonSerializerOptions is null ? JsonSocketIOParser.Default : new JsonSocketIOParser(Options.JsonSerializerOptions));
 
     /// <summary>The main namespace "/".</summary>
     public SocketIONamespace Sockets => _namespaces["/"];

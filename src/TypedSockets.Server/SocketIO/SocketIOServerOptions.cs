@@ -81,6 +81,12 @@ public sealed class SocketIOServerOptions : EngineIOOptions
     /// <summary>Connection state recovery; null (the default) disables it.</summary>
     public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
 
+    /// <summary>
+    /// Limits of the typed streams of each socket: the credit window per stream and the number of open streams
+    /// (docs/streaming.md). Bound from the <c>Streams</c> section.
+    /// </summary>
+    public TypedSockets.Streaming.SocketStreamOptions Streams { get; set; } = new();
+
     /// <summary>Copies every setting onto <paramref name="target"/>.</summary>
     public void CopyTo(SocketIOServerOptions target)
     {
@@ -93,5 +99,6 @@ public sealed class SocketIOServerOptions : EngineIOOptions
         target.EnableDetailedErrors = EnableDetailedErrors;
         target._hubFilters = _hubFilters is null ? null : [.. _hubFilters];
         target.ConnectionStateRecovery = ConnectionStateRecovery;
+        target.Streams = Streams;
     }
 }

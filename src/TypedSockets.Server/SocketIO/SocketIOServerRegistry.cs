@@ -6,6 +6,8 @@ namespace TypedSockets.Server;
 public sealed class SocketIOServerRegistry
 {
     private readonly ConcurrentDictionary<string, SocketIOServer> _servers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _hubsSync = new();
+    private readonly Dictionary<Type, List<SocketIONamespace>> _hubs = [];
     private SocketIOServer? _first;
 
     /// <summary>The server mapped first (the one injected as <see cref="SocketIOServer"/>).</summary>
@@ -26,6 +28,46 @@ public sealed class SocketIOServerRegistry
         }
 
         Interlocked.CompareExchange(ref _first, server, null);
+    }
+
+    /// <summary>Records that <paramref name="hub"/> serves <paramref name="nsp"/> (for <see cref="ISocketHubContext{THub, TClient}"/>).</summary>
+    internal void AddHub(Type hub, SocketIONamespace nsp)
+    {
+        lock (_hubsSync)
+        {
+            if (!_hubs.TryGetValue(hub, out var namespaces))
+            {
+                _hubs[hub] = namespaces = [];
+            }
+
+            if (!namespaces.Contains(nsp))
+            {
+                namespaces.Add(nsp);
+            }
+        }
+    }
+
+    /// <summary>The one namespace <paramref name="hub"/> is mapped on.</summary>
+    /// <exception cref="InvalidOperationException">It is mapped on none, or on several.</exception>
+    internal SocketIONamespace GetHubNamespace(Type hub)
+    {
+        lock (_hubsSync)
+        {
+            if (!_hubs.TryGetValue(hub, out var namespaces) || namespaces.Count == 0)
+            {
+                throw new InvalidOperationException(
+                    $"Hub {hub} is not mapped: call io.MapNamespace<{hub.Name}>(...) in app.MapSocketIO(...) before using its ISocketHubContext (a hosted service may use it once the app has started).");
+            }
+
+            if (namespaces.Count > 1)
+            {
+                var where = string.Join(", ", namespaces.Select(static n => $"'{n.Name}' at '{n.Server.Path}'"));
+                throw new InvalidOperationException(
+                    $"Hub {hub} is mapped on {namespaces.Count} namespaces ({where}), so its ISocketHubContext cannot tell which one to use: map it once, or use SocketIOServerRegistry.Get(path).Of(name).Clients<TClient>().");
+            }
+
+            return namespaces[0];
+        }
     }
 
     internal static string Normalize(string path) => "/" + path.Trim('/');

@@ -13,7 +13,6 @@ namespace TypedSockets.Server;
 /// </summary>
 public sealed partial class SocketIOSocket
 {
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     private readonly SocketIOConnection _client;
     private readonly LazyServiceScope _scope;
@@ -21,6 +20,7 @@ public sealed partial class SocketIOSocket
     private int _disconnectedFired; // 1 once the socket has fired Disconnected
     private ConcurrentDictionary<long, AckWaiter>? _acks; // created with the first pending ack
     private ConcurrentDictionary<string, object?>? _data; // created on first use of Data
+    private object? _typedData; // a typed hub's TData, set on first use
 
     // Guards handler registration (which never calls out while holding it) and the connect sequence (_preConnect,
     // which only hands packets to the transport while holding it).
@@ -62,6 +62,12 @@ public sealed partial class SocketIOSocket
     /// <summary>The socket id: a room of its own, unrelated to the Engine.IO session id.</summary>
     public string Id { get; }
 
+    /// <summary>
+    /// The user id the server's <see cref="ISocketUserIdProvider"/> gave this socket when it connected (null when none):
+    /// the socket is in that user's room, which <c>Clients.User(id)</c> targets.
+    /// </summary>
+    public string? UserId { get; internal set; }
+
     /// <summary>The namespace the socket is connected to.</summary>
     public SocketIONamespace Namespace { get; }
 
@@ -100,6 +106,16 @@ public sealed partial class SocketIOSocket
 
     /// <summary>Application data about this socket (visible through <c>FetchSocketsAsync</c>).</summary>
     public ConcurrentDictionary<string, object?> Data => Volatile.Read(ref _data) ?? CreateData();
+
+    /// <summary>The data object of a hub with typed data (<see cref="SocketHub{TServer, TClient, TData}.Data"/>), null until set.</summary>
+    internal object? TypedData
+    {
+        get => Volatile.Read(ref _typedData);
+        set => Volatile.Write(ref _typedData, value);
+    }
+
+    /// <summary>Sets <see cref="TypedData"/> to <paramref name="value"/> unless another thread set it first; returns the one that stays.</summary>
+    internal object InitTypedData(object value) => Interlocked.CompareExchange(ref _typedData, value, null) ?? value;
 
     /// <summary><see cref="Data"/> if anything used it yet, else null (reading it without creating it).</summary>
     internal ConcurrentDictionary<string, object?>? DataIfCreated => Volatile.Read(ref _data);
@@ -318,7 +334,7 @@ public sealed partial class SocketIOSocket
 
     /// <summary>
     /// Sends an event and waits for the client's acknowledgement (all its arguments, as they came: an error answer is not
-    /// thrown here, see <see cref="SocketIOArguments.TryGetError"/>), for at most <c>DefaultAckTimeout</c> (30 s unless
+    /// thrown here, see <see cref="SocketIOArguments.TryGetError(out SocketInvocationException?)"/>), for at most <c>DefaultAckTimeout</c> (30 s unless
     /// configured).
     /// </summary>
     public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] args) =>
@@ -380,10 +396,34 @@ public sealed partial class SocketIOSocket
     // ---- Rooms and broadcasts --------------------------------------------------------------------------------------
 
     /// <summary>Joins <paramref name="room"/> (nothing when already a member). Completes at once with the in-memory adapter.</summary>
-    public ValueTask JoinAsync(string room) => Namespace.Adapter.AddAllAsync(Id, [room]);
+    /// <exception cref="ArgumentException"><paramref name="room"/> is a user room (<see cref="SocketUsers.RoomPrefix"/>), which only the server joins.</exception>
+    public ValueTask JoinAsync(string room)
+    {
+        ThrowIfUserRoom(room);
+        return Namespace.Adapter.AddAllAsync(Id, [room]);
+    }
 
     /// <summary>Joins every room of <paramref name="rooms"/> (those it is already in are left as they are).</summary>
-    public ValueTask JoinAsync(IReadOnlyCollection<string> rooms) => Namespace.Adapter.AddAllAsync(Id, rooms);
+    /// <exception cref="ArgumentException">One of <paramref name="rooms"/> is a user room (<see cref="SocketUsers.RoomPrefix"/>).</exception>
+    public ValueTask JoinAsync(IReadOnlyCollection<string> rooms)
+    {
+        ArgumentNullException.ThrowIfNull(rooms);
+        foreach (var room in rooms)
+        {
+            ThrowIfUserRoom(room);
+        }
+
+        return Namespace.Adapter.AddAllAsync(Id, rooms);
+    }
+
+    private static void ThrowIfUserRoom(string room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        if (SocketUsers.IsUserRoom(room))
+        {
+            throw new ArgumentException($"Room '{room}' is a user room (prefix '{SocketUsers.RoomPrefix}'): the server puts a socket in its user's room from ISocketUserIdProvider; target users with Clients.User(id).", nameof(room));
+        }
+    }
 
     /// <summary>Leaves <paramref name="room"/> (nothing when not a member).</summary>
     public ValueTask LeaveAsync(string room) => Namespace.Adapter.DelAsync(Id, room);
@@ -426,7 +466,7 @@ public sealed partial class SocketIOSocket
     internal static void ThrowIfReserved(string eventName)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        if (Array.IndexOf(s_reserved, eventName) >= 0)
+        if (SocketIOReservedEvents.IsReserved(eventName))
         {
             throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
         }

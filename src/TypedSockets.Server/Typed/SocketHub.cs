@@ -67,6 +67,19 @@ public abstract class SocketHub
 
     /// <summary>Routes the socket's events to this hub; with serial dispatch, returns what completes when no call is running.</summary>
     private protected abstract Func<Task>? Wire(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch);
+    /// <summary>The <c>TClient</c> of the <see cref="SocketHub{TServer, TClient}"/> <paramref name="hubType"/> derives from (null if none).</summary>
+    internal static Type? ClientContractOf(Type hubType)
+    {
+        for (var type = hubType; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(SocketHub<,>))
+            {
+                return type.GetGenericArguments()[1];
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>
@@ -90,9 +103,28 @@ public abstract class SocketHub<TServer, TClient> : SocketHub
     where TClient : class
 {
     private TClient? _caller;
+    private TClient? _volatileCaller;
 
     /// <summary>The client this hub serves, typed.</summary>
     public TClient Caller => _caller ??= SocketContract<TClient>.Get().CreateEmitter(Socket.TypedSink);
+
+    /// <summary>
+    /// The client this hub serves, for events it may miss: each is dropped when the client's transport cannot take it
+    /// right now (the reference's <c>socket.volatile.emit</c>).
+    /// </summary>
+    public TClient VolatileCaller => _volatileCaller ??= SocketContract<TClient>.Get().CreateEmitter(new SocketIOSocketSink(Socket, isVolatile: true));
+
+    /// <summary>
+    /// The client this hub serves, with acknowledged calls (<c>Task&lt;T&gt;</c> methods) waiting at most
+    /// <paramref name="timeout"/> for the reply (then <see cref="SocketAckTimeoutException"/>), instead of the server's
+    /// <see cref="SocketIOServerOptions.DefaultAckTimeout"/>. Each call makes a new emitter; keep it to reuse.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive.</exception>
+    public TClient CallerWithTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return SocketContract<TClient>.Get().CreateEmitter(new SocketIOSocketSink(Socket, ackTimeout: timeout));
+    }
 
     /// <summary>Every client of the namespace; narrow with <c>To</c>, <c>Except</c>, <c>Local</c>, <c>Volatile</c>, <c>Timeout</c>.</summary>
     public SocketTargets<TClient> Clients => new(Socket.Namespace.BroadcastSink);
@@ -122,4 +154,42 @@ public abstract class SocketHub<TServer, TClient> : SocketHub
     /// <param name="eventName">The event's name on the wire.</param>
     /// <param name="error">The refusal: a <see cref="SocketInvocationException"/> whose message names the event and the parameter.</param>
     protected virtual object? OnArgumentsInvalid(string eventName, Exception error) => null;
+}
+
+/// <summary>
+/// A typed hub with typed per-socket data (the reference's <c>socket.data</c>): <see cref="Data"/> lives on the socket
+/// as long as it is connected, so every event of this client sees the same object, and <c>FetchSocketsAsync</c> returns
+/// it, on this server and, through a cluster adapter, on the others (read it with <c>RemoteSocket.GetData&lt;TData&gt;()</c>;
+/// Node.js servers of the cluster see it as <c>socket.data</c>). It travels as the JSON parser writes it, so
+/// <typeparamref name="TData"/> belongs in the app's <c>JsonSerializerContext</c> under Native AOT. The object is not
+/// synchronized: guard it yourself if handlers of one socket change it concurrently.
+/// </summary>
+/// <typeparam name="TServer">The client-to-server contract the hub implements.</typeparam>
+/// <typeparam name="TClient">The server-to-client contract.</typeparam>
+/// <typeparam name="TData">The data kept per socket; a new one is created on first use.</typeparam>
+public abstract class SocketHub<TServer, TClient, TData> : SocketHub<TServer, TClient>
+    where TServer : class
+    where TClient : class
+    where TData : class, new()
+{
+    /// <summary>This socket's data: created on first use, or set by the hub (for example in <see cref="SocketHub.OnConnectedAsync"/>).</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public TData Data
+    {
+        get
+        {
+            if (Socket.TypedData is TData data)
+            {
+                return data;
+            }
+
+            return (TData)Socket.InitTypedData(new TData());
+        }
+
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            Socket.TypedData = value;
+        }
+    }
 }

@@ -26,5 +26,7 @@ internal sealed class SocketIOEventContext : SocketEventContext
         return writer;
     }
 
+    protected override Streaming.SocketStreamHost? Streams => _event.Socket.Streams;
+
     public override bool SendAck(SocketEventWriter writer) => _event.Socket.SendTypedAck(_event, TypedPackets.AsPacketWriter(writer));
 }

@@ -11,8 +11,12 @@ public sealed partial class SocketIOSocket
 
     internal bool HasOutgoingListeners => _anyOutgoing.Length > 0;
 
-    /// <summary>Sends a typed event packet: the allocation-free path, or the object path when recovery or outgoing listeners need the arguments.</summary>
-    internal bool SendTypedEvent(SocketIOPacketWriter writer)
+    /// <summary>
+    /// Sends a typed event packet: the allocation-free path, or the object path when recovery or outgoing listeners need
+    /// the arguments. Stream protocol events are not <paramref name="recoverable"/>: they get no recovery offset (a
+    /// stream ends with its connection).
+    /// </summary>
+    internal bool SendTypedEvent(SocketIOPacketWriter writer, bool isVolatile = false, bool recoverable = true)
     {
         if (!Connected)
         {
@@ -20,7 +24,7 @@ public sealed partial class SocketIOSocket
             return false;
         }
 
-        if (_anyOutgoing.Length > 0 || Server.Options.ConnectionStateRecovery is not null)
+        if (_anyOutgoing.Length > 0 || (recoverable && Server.Options.ConnectionStateRecovery is not null))
         {
             var name = writer.Event!.Name;
             var packet = TypedPackets.Finish(writer);
@@ -34,13 +38,19 @@ public sealed partial class SocketIOSocket
                 packet.Release();
             }
 
-            return EmitCore(name, args, isVolatile: false);
+            if (!recoverable)
+            {
+                NotifyOutgoing(name, args);
+                return _client.Send(Server.Parser.EncodeEvent(Namespace.Name, name, args), isVolatile);
+            }
+
+            return EmitCore(name, args, isVolatile);
         }
 
         var outgoing = TypedPackets.Finish(writer);
         try
         {
-            return _client.Send(outgoing, isVolatile: false);
+            return _client.Send(outgoing, isVolatile);
         }
         finally
         {
@@ -52,10 +62,22 @@ public sealed partial class SocketIOSocket
     internal bool SendTyped(in OutgoingPacket packet, bool isVolatile) => Connected && _client.Send(packet, isVolatile);
 
     /// <summary>
-    /// Sends a typed event with an ack id and returns the first argument of the reply (timeout: <c>DefaultAckTimeout</c>);
-    /// an error answer throws <see cref="SocketInvocationException"/>.
+    /// Sends a typed event with an ack id and returns the first argument of the reply; <paramref name="ackTimeout"/> null
+    /// waits the server's <c>DefaultAckTimeout</c>. An error answer throws <see cref="SocketInvocationException"/>.
     /// </summary>
-    internal async Task<T> SendTypedWithAckAsync<T>(SocketIOPacketWriter writer, CancellationToken cancellationToken)
+    internal async Task<T> SendTypedWithAckAsync<T>(SocketIOPacketWriter writer, TimeSpan? ackTimeout, CancellationToken cancellationToken)
+    {
+        var reply = await SendTypedWithRawAckAsync(writer, ackTimeout, cancellationToken).ConfigureAwait(false);
+        if (reply.TryGetError(out var error))
+        {
+            throw error;
+        }
+
+        return reply.Count > 0 ? reply.Get<T>(0)! : default!;
+    }
+
+    /// <summary>Sends a typed event with an ack id and returns the reply's arguments; <paramref name="ackTimeout"/> null waits the server's default.</summary>
+    internal async Task<SocketIOArguments> SendTypedWithRawAckAsync(SocketIOPacketWriter writer, TimeSpan? ackTimeout, CancellationToken cancellationToken)
     {
         var name = writer.Event!.Name;
         if (!Connected)
@@ -89,11 +111,10 @@ public sealed partial class SocketIOSocket
             throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
         }
 
-        var timeout = Server.Options.DefaultAckTimeout;
-        SocketIOArguments reply;
+        var timeout = ackTimeout ?? Server.Options.DefaultAckTimeout;
         try
         {
-            reply = await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -103,13 +124,6 @@ public sealed partial class SocketIOSocket
         {
             _acks!.TryRemove(id, out _);
         }
-
-        if (reply.TryGetError(out var error))
-        {
-            throw error;
-        }
-
-        return reply.Count > 0 ? reply.Get<T>(0)! : default!;
     }
 
     /// <summary>Sends the acknowledgement of <paramref name="evt"/> that <paramref name="writer"/> holds.</summary>

@@ -30,6 +30,7 @@ const table = {
   "binary inline": { type: 2, data: ["baz", Buffer.from([1, 2, 3])], nsp: "/" },
   "binary in a namespace with an ack id": { type: 2, data: ["x", Buffer.from([]), Buffer.alloc(300, 7)], id: 7, nsp: "/admin" },
   "date as ext 0 milliseconds": { type: 2, data: ["d", new Date(1700000000123)], nsp: "/" },
+  "date as an ISO 8601 string": { type: 2, data: ["d", new Date(1700000000123).toISOString()], nsp: "/" },
   "ack in a namespace": { id: 13, type: 3, data: ["bar"], nsp: "/admin" },
   "ack without arguments": { id: 0, type: 3, data: [], nsp: "/" },
   "binary ack": { id: 15, type: 3, data: [Buffer.from([4, 5, 6])], nsp: "/" },

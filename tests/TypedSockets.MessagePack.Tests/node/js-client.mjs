@@ -133,6 +133,25 @@ await scenario("recovery", async () => {
   return { first, recovered: r.recovered, ticks };
 });
 
+// The case under both parsers: {counter, delta} binds; a payload missing delta or with counter: null is
+// refused (the method is not called); the server's record arrives with camelCase names.
+await scenario("one wire shape", async () => {
+  const out = {};
+  for (const [name, extra] of [["msgpack", {}], ["json", { parser: undefined, path: "/json/" }]]) {
+    const s = io(url + "/", { ...options, ...extra });
+    sockets.push(s);
+    await once(s, "connect");
+    const applied = once(s, "applied");
+    s.emit("apply", { counter: "main" });
+    s.emit("apply", { counter: null, delta: 2 });
+    s.emit("apply", { counter: "main", delta: 2 });
+    const received = describe(await applied);
+    const calls = await s.timeout(4000).emitWithAck("calls");
+    out[name] = { received, calls };
+  }
+  return out;
+});
+
 for (const s of sockets) s.close();
 process.stdout.write(JSON.stringify(results) + "\n");
 process.exit(0);

@@ -45,11 +45,21 @@ public class EngineHandshakeTests
         Assert.Equal(new EngineHandshake("x", true, 1, 2, 3), parsed);
     }
 
+    [Fact]
+    public void AMissingMaxPayloadReadsAsNotAnnounced()
+    {
+        // python-engineio 4.3's open packet, byte for byte.
+        var parsed = EngineHandshake.Parse("{\"sid\":\"WMWtiMOV2ZSYB4zGAAAA\",\"upgrades\":[\"websocket\"],\"pingTimeout\":20000,\"pingInterval\":25000}"u8);
+
+        Assert.Equal(new EngineHandshake("WMWtiMOV2ZSYB4zGAAAA", true, 25000, 20000, 0), parsed);
+    }
+
     [Theory]
     [InlineData("[]", "Invalid Engine.IO handshake: not a JSON object.")]
     [InlineData("{\"sid\":\"x\"", "Invalid Engine.IO handshake: malformed JSON.")]
     [InlineData("{\"sid\":\"x\",\"upgrades\":\"websocket\",\"pingInterval\":1,\"pingTimeout\":2,\"maxPayload\":3}", "Invalid Engine.IO handshake: upgrades is not an array.")]
-    [InlineData("{\"sid\":\"x\",\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":2}", "Invalid Engine.IO handshake: missing sid, pingInterval, pingTimeout or maxPayload.")]
+    [InlineData("{\"upgrades\":[],\"pingInterval\":1,\"pingTimeout\":2,\"maxPayload\":3}", "Invalid Engine.IO handshake: missing sid, pingInterval or pingTimeout.")]
+    [InlineData("{\"sid\":\"x\",\"upgrades\":[],\"pingTimeout\":2,\"maxPayload\":3}", "Invalid Engine.IO handshake: missing sid, pingInterval or pingTimeout.")]
     [InlineData("{\"sid\":\"x\",\"upgrades\":[],\"pingInterval\":\"1\",\"pingTimeout\":2,\"maxPayload\":3}", "Invalid Engine.IO handshake: malformed JSON.")]
     public void RejectsMalformedHandshakesWithAnExactError(string json, string error)
     {

@@ -49,6 +49,8 @@ public static class MessagePackWireTable
             "0707070707070707070707070707070707070707a2696407a36e7370a62f61646d696e",
         ["date as ext 0 milliseconds"] =
             "83a47479706502a46461746192a164d7000000018bcfe5687ba36e7370a12f",
+        ["date as an ISO 8601 string"] =
+            "83a47479706502a46461746192a164b8323032332d31312d31345432323a31333a32302e3132335aa36e7370a12f",
         ["ack in a namespace"] =
             "84a269640da47479706503a46461746191a3626172a36e7370a62f61646d696e",
         ["ack without arguments"] =

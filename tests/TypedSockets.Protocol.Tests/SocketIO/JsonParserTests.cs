@@ -181,6 +181,20 @@ public sealed class JsonParserTests
         Assert.Equal(new byte[] { 9 }, read.Meta.Thumbnail);
     }
 
+    [Theory]
+    [InlineData("\\ud800")]
+    [InlineData("a\\udc00b")]
+    [InlineData("\\ude00\\ud83d")]
+    public void LoneSurrogateEscapesAreReEmittedAsReceived(string escaped)
+    {
+        // What JS JSON.stringify writes for a string holding a lone surrogate; Node re-emits it as is.
+        var packet = Decode($"2[\"message\",\"{escaped}\",{{\"k\":[\"{escaped}\"]}}]", [], int.MaxValue);
+
+        var encoded = Parser.EncodeEvent("/", "back", packet.Data!.ToRawArray());
+
+        Assert.Equal($"2[\"back\",\"{escaped}\",{{\"k\":[\"{escaped}\"]}}]", encoded.ToString());
+    }
+
     [Fact]
     public void TopLevelBinaryArgumentsAreByteArraysWhenReadRaw()
     {
@@ -274,6 +288,22 @@ public sealed class JsonParserTests
             var decoder = Parser.CreateDecoder();
             var e = Assert.Throws<InvalidDataException>(() => decoder.TryDecode(Segments.Split(Encoding.UTF8.GetBytes(wire), segmentSize), false, out _));
             Assert.Equal(error, e.Message);
+        }
+    }
+
+    [Theory]
+    [InlineData("2[\"", "\"]")]
+    [InlineData("2/admin,7[\"", "\",1]")]
+    [InlineData("51-[\"", "\",{\"_placeholder\":true,\"num\":0}]")]
+    public void AnEventNameThatIsNotUtf8IsAnInvalidPayload(string before, string after)
+    {
+        // Only reachable when the transport passed invalid UTF-8 on (the Engine.IO reader refuses it in polling payloads).
+        byte[] wire = [.. Encoding.UTF8.GetBytes(before), 0xFF, .. Encoding.UTF8.GetBytes(after)];
+        foreach (var segmentSize in new[] { int.MaxValue, 1 })
+        {
+            var decoder = Parser.CreateDecoder();
+            var e = Assert.Throws<InvalidDataException>(() => decoder.TryDecode(Segments.Split(wire, segmentSize), false, out _));
+            Assert.Equal("invalid payload", e.Message);
         }
     }
 

@@ -117,6 +117,35 @@ public sealed class JsonTextArgumentsTests
         Assert.Equal(1, Decode(fine).Data!.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TheNestingLimitIsTheSerializerOptionsMaxDepth(bool binary)
+    {
+        var options = JsonSocketIOParser.CreateSerializerOptions();
+        options.MaxDepth = 200;
+        var parser = new JsonSocketIOParser(options);
+        var inner = new string('[', 150) + "{\"k\":1}" + new string(']', 150);
+        var wire = binary ? $"51-[\"e\",{inner},{{\"_placeholder\":true,\"num\":0}}]" : $"2[\"e\",{inner}]";
+
+        var decoder = parser.CreateDecoder();
+        var complete = decoder.TryDecode(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(wire)), false, out var packet);
+        if (binary)
+        {
+            Assert.False(complete);
+            Assert.True(decoder.TryDecode(new ReadOnlySequence<byte>([7]), true, out packet));
+        }
+
+        // Read, bound and written back at that depth.
+        Assert.Equal(JsonValueKind.Array, packet!.Data!.Get<JsonElement>(0).ValueKind);
+        var echoed = parser.EncodeEvent("/", "e", packet.Data.ToRawArray());
+        Assert.StartsWith((binary ? "51-" : "2") + $"[\"e\",{inner}", echoed.ToString());
+
+        // The default parser keeps System.Text.Json's 64.
+        Assert.Equal("invalid payload", Assert.Throws<InvalidDataException>(() => JsonSocketIOParser.Default.CreateDecoder()
+            .TryDecode(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes($"2[\"e\",{inner}]")), false, out _)).Message);
+    }
+
     [Fact]
     public void RepeatedNamesAndNamespacesAreReadAgainWhenTheyChange()
     {

@@ -40,7 +40,7 @@ function revive(value) {
 }
 
 function target(cmd) {
-  let op = io;
+  let op = cmd.nsp ? io.of(cmd.nsp) : io;
   for (const room of cmd.rooms ?? []) op = op.to(room);
   for (const room of cmd.except ?? []) op = op.except(room);
   return op;
@@ -78,8 +78,14 @@ const commands = {
       callback?.("node:" + arg);
     });
     io.on("server-note", (...args) => out({ event: "server", ev: "server-note", args }));
+    io.on("typed-note", (...args) => out({ event: "server", ev: "typed-note", args }));
     await new Promise((resolve) => httpServer.listen(cmd.port ?? 0, "127.0.0.1", resolve));
     return { port: httpServer.address().port, uid: io.of("/").adapter.uid };
+  },
+  // A namespace whose sockets get cmd.data as their socket.data.
+  async "server.of"(cmd) {
+    io.of(cmd.nsp).on("connection", (socket) => { Object.assign(socket.data, cmd.data ?? {}); });
+    return true;
   },
   async "server.emit"(cmd) {
     target(cmd).emit(cmd.event, ...revive(cmd.args ?? []));

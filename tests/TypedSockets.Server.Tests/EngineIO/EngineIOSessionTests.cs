@@ -92,6 +92,23 @@ public class EngineIOSessionTests
     }
 
     [Fact]
+    public async Task InvalidUtf8TextInAPollingPayloadClosesWithParseError()
+    {
+        var received = new List<string>();
+        var handler = new RecordingHandler { OnText = (_, text) => received.Add(text) };
+        await using var host = await EngineIOTestHost.StartAsync(handler, QuietHeartbeat);
+        var sid = await host.Client.OpenPollingAsync();
+
+        // 42["\xff"]: a WebSocket text frame this could not be (the WebSocket layer refuses invalid UTF-8).
+        using var body = new ByteArrayContent([(byte)'4', (byte)'2', (byte)'[', (byte)'"', 0xFF, (byte)'"', (byte)']']);
+        using var response = await host.Client.Http.PostAsync(host.Client.PollingUrl(sid), body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("parse error", await handler.WaitForCloseAsync(sid));
+        Assert.Empty(received);
+    }
+
+    [Fact]
     public async Task AParkedGetAbortedByTheClientClosesWithTransportError()
     {
         var handler = new RecordingHandler();

@@ -15,7 +15,7 @@ public sealed class OptionsBindingTests
     /// <summary>Options that only code can set (a parser, serializer options, a delegate) or that are sections of their own.</summary>
     private static readonly string[] s_notScalar =
         [nameof(SocketIOServerOptions.Parser), nameof(SocketIOServerOptions.JsonSerializerOptions), nameof(SocketIOServerOptions.AllowRequest),
-         nameof(SocketIOServerOptions.Cookie), nameof(SocketIOServerOptions.ConnectionStateRecovery)];
+         nameof(SocketIOServerOptions.Cookie), nameof(SocketIOServerOptions.ConnectionStateRecovery), nameof(SocketIOServerOptions.Streams)];
 
     [Fact]
     public void EveryScalarOptionIsBoundFromConfiguration()
@@ -52,6 +52,22 @@ public sealed class OptionsBindingTests
         var empty = Bind(new Dictionary<string, string?> { ["TypedSockets:PingInterval"] = "00:00:05" });
         Assert.Null(empty.Cookie);
         Assert.Null(empty.ConnectionStateRecovery);
+    }
+
+    [Fact]
+    public void StreamsSectionIsBoundWhenPresent()
+    {
+        var bound = Bind(new Dictionary<string, string?>
+        {
+            ["TypedSockets:Streams:WindowSize"] = "64",
+            ["TypedSockets:Streams:MaxStreams"] = "3",
+        });
+        Assert.Equal(64, bound.Streams.WindowSize);
+        Assert.Equal(3, bound.Streams.MaxStreams);
+
+        var defaults = Bind(new Dictionary<string, string?> { ["TypedSockets:PingInterval"] = "00:00:05" });
+        Assert.Equal(16, defaults.Streams.WindowSize);
+        Assert.Equal(16, defaults.Streams.MaxStreams);
     }
 
     private static SocketIOServerOptions Bind(Dictionary<string, string?> values)

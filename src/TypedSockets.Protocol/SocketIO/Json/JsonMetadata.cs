@@ -25,6 +25,31 @@ internal static class JsonMetadata
     public static bool IsReflectionEnabled => JsonSerializer.IsReflectionEnabledByDefault;
 #pragma warning restore IL4000
 
+    /// <summary>
+    /// The options a parser (JSON or msgpack) serializes with: a read-only copy of <paramref name="options"/> (the
+    /// defaults of <see cref="JsonSocketIOParser.CreateSerializerOptions"/> when null) whose resolvers are the app's, then
+    /// the library's own metadata (or reflection when the app names no resolver and allows it), with the binary
+    /// converters first and <see cref="WireNames"/> applied to every type.
+    /// </summary>
+    public static JsonSerializerOptions CreateParserOptions(JsonSerializerOptions? options)
+    {
+        var copy = options is null ? JsonSocketIOParser.CreateSerializerOptions() : new JsonSerializerOptions(options);
+        if (copy.TypeInfoResolverChain.Count == 0 && IsReflectionEnabled)
+        {
+            // Apps that name no resolver: everything by reflection.
+            copy.TypeInfoResolverChain.Add(CreateReflectionResolver());
+        }
+        else
+        {
+            copy.TypeInfoResolverChain.Add(SocketIOJsonContext.Default);
+        }
+
+        copy.TypeInfoResolver = copy.TypeInfoResolver!.WithAddedModifier(WireNames.Apply);
+        copy.Converters.Insert(0, new BinaryPlaceholderConverterFactory());
+        copy.MakeReadOnly();
+        return copy;
+    }
+
     /// <summary>The metadata of <paramref name="type"/>, or the exception that tells the app how to provide it.</summary>
     /// <exception cref="SocketIOJsonMetadataException">No resolver of the options knows <paramref name="type"/>.</exception>
     public static JsonTypeInfo Get(JsonSerializerOptions options, Type type)

@@ -85,7 +85,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         {
             if (Volatile.Read(ref _lazyRoot) is not { } root)
             {
-                var reader = new Utf8JsonReader(_utf8, new JsonReaderOptions { MaxDepth = JsonSocketIODecoder.MaxDepth });
+                var reader = new Utf8JsonReader(_utf8, new JsonReaderOptions { MaxDepth = JsonSocketIODecoder.MaxDepthOf(_options) });
                 Interlocked.CompareExchange(ref _lazyRoot, JsonElement.ParseValue(ref reader), null);
                 root = _lazyRoot!;
             }
@@ -278,14 +278,14 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
     }
 
     /// <summary>Text mode, without building a tree: is the JSON an object whose only property is <c>error</c>?</summary>
-    private static bool HasSingleErrorProperty(ReadOnlySpan<byte> json)
+    private bool HasSingleErrorProperty(ReadOnlySpan<byte> json)
     {
         if (json.Length == 0 || json[0] != (byte)'{')
         {
             return false;
         }
 
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonSocketIODecoder.MaxDepth });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonSocketIODecoder.MaxDepthOf(_options) });
         return reader.Read() && reader.Read()
             && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("error"u8)
             && reader.Read() && reader.TokenType == JsonTokenType.StartObject

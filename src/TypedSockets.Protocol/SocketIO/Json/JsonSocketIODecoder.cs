@@ -11,16 +11,19 @@ namespace TypedSockets.Protocol.SocketIO.Json;
 /// </summary>
 internal sealed class JsonSocketIODecoder : SocketIODecoder
 {
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     // Largest ack id that survives a JS Number exactly.
     private const long MaxSafeInteger = 9007199254740991;
 
-    /// <summary>Nesting limit of a packet's JSON.</summary>
-    internal const int MaxDepth = 64;
+    /// <summary>The nesting limit when the serializer options set none (System.Text.Json's default).</summary>
+    internal const int DefaultMaxDepth = 64;
+
+    /// <summary>Nesting limit of a packet's JSON: the serializer options' <see cref="JsonSerializerOptions.MaxDepth"/>, so what decodes also binds.</summary>
+    internal static int MaxDepthOf(JsonSerializerOptions options) => options.MaxDepth > 0 ? options.MaxDepth : DefaultMaxDepth;
 
     private readonly JsonSerializerOptions _options;
     private readonly int _maxAttachments;
+    private readonly int _maxDepth;
 
     // A binary packet being reassembled.
     private PendingBinary? _pending;
@@ -33,6 +36,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
     {
         _options = options;
         _maxAttachments = maxAttachments;
+        _maxDepth = MaxDepthOf(options);
     }
 
     public override void Reset() => _pending = null;
@@ -165,7 +169,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
         JsonElement? payload = null;
         if (i < text.Length)
         {
-            payload = ParsePayload(text[i..]);
+            payload = ParsePayload(text[i..], _maxDepth);
         }
 
         if (!IsPayloadValid(type, payload))
@@ -220,7 +224,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
         int[]? exactBounds = null;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = _maxDepth });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             {
                 return false;
@@ -290,7 +294,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
                 exactBounds = bounds[..(arguments * 2)].ToArray();
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException) // InvalidOperationException: a string that is not valid UTF-8
         {
             return false;
         }
@@ -329,7 +333,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
         }
 
         var name = reader.GetString()!;
-        if (Array.IndexOf(s_reserved, name) >= 0)
+        if (SocketIOReservedEvents.IsReserved(name))
         {
             return null;
         }
@@ -339,11 +343,11 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
 
     private static bool IsDigit(byte c) => c is >= (byte)'0' and <= (byte)'9';
 
-    private static JsonElement? ParsePayload(ReadOnlySpan<byte> json)
+    private static JsonElement? ParsePayload(ReadOnlySpan<byte> json, int maxDepth)
     {
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
             var element = JsonElement.ParseValue(ref reader);
             if (reader.BytesConsumed != json.Length && json[(int)reader.BytesConsumed..].TrimStart(" \t\r\n"u8).Length != 0)
             {
@@ -377,7 +381,7 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
 
                 var first = array[0];
                 return first.ValueKind == JsonValueKind.Number ||
-                    (first.ValueKind == JsonValueKind.String && Array.IndexOf(s_reserved, first.GetString()) < 0);
+                    (first.ValueKind == JsonValueKind.String && TryGetString(first, out var name) && !SocketIOReservedEvents.IsReserved(name));
             case SocketIOPacketType.Ack:
                 // The reference accepts an ack without payload (no arguments).
                 return payload is null || payload.Value.ValueKind == JsonValueKind.Array;
@@ -385,6 +389,21 @@ internal sealed class JsonSocketIODecoder : SocketIODecoder
                 return payload is { ValueKind: JsonValueKind.Array };
             default:
                 return false;
+        }
+    }
+
+    /// <summary>The string, or false when its text is not valid UTF-8 (only a transport that passed such bytes on gets here).</summary>
+    private static bool TryGetString(JsonElement element, out string? value)
+    {
+        try
+        {
+            value = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
         }
     }
 

@@ -130,6 +130,21 @@ internal sealed class JsonSocketIOPacketWriter : SocketIOPacketWriter
 
     public override void Write<T>(T value) => JsonSerializer.Serialize(_json, value, JsonMetadata.Get<T>(_parser.SerializerOptions));
 
+    public override void WriteError(string message, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _json.WriteStartObject();
+        _json.WriteStartObject("error");
+        _json.WriteString("message", message);
+        if (code is not null)
+        {
+            _json.WriteString("code", code);
+        }
+
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+    }
+
     public override OutgoingPacket Complete(long ackId = -1)
     {
         var buffer = _buffer ?? throw new InvalidOperationException("No packet was begun.");

@@ -52,29 +52,34 @@ public sealed class JsonSocketIOParser : SocketIOParser
     /// </summary>
     public JsonSocketIOParser(JsonSerializerOptions? options)
     {
-        var copy = options is null ? CreateSerializerOptions() : new JsonSerializerOptions(options);
-        if (copy.TypeInfoResolverChain.Count == 0 && JsonMetadata.IsReflectionEnabled)
-        {
-            // Today's behaviour for apps that name no resolver: everything by reflection.
-            copy.TypeInfoResolverChain.Add(JsonMetadata.CreateReflectionResolver());
-        }
-        else
-        {
-            copy.TypeInfoResolverChain.Add(SocketIOJsonContext.Default);
-        }
-
-        copy.Converters.Insert(0, new BinaryPlaceholderConverterFactory());
-        copy.MakeReadOnly();
-        SerializerOptions = copy;
+        SerializerOptions = JsonMetadata.CreateParserOptions(options);
     }
 
     /// <summary>
-    /// New options with this parser's defaults (web defaults: camelCase, case-insensitive reads; relaxed escaping, as JS
-    /// writes JSON) and no resolver yet. Add the app's context with
-    /// <c>options.TypeInfoResolverChain.Add(AppJsonContext.Default)</c>, then pass them to the constructor.
+    /// New options with this parser's defaults and no resolver yet. Add the app's context with
+    /// <c>options.TypeInfoResolverChain.Add(AppJsonContext.Default)</c>, then pass them to the constructor. The defaults
+    /// make the C# contract the wire shape (the msgpack parser uses the same options, see docs/wire-format.md):
+    /// <list type="bullet">
+    /// <item>web defaults: camelCase member names, case-insensitive reads, numbers read from strings;</item>
+    /// <item>relaxed escaping, as JS writes JSON;</item>
+    /// <item><see cref="JsonSerializerOptions.MaxDepth"/> 64 (System.Text.Json's default), which is also the nesting limit
+    /// of a received packet: deeper input is an invalid payload (npm's parser has no limit; raise it when your payloads
+    /// nest deeper);</item>
+    /// <item><see cref="JsonSerializerOptions.IncludeFields"/>: public fields travel (structs with fields);</item>
+    /// <item><see cref="JsonSerializerOptions.RespectRequiredConstructorParameters"/> and
+    /// <see cref="JsonSerializerOptions.RespectNullableAnnotations"/>: a payload that misses a constructor parameter, or
+    /// holds null for a non-nullable reference member, fails binding instead of binding a default. Set them to false to
+    /// accept such payloads.</item>
+    /// </list>
     /// </summary>
     public static JsonSerializerOptions CreateSerializerOptions() =>
-        new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        new(JsonSerializerDefaults.Web)
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            IncludeFields = true,
+            RespectRequiredConstructorParameters = true,
+            RespectNullableAnnotations = true,
+        };
 
     private static JsonSerializerOptions WithResolver(IJsonTypeInfoResolver typeInfoResolver)
     {
@@ -307,7 +312,7 @@ public sealed class JsonSocketIOParser : SocketIOParser
                     writer.WriteBooleanValue(b);
                     break;
                 case JsonElement e:
-                    e.WriteTo(writer);
+                    JsonRawWriter.Write(writer, e);
                     break;
                 case JsonWithAttachments withAttachments:
                     withAttachments.WriteTo(writer);

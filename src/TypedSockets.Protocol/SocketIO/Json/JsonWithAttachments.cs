@@ -55,7 +55,7 @@ public sealed class JsonWithAttachments
                 writer.WriteEndArray();
                 return;
             default:
-                element.WriteTo(writer);
+                JsonRawWriter.Write(writer, element);
                 return;
         }
     }

@@ -13,7 +13,19 @@ internal static class MessagePackJson
     /// Writes the msgpack value at <paramref name="pos"/> as JSON. Binary is written through <paramref name="options"/>
     /// as <c>byte[]</c> (the JSON parser turns it into an attachment); without options as base64.
     /// </summary>
-    public static void WriteJson(ReadOnlySpan<byte> s, ref int pos, Utf8JsonWriter writer, JsonSerializerOptions? options)
+    public static void WriteJson(ReadOnlySpan<byte> s, ref int pos, Utf8JsonWriter writer, JsonSerializerOptions? options) =>
+        WriteJson(s, ref pos, writer, options, null);
+
+    /// <summary>
+    /// Writes the msgpack value at <paramref name="pos"/> as JSON, binary as placeholders <c>{"_placeholder":true,"num":N}</c>
+    /// whose bytes are added to <paramref name="attachments"/> (read back by the binary converters under
+    /// <see cref="JsonAttachmentScope.EnterIncoming"/>). Dates (notepack's ext 0, the msgpack timestamp ext -1) become
+    /// ISO 8601 strings.
+    /// </summary>
+    public static void WriteJson(ReadOnlySpan<byte> s, ref int pos, Utf8JsonWriter writer, List<byte[]> attachments) =>
+        WriteJson(s, ref pos, writer, null, attachments);
+
+    private static void WriteJson(ReadOnlySpan<byte> s, ref int pos, Utf8JsonWriter writer, JsonSerializerOptions? options, List<byte[]>? attachments)
     {
         var token = MessagePackToken.Read(s, pos);
         var payload = s.Slice(pos + token.HeaderSize, token.ScalarSize == 0 ? 0 : (int)token.Length);
@@ -53,7 +65,7 @@ internal static class MessagePackJson
                 writer.WriteStringValue(payload);
                 break;
             case MessagePackTokenKind.Binary:
-                WriteBytes(writer, payload.ToArray(), options);
+                WriteBytes(writer, payload.ToArray(), options, attachments);
                 break;
             case MessagePackTokenKind.Extension:
                 if (token.IsUndefined)
@@ -65,16 +77,20 @@ internal static class MessagePackJson
                     var ms = BinaryPrimitives.ReadInt64BigEndian(payload);
                     writer.WriteStringValue(DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
                 }
+                else if (token.ExtensionType == -1 && TryReadTimestamp(payload, out var timestamp))
+                {
+                    writer.WriteStringValue(timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+                }
                 else if (token.IsArrayBuffer)
                 {
-                    WriteBytes(writer, payload.ToArray(), options);
+                    WriteBytes(writer, payload.ToArray(), options, attachments);
                 }
                 else
                 {
                     // notepack.io reads other extensions as [type, bytes].
                     writer.WriteStartArray();
                     writer.WriteNumberValue(token.ExtensionType);
-                    WriteBytes(writer, payload.ToArray(), options);
+                    WriteBytes(writer, payload.ToArray(), options, attachments);
                     writer.WriteEndArray();
                 }
 
@@ -84,7 +100,7 @@ internal static class MessagePackJson
                 pos += token.HeaderSize;
                 for (long i = 0; i < token.Length; i++)
                 {
-                    WriteJson(s, ref pos, writer, options);
+                    WriteJson(s, ref pos, writer, options, attachments);
                 }
 
                 writer.WriteEndArray();
@@ -112,7 +128,7 @@ internal static class MessagePackJson
                     }
 
                     pos = valueAt;
-                    WriteJson(s, ref pos, writer, options);
+                    WriteJson(s, ref pos, writer, options, attachments);
                 }
 
                 writer.WriteEndObject();
@@ -125,9 +141,55 @@ internal static class MessagePackJson
     private static string KeyText(ReadOnlySpan<byte> s, int pos) =>
         MessagePackToken.TryReadInteger(s, pos, out var n) ? n.ToString(CultureInfo.InvariantCulture) : Convert.ToHexString(s[pos..MessagePackScanner.End(s, pos)]);
 
-    private static void WriteBytes(Utf8JsonWriter writer, byte[] bytes, JsonSerializerOptions? options)
+    // The msgpack timestamp extension (type -1): 32-bit seconds, 64-bit nanoseconds:30 + seconds:34, or 96-bit
+    // nanoseconds:32 + seconds:64; as UTC.
+    private static bool TryReadTimestamp(ReadOnlySpan<byte> payload, out DateTime value)
     {
-        if (options is null)
+        long seconds;
+        long nanoseconds;
+        switch (payload.Length)
+        {
+            case 4:
+                seconds = BinaryPrimitives.ReadUInt32BigEndian(payload);
+                nanoseconds = 0;
+                break;
+            case 8:
+                var packed = BinaryPrimitives.ReadUInt64BigEndian(payload);
+                nanoseconds = (long)(packed >> 34);
+                seconds = (long)(packed & 0x3_ffff_ffffUL);
+                break;
+            case 12:
+                nanoseconds = BinaryPrimitives.ReadUInt32BigEndian(payload);
+                seconds = BinaryPrimitives.ReadInt64BigEndian(payload[4..]);
+                break;
+            default:
+                value = default;
+                return false;
+        }
+
+        const long MinSeconds = -62135596800; // 0001-01-01
+        const long MaxSeconds = 253402300799; // 9999-12-31T23:59:59
+        if (nanoseconds > 999_999_999 || seconds < MinSeconds || seconds > MaxSeconds)
+        {
+            value = default;
+            return false;
+        }
+
+        value = DateTime.UnixEpoch.AddTicks((seconds * TimeSpan.TicksPerSecond) + (nanoseconds / 100));
+        return true;
+    }
+
+    private static void WriteBytes(Utf8JsonWriter writer, byte[] bytes, JsonSerializerOptions? options, List<byte[]>? attachments)
+    {
+        if (attachments is not null)
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("_placeholder"u8, true);
+            writer.WriteNumber("num"u8, attachments.Count);
+            writer.WriteEndObject();
+            attachments.Add(bytes);
+        }
+        else if (options is null)
         {
             writer.WriteBase64StringValue(bytes);
         }

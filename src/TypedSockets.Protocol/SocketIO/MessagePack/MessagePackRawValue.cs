@@ -28,7 +28,7 @@ public sealed class MessagePackRawValue
         using (var writer = new Utf8JsonWriter(stream))
         {
             var pos = 0;
-            MessagePackJson.WriteJson(Bytes.Span, ref pos, writer, null);
+            MessagePackJson.WriteJson(Bytes.Span, ref pos, writer, (JsonSerializerOptions?)null);
         }
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());

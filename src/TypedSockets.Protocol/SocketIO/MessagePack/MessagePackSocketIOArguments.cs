@@ -1,26 +1,29 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using System.Text.Json;
 using MessagePack;
+using TypedSockets.Protocol.SocketIO.Json;
 
 namespace TypedSockets.Protocol.SocketIO.MessagePack;
 
 /// <summary>
-/// Arguments of a packet read by the msgpack parser: slices of the received message, deserialized with
-/// MessagePack-CSharp only when asked for.
+/// Arguments of a packet read by the msgpack parser: slices of the received message, bound only when asked for,
+/// through their System.Text.Json contract (or MessagePack-CSharp, as the parser's
+/// <see cref="MessagePackSocketIOParser.ObjectMapping"/> says).
 /// </summary>
 public sealed class MessagePackSocketIOArguments : SocketIOArguments
 {
     private readonly byte[] _buffer;
     private readonly ReadOnlyMemory<MessagePackRange> _ranges;
     private readonly bool _mayHoldUndefined;
-    private readonly MessagePackSerializerOptions _options;
+    private readonly MessagePackSocketIOParser _parser;
 
-    internal MessagePackSocketIOArguments(byte[] buffer, ReadOnlyMemory<MessagePackRange> ranges, bool mayHoldUndefined, MessagePackSerializerOptions options)
+    internal MessagePackSocketIOArguments(byte[] buffer, ReadOnlyMemory<MessagePackRange> ranges, bool mayHoldUndefined, MessagePackSocketIOParser parser)
     {
         _buffer = buffer;
         _ranges = ranges;
         _mayHoldUndefined = mayHoldUndefined;
-        _options = options;
+        _parser = parser;
     }
 
     /// <inheritdoc/>
@@ -41,10 +44,28 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
     /// <inheritdoc/>
     public override T? Get<T>(int index) where T : default
     {
-        var bytes = BytesForBinding(index);
+        if (_parser.UsesJsonContract)
+        {
+            var bytes = GetBytes(index);
+            if (typeof(T) == typeof(MessagePackRawValue))
+            {
+                return (T)(object)new MessagePackRawValue(bytes);
+            }
+
+            var info = JsonMetadata.Get<T>(_parser.JsonSerializerOptions);
+            try
+            {
+                return MessagePackJsonContract.Read(bytes.Span, info);
+            }
+            catch (Exception e) when (IsBindingError(e))
+            {
+                throw new SocketIOBindingException($"Argument {index} cannot be read as {typeof(T)}: {e.Message}", e);
+            }
+        }
+
         try
         {
-            return MessagePackSerializer.Deserialize<T>(bytes, _options);
+            return MessagePackSerializer.Deserialize<T>(BytesForBinding(index), _parser.SerializerOptions);
         }
         catch (Exception e) when (e is MessagePackSerializationException or InvalidOperationException or FormatException or OverflowException or NotSupportedException)
         {
@@ -56,10 +77,28 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
     public override object? Get(int index, Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        var bytes = BytesForBinding(index);
+        if (_parser.UsesJsonContract)
+        {
+            var bytes = GetBytes(index);
+            if (type == typeof(MessagePackRawValue))
+            {
+                return new MessagePackRawValue(bytes);
+            }
+
+            var info = JsonMetadata.Get(_parser.JsonSerializerOptions, type);
+            try
+            {
+                return MessagePackJsonContract.Read(bytes.Span, info);
+            }
+            catch (Exception e) when (IsBindingError(e))
+            {
+                throw new SocketIOBindingException($"Argument {index} cannot be read as {type}: {e.Message}", e);
+            }
+        }
+
         try
         {
-            return MessagePackSerializer.Deserialize(type, bytes, _options);
+            return MessagePackSerializer.Deserialize(type, BytesForBinding(index), _parser.SerializerOptions);
         }
         catch (Exception e) when (e is MessagePackSerializationException or InvalidOperationException or FormatException or OverflowException or NotSupportedException)
         {
@@ -124,6 +163,78 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
             pos = MessagePackScanner.End(s, valueAt);
         }
 
+        return false;
+    }
+
+    /// <inheritdoc/>
+    public override bool TryGetError(int index, out string? message, out string? code)
+    {
+        message = null;
+        code = null;
+        if ((uint)index >= (uint)_ranges.Length)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new MessagePackReader(GetBytes(index));
+            if (reader.NextMessagePackType != MessagePackType.Map)
+            {
+                return false;
+            }
+
+            var count = reader.ReadMapHeader();
+            for (var i = 0; i < count; i++)
+            {
+                var name = reader.NextMessagePackType == MessagePackType.String ? reader.ReadString() : null;
+                if (name is null)
+                {
+                    reader.Skip();
+                }
+
+                if (name == "error" && reader.NextMessagePackType == MessagePackType.Map)
+                {
+                    var fields = reader.ReadMapHeader();
+                    for (var j = 0; j < fields; j++)
+                    {
+                        var key = reader.NextMessagePackType == MessagePackType.String ? reader.ReadString() : null;
+                        if (key is null)
+                        {
+                            reader.Skip();
+                        }
+
+                        var value = reader.NextMessagePackType == MessagePackType.String ? reader.ReadString() : null;
+                        if (value is null)
+                        {
+                            reader.Skip();
+                        }
+
+                        if (key == "message")
+                        {
+                            message = value;
+                        }
+                        else if (key == "code")
+                        {
+                            code = value;
+                        }
+                    }
+
+                    return message is not null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (MessagePackSerializationException)
+        {
+        }
+        catch (System.IO.EndOfStreamException)
+        {
+        }
+
+        message = null;
+        code = null;
         return false;
     }
 
@@ -223,6 +334,11 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         MessagePackScanner.Skip(bytes.Span, 0, ref hasUndefined);
         return hasUndefined ? MessagePackScanner.WithoutUndefined(bytes.Span) : bytes;
     }
+
+    // What a payload that does not fit the contract throws (a metadata error is a configuration error and passes).
+    private static bool IsBindingError(Exception e) =>
+        e is JsonException or FormatException or OverflowException or ArgumentException or InvalidDataException
+            || (e is InvalidOperationException or NotSupportedException && e is not SocketIOJsonMetadataException);
 
     private static string Describe(Exception e) => e.InnerException is { } inner && e is MessagePackSerializationException ? inner.Message : e.Message;
 }

@@ -12,16 +12,15 @@ namespace TypedSockets.Protocol.SocketIO.MessagePack;
 /// </summary>
 internal sealed class MessagePackSocketIODecoder : SocketIODecoder
 {
-    private static readonly string[] s_reserved = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
 
     // Largest ack id that survives a JS Number exactly.
     private const long MaxSafeInteger = 9007199254740991;
 
-    private readonly MessagePackSerializerOptions _options;
+    private readonly MessagePackSocketIOParser _parser;
 
-    public MessagePackSocketIODecoder(MessagePackSerializerOptions options)
+    public MessagePackSocketIODecoder(MessagePackSocketIOParser parser)
     {
-        _options = options;
+        _parser = parser;
     }
 
     // Each message is a whole packet: nothing is ever pending.
@@ -37,11 +36,11 @@ internal sealed class MessagePackSocketIODecoder : SocketIODecoder
         }
 
         // The arguments keep slices of this copy (the transport reuses its buffers once we return).
-        packet = Decode(message.ToArray(), _options);
+        packet = Decode(message.ToArray(), _parser);
         return true;
     }
 
-    internal static SocketIOPacket Decode(byte[] buffer, MessagePackSerializerOptions options)
+    internal static SocketIOPacket Decode(byte[] buffer, MessagePackSocketIOParser parser)
     {
         var s = buffer.AsSpan();
         var hasUndefined = false;
@@ -130,11 +129,11 @@ internal sealed class MessagePackSocketIODecoder : SocketIODecoder
                     }
 
                     var eventName = ReadEventName(s, ranges[0].Start) ?? throw new InvalidDataException("invalid payload");
-                    return new SocketIOPacket(type, nsp, ackId, eventName, new MessagePackSocketIOArguments(buffer, ranges.AsMemory(1), hasUndefined, options));
+                    return new SocketIOPacket(type, nsp, ackId, eventName, new MessagePackSocketIOArguments(buffer, ranges.AsMemory(1), hasUndefined, parser));
                 }
 
             case SocketIOPacketType.Ack:
-                return new SocketIOPacket(type, nsp, ackId, null, new MessagePackSocketIOArguments(buffer, ReadElements(s, dataAt, data!.Value), hasUndefined, options));
+                return new SocketIOPacket(type, nsp, ackId, null, new MessagePackSocketIOArguments(buffer, ReadElements(s, dataAt, data!.Value), hasUndefined, parser));
             case SocketIOPacketType.Connect:
             case SocketIOPacketType.ConnectError:
                 if (data is null)
@@ -143,7 +142,7 @@ internal sealed class MessagePackSocketIODecoder : SocketIODecoder
                 }
 
                 var single = new MessagePackRange(dataAt, MessagePackScanner.End(s, dataAt) - dataAt);
-                return new SocketIOPacket(type, nsp, ackId, null, new MessagePackSocketIOArguments(buffer, new[] { single }, hasUndefined, options));
+                return new SocketIOPacket(type, nsp, ackId, null, new MessagePackSocketIOArguments(buffer, new[] { single }, hasUndefined, parser));
             default:
                 return new SocketIOPacket(type, nsp, ackId, null, null);
         }
@@ -182,7 +181,7 @@ internal sealed class MessagePackSocketIODecoder : SocketIODecoder
         if (token.Kind == MessagePackTokenKind.String)
         {
             var name = ReadString(s, pos)!;
-            return Array.IndexOf(s_reserved, name) < 0 ? name : null;
+            return SocketIOReservedEvents.IsReserved(name) ? null : name;
         }
 
         return token.Kind is MessagePackTokenKind.Integer or MessagePackTokenKind.Float && MessagePackToken.TryReadInteger(s, pos, out var number)

@@ -123,7 +123,25 @@ internal sealed class MessagePackSocketIOPacketWriter : SocketIOPacketWriter
     public override void Write<T>(T value)
     {
         var writer = Writer();
-        MessagePackSerializer.Serialize(ref writer, value, _parser.SerializerOptions);
+        _parser.WriteValue(ref writer, value);
+        writer.Flush();
+    }
+
+    public override void WriteError(string message, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var writer = Writer();
+        writer.WriteMapHeader(1);
+        writer.Write("error");
+        writer.WriteMapHeader(code is null ? 1 : 2);
+        writer.Write("message");
+        writer.Write(message);
+        if (code is not null)
+        {
+            writer.Write("code");
+            writer.Write(code);
+        }
+
         writer.Flush();
     }
 

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using MessagePack;
 using MessagePack.Resolvers;
 using TypedSockets.Protocol.Buffers;
@@ -9,7 +11,9 @@ namespace TypedSockets.Protocol.SocketIO.MessagePack;
 /// <summary>
 /// The msgpack Socket.IO parser, wire compatible with npm <c>socket.io-msgpack-parser</c> 3.x: every packet is one
 /// msgpack map <c>{type, data, nsp, id?}</c> in one binary Engine.IO message, binary values inline as msgpack bin,
-/// only packet types 0-4. Arguments (de)serialize with MessagePack-CSharp.
+/// only packet types 0-4. Object arguments take the shape of their System.Text.Json contract, the same as with the
+/// JSON parser (<see cref="MessagePackObjectMapping.JsonContract"/>); MessagePack-CSharp's resolvers are an opt-in
+/// (<see cref="MessagePackObjectMapping.MessagePackResolver"/>).
 /// </summary>
 public sealed class MessagePackSocketIOParser : SocketIOParser
 {
@@ -28,23 +32,69 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
     private static ReadOnlySpan<byte> Undefined => [0xd4, 0x00, 0x00];
 
     /// <summary>
-    /// A parser with the default options: <see cref="ContractlessStandardResolver"/> (attributed types as their
-    /// attributes say, other public types as maps keyed by member name) and <see cref="MessagePackSecurity.UntrustedData"/>.
+    /// A parser with the default options: objects through their JSON contract with the JSON parser's defaults
+    /// (<see cref="JsonSocketIOParser.CreateSerializerOptions"/>: camelCase, enums as numbers, fields included, required
+    /// members enforced; types by reflection when the app allows it).
     /// </summary>
     public MessagePackSocketIOParser()
-        : this(null)
+        : this((JsonSerializerOptions?)null)
     {
     }
 
     /// <summary>
-    /// A parser serializing arguments with <paramref name="options"/> (its resolver and security settings; for AOT pass a
+    /// A parser whose objects travel as their JSON contract under <paramref name="options"/> (copied; null for the
+    /// defaults of <see cref="JsonSocketIOParser.CreateSerializerOptions"/>). Pass the options the JSON parser gets
+    /// (on the server <c>o.Parser = new MessagePackSocketIOParser(o.JsonSerializerOptions)</c>) and both parsers put
+    /// the same names and forms on the wire. Metadata comes from the options' resolvers as for
+    /// <see cref="JsonSocketIOParser(JsonSerializerOptions)"/>.
+    /// </summary>
+    public MessagePackSocketIOParser(JsonSerializerOptions? options)
+        : this(MessagePackObjectMapping.JsonContract, JsonMetadata.CreateParserOptions(options), null)
+    {
+    }
+
+    /// <summary>
+    /// A parser with the default options whose object types come from <paramref name="typeInfoResolver"/>, typically the
+    /// app's source-generated <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>: the way to use the
+    /// parser under Native AOT and trimming.
+    /// </summary>
+    public MessagePackSocketIOParser(IJsonTypeInfoResolver typeInfoResolver)
+        : this(WithResolver(typeInfoResolver))
+    {
+    }
+
+    /// <summary>
+    /// A parser with the default options and the given object mapping. <see cref="MessagePackObjectMapping.MessagePackResolver"/>
+    /// uses <see cref="ContractlessStandardResolver"/> (attributed types as their attributes say, other public types as
+    /// maps keyed by C# member name) with <see cref="MessagePackSecurity.UntrustedData"/>; under Native AOT that resolver
+    /// cannot build formatters and a type it would have handled fails with a <see cref="NotSupportedException"/> naming it.
+    /// </summary>
+    public MessagePackSocketIOParser(MessagePackObjectMapping mapping)
+        : this(mapping, JsonMetadata.CreateParserOptions(null), null)
+    {
+    }
+
+    /// <summary>
+    /// A parser mapping objects with MessagePack-CSharp and <paramref name="options"/>
+    /// (<see cref="MessagePackObjectMapping.MessagePackResolver"/>: its resolver and security settings; for AOT pass a
     /// resolver made of source-generated formatters and <see cref="StandardResolver"/>). The parser adds
     /// <see cref="SocketIOMessagePackResolver"/> in front of the resolver and turns compression off (the JS side
-    /// does not compress). Under Native AOT the default contractless resolver cannot build formatters (it emits code at
-    /// run time): a type it would have handled fails with a <see cref="NotSupportedException"/> that names it and this path.
+    /// does not compress).
     /// </summary>
-    public MessagePackSocketIOParser(MessagePackSerializerOptions? options)
+    public MessagePackSocketIOParser(MessagePackSerializerOptions options)
+        : this(MessagePackObjectMapping.MessagePackResolver, JsonMetadata.CreateParserOptions(null), options ?? throw new ArgumentNullException(nameof(options)))
     {
+    }
+
+    private MessagePackSocketIOParser(MessagePackObjectMapping mapping, JsonSerializerOptions jsonOptions, MessagePackSerializerOptions? options)
+    {
+        if (mapping is not (MessagePackObjectMapping.JsonContract or MessagePackObjectMapping.MessagePackResolver))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mapping), mapping, "Unknown object mapping.");
+        }
+
+        ObjectMapping = mapping;
+        JsonSerializerOptions = jsonOptions;
         var baseOptions = options ?? MessagePackSerializerOptions.Standard
             .WithResolver(ContractlessStandardResolver.Instance)
             .WithSecurity(MessagePackSecurity.UntrustedData);
@@ -54,18 +104,37 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
             .WithOldSpec(false);
     }
 
+    private static JsonSerializerOptions WithResolver(IJsonTypeInfoResolver typeInfoResolver)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfoResolver);
+        var options = JsonSocketIOParser.CreateSerializerOptions();
+        options.TypeInfoResolverChain.Add(typeInfoResolver);
+        return options;
+    }
+
     /// <summary>The shared default instance.</summary>
     public static MessagePackSocketIOParser Default { get; } = new();
 
     /// <summary>"msgpack", as logs name it.</summary>
     public override string Name => "msgpack";
 
-    /// <summary>The options arguments are (de)serialized with.</summary>
+    /// <summary>How object types are mapped to msgpack.</summary>
+    public MessagePackObjectMapping ObjectMapping { get; }
+
+    /// <summary>
+    /// The options object arguments are (de)serialized with under <see cref="MessagePackObjectMapping.JsonContract"/>
+    /// (read-only; the app's resolvers, then the library's metadata).
+    /// </summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; }
+
+    /// <summary>The MessagePack-CSharp options used under <see cref="MessagePackObjectMapping.MessagePackResolver"/>.</summary>
     public MessagePackSerializerOptions SerializerOptions { get; }
+
+    internal bool UsesJsonContract => ObjectMapping == MessagePackObjectMapping.JsonContract;
 
     /// <summary>A decoder; <paramref name="maxAttachments"/> does not apply (binary travels inline).</summary>
     public override SocketIODecoder CreateDecoder(int maxAttachments = SocketIODecoder.DefaultMaxAttachments) =>
-        new MessagePackSocketIODecoder(SerializerOptions);
+        new MessagePackSocketIODecoder(this);
 
     /// <summary>The typed writer: arguments written with MessagePackWriter into a pooled buffer, nothing allocated per packet.</summary>
     public override SocketIOPacketWriter RentPacketWriter() => MessagePackSocketIOPacketWriter.Rent(this);
@@ -194,7 +263,7 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
             return EncodeClientConnect(nsp, auth);
         }
 
-        var authBytes = auth is null ? [] : MessagePackSerializer.Serialize(auth.GetType(), auth, SerializerOptions);
+        var authBytes = auth is null ? [] : SerializeValue(auth);
         var members = new List<(int Start, int End)>();
         if (authBytes.Length > 0)
         {
@@ -368,9 +437,43 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
                 WriteJsonWithAttachments(ref writer, withAttachments.Element, withAttachments.Attachments);
                 break;
             default:
-                MessagePackSerializer.Serialize(value.GetType(), ref writer, value, SerializerOptions);
+                if (UsesJsonContract)
+                {
+                    MessagePackJsonContract.Write(ref writer, value, JsonMetadata.Get(JsonSerializerOptions, value.GetType()));
+                }
+                else
+                {
+                    MessagePackSerializer.Serialize(value.GetType(), ref writer, value, SerializerOptions);
+                }
+
                 break;
         }
+    }
+
+    /// <summary>Writes a typed value: through its JSON contract or with MessagePack-CSharp, as <see cref="ObjectMapping"/> says.</summary>
+    internal void WriteValue<T>(ref MessagePackWriter writer, T value)
+    {
+        if (!UsesJsonContract)
+        {
+            MessagePackSerializer.Serialize(ref writer, value, SerializerOptions);
+        }
+        else if (value is MessagePackRawValue raw)
+        {
+            writer.WriteRaw(raw.Bytes.Span);
+        }
+        else
+        {
+            MessagePackJsonContract.Write(ref writer, value, JsonMetadata.Get<T>(JsonSerializerOptions));
+        }
+    }
+
+    private byte[] SerializeValue(object value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer) { OldSpec = false };
+        WriteValue(ref writer, value);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
     // A value received by the JSON parser, forwarded here: its placeholders become inline bin.

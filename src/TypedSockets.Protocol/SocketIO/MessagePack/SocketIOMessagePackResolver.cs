@@ -396,7 +396,7 @@ public sealed class SocketIOMessagePackResolver : IFormatterResolver
             using (var json = new Utf8JsonWriter(output))
             {
                 var pos = 0;
-                MessagePackJson.WriteJson(raw, ref pos, json, null);
+                MessagePackJson.WriteJson(raw, ref pos, json, (JsonSerializerOptions?)null);
             }
 
             using var document = JsonDocument.Parse(output.WrittenMemory);
