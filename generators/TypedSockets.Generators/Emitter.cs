@@ -149,12 +149,16 @@ internal static class Emitter
 
     private static void WriteDispatcher(SourceWriter w, ContractModel model)
     {
-        w.WriteLine("/// <summary>Calls the method an incoming event names; results of acknowledged methods go back as the acknowledgement.</summary>");
+        w.WriteLine("/// <summary>");
+        w.WriteLine("/// Calls the method an incoming event names; results of acknowledged methods go back as the acknowledgement. Every");
+        w.WriteLine("/// argument is read before the method is called, so arguments that do not bind are refused and the method never runs.");
+        w.WriteLine("/// </summary>");
         w.OpenBlock("private static bool Dispatch(" + model.InterfaceType + " target, string eventName, global::TypedSockets.SocketEventContext context, out " + ValueTask + " completion)");
         w.OpenBlock("switch (eventName)");
         foreach (var evt in model.Events)
         {
             w.OpenBlock("case " + Literal(evt.WireName) + ":");
+            WriteBinding(w, evt);
             var call = "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
             switch (IsStreaming(evt) ? (ReturnKind?)null : evt.Returns)
             {
@@ -189,7 +193,7 @@ internal static class Emitter
                     w.CloseBlock();
                     break;
                 default:
-                    w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(target, context);");
+                    w.WriteLine("completion = Invoke_" + evt.MethodName.TrimStart('@') + "(" + call + ", context);");
                     break;
             }
 
@@ -220,25 +224,50 @@ internal static class Emitter
         foreach (var evt in model.Events.Where(e => e.Returns != ReturnKind.Void && !IsStreaming(e)))
         {
             w.WriteLine();
-            var awaited = evt.Returns is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
-                ? "__task"
-                : "target." + evt.MethodName + "(" + ArgumentList(evt) + ")";
-            var parameters = evt.Returns is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
-                ? evt.ReturnType + " __task"
-                : model.InterfaceType + " target";
-            w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + parameters + ", global::TypedSockets.SocketEventContext context)");
+            w.OpenBlock("private static async " + ValueTask + " Invoke_" + evt.MethodName.TrimStart('@') + "(" + evt.ReturnType + " __task, global::TypedSockets.SocketEventContext context)");
             if (evt.Result is { } result)
             {
-                w.WriteLine("var __result = await " + awaited + ".ConfigureAwait(false);");
+                w.WriteLine("var __result = await __task.ConfigureAwait(false);");
                 WriteAck(w, result, "__result");
             }
             else
             {
-                w.WriteLine("await " + awaited + ".ConfigureAwait(false);");
+                w.WriteLine("await __task.ConfigureAwait(false);");
                 WriteAck(w, null, null);
             }
 
             w.CloseBlock();
+        }
+    }
+
+    /// <summary>
+    /// Reads every argument into a local before the call: a missing, null (for a parameter that does not take null) or
+    /// mistyped one throws (<c>invalid_arguments</c>) before the method runs. A missing optional one is its declared
+    /// default, as a C# caller omitting it would pass.
+    /// </summary>
+    private static void WriteBinding(SourceWriter w, EventModel evt)
+    {
+        if (IsStreaming(evt))
+        {
+            return; // streaming calls read their arguments inline (StreamArgumentList)
+        }
+
+        var index = 0;
+        foreach (var parameter in evt.Parameters)
+        {
+            if (parameter.Value.Kind == ValueKind.CancellationToken)
+            {
+                continue;
+            }
+
+            var read = Read(parameter, index);
+            if (parameter.DefaultValue is { } value)
+            {
+                read = "context.Arguments.Count > " + index + " ? " + read + " : " + value;
+            }
+
+            w.WriteLine(parameter.Value.Type + " __arg" + index + " = " + read + ";");
+            index++;
         }
     }
 
@@ -369,10 +398,7 @@ internal static class Emitter
     private static string Parameter(ParameterModel parameter) =>
         parameter.Value.Type + " " + parameter.Name + (parameter.DefaultValue is { } value ? " = " + value : string.Empty);
 
-    /// <summary>
-    /// The arguments of a dispatched call: each read from the event (a missing optional one is its declared default,
-    /// as a C# caller omitting it would pass), a CancellationToken is the socket's abort token.
-    /// </summary>
+    /// <summary>The arguments of a dispatched call: the locals <see cref="WriteBinding"/> read; a CancellationToken is the socket's abort token.</summary>
     private static string ArgumentList(EventModel evt)
     {
         var index = 0;
@@ -381,16 +407,27 @@ internal static class Emitter
             return StreamArgumentList(evt);
         }
 
-        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? "context.Aborted" : Argument(p, index++)));
+        return string.Join(", ", evt.Parameters.Select(p => p.Value.Kind == ValueKind.CancellationToken ? "context.Aborted" : "__arg" + index++));
     }
 
-    private static string Argument(ParameterModel parameter, int index)
+    /// <summary>One argument read inline (streaming calls read theirs where the call is made), with its declared default when missing.</summary>
+    private static string Argument(ParameterModel parameter, int index) =>
+        parameter.DefaultValue is { } value
+            ? "(context.Arguments.Count > " + index + " ? " + Read(parameter, index) + " : " + value + ")"
+            : Read(parameter, index);
+
+    /// <summary>
+    /// Reads argument <paramref name="index"/>: <c>GetArgument</c> for a parameter that takes null, else
+    /// <c>GetRequiredArgument</c> (a missing, null or mistyped argument is refused with code <c>invalid_arguments</c>).
+    /// </summary>
+    private static string Read(ParameterModel parameter, int index)
     {
-        // GetArgument<T> returns T?: only a reference type needs '!' (on a value type T? is T itself).
-        var read = "context.GetArgument<" + parameter.Value.Type + ">(" + index + ")" + (parameter.Value.IsReferenceType ? "!" : string.Empty);
-        return parameter.DefaultValue is { } value
-            ? "(context.Arguments.Count > " + index + " ? " + read + " : " + value + ")"
-            : read;
+        var name = Literal(parameter.Name.TrimStart('@'));
+
+        // GetArgument<T> returns T?: a reference type declared without '?' (nullable annotations off) needs '!'.
+        return parameter.Value.AcceptsNull
+            ? "context.GetArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")" + (parameter.Value.IsReferenceType && !parameter.Value.Type.EndsWith("?", System.StringComparison.Ordinal) ? "!" : string.Empty)
+            : "context.GetRequiredArgument<" + parameter.Value.Type + ">(" + index + ", " + name + ")";
     }
 
     #region Streams (docs/streaming.md)

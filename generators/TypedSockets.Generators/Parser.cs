@@ -469,8 +469,17 @@ internal static class Parser
 
     private static ValueModel ToValue(ITypeSymbol type) =>
         GetStreamKind(type, out var item) is { } stream
-            ? new(type.ToDisplayString(s_typeFormat), stream, type.IsReferenceType, item!.ToDisplayString(s_typeFormat))
-            : new(type.ToDisplayString(s_typeFormat), GetValueKind(type), type.IsReferenceType);
+            ? new(type.ToDisplayString(s_typeFormat), stream, type.IsReferenceType, item!.ToDisplayString(s_typeFormat), AcceptsNull(type))
+            : new(type.ToDisplayString(s_typeFormat), GetValueKind(type), type.IsReferenceType, AcceptsNull: AcceptsNull(type));
+
+    /// <summary>
+    /// Whether a parameter of this type takes null: <c>T?</c> (reference or value type), or a reference type declared
+    /// where nullable annotations are off (oblivious), which is given the benefit of the doubt.
+    /// </summary>
+    private static bool AcceptsNull(ITypeSymbol type) =>
+        type.NullableAnnotation == NullableAnnotation.Annotated
+        || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
+        || (!type.IsValueType && type.NullableAnnotation == NullableAnnotation.None);
 
     private static ValueKind GetValueKind(ITypeSymbol type)
     {

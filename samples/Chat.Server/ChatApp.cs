@@ -38,7 +38,7 @@ public static class ChatApp
         var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapSocketIO("/socket.io", io => io.MapNamespace<ChatHub>("/"));
+        app.MapSocketIO("/socket.io", io => io.MapNamespace<ChatHub>("/", o => o.SerialDispatch = true));
         return app;
     }
 

@@ -63,8 +63,13 @@ public sealed class SocketIOClientOptions
     /// <summary>How long opening the Engine.IO connection may take. Default 20 s.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>The timeout of acks awaited without an explicit one; null (the default) waits until the socket disconnects.</summary>
-    public TimeSpan? AckTimeout { get; set; }
+    /// <summary>
+    /// The timeout of acks awaited without an explicit one (typed <c>Task&lt;T&gt;</c> calls on an emitter included): then
+    /// the call fails with <see cref="SocketIOAckTimeoutException"/>. Default 30 s (as the server's
+    /// <c>DefaultAckTimeout</c>); null or <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits until the socket
+    /// disconnects.
+    /// </summary>
+    public TimeSpan? AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// When above 0, every non-volatile emit is queued, sent with an ack id one at a time, and re-sent up to this

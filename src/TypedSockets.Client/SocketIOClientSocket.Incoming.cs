@@ -339,10 +339,21 @@ public sealed partial class SocketIOClientSocket
         var ack = packet.HasAckId ? new SocketIOAck(this, packet.AckId) : null;
         foreach (var handler in handlers)
         {
-            var pending = handler.InvokeAsync(args, ack);
-            if (!pending.IsCompletedSuccessfully)
+            try
             {
-                await pending.ConfigureAwait(false);
+                var pending = handler.InvokeAsync(args, ack);
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    await pending.ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (ack is not null && !ack.IsSent)
+            {
+                // The server waits for this acknowledgement: answer with the error, then report the failure as before.
+                ack.Send(e is SocketInvocationException invocation
+                    ? SocketIOErrorAnswer.ToArguments(invocation)
+                    : SocketIOErrorAnswer.ToArguments($"An error occurred while handling '{name}'.", SocketInvocationException.InternalErrorCode, data: null));
+                throw;
             }
         }
     }

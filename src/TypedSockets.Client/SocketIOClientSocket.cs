@@ -240,10 +240,18 @@ public sealed partial class SocketIOClientSocket : IAsyncDisposable
         return ack.Task;
     }
 
-    /// <summary>Emits an event and reads the first argument of the acknowledgement as <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// Emits an event and reads the first argument of the acknowledgement as <typeparamref name="T"/>; an error answer
+    /// (<c>[{"error":{"message":...}}]</c>) throws <see cref="SocketInvocationException"/>.
+    /// </summary>
     public async Task<T?> EmitWithAckAsync<T>(string eventName, object?[] args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var response = await EmitWithAckAsync(eventName, args, timeout, cancellationToken).ConfigureAwait(false);
+        if (response.TryGetError(out var error))
+        {
+            throw error;
+        }
+
         return response.Count == 0 ? default : response.Get<T>(0);
     }
 

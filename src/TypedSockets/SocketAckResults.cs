@@ -12,29 +12,47 @@ public readonly struct SocketAckResult<T>
         Replied = true;
     }
 
-    private SocketAckResult(bool replied)
+    private SocketAckResult(SocketInvocationException? error)
     {
         Value = default!;
-        Replied = replied;
+        Replied = false;
+        Error = error;
     }
 
     /// <summary>A socket that did not answer in time (or disconnected first).</summary>
-    public static SocketAckResult<T> TimedOut => new(false);
+    public static SocketAckResult<T> TimedOut => new(error: null);
 
-    /// <summary>True when the socket answered; false when it timed out.</summary>
+    /// <summary>A socket that answered with an error (<c>[{"error":{...}}]</c>): its handler refused or failed.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="error"/> is null.</exception>
+    public static SocketAckResult<T> Failed(SocketInvocationException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new(error);
+    }
+
+    /// <summary>True when the socket answered with a value; false when it answered with an error or timed out.</summary>
     public bool Replied { get; }
 
-    /// <summary>True when the socket did not answer in time.</summary>
-    public bool IsTimedOut => !Replied;
+    /// <summary>The error the socket answered with, or null (a value reply or a timeout).</summary>
+    public SocketInvocationException? Error { get; }
 
-    /// <summary>The first argument of the reply (default when timed out).</summary>
+    /// <summary>True when the socket answered with an error (see <see cref="Error"/>).</summary>
+    public bool IsError => Error is not null;
+
+    /// <summary>True when the socket did not answer in time.</summary>
+    public bool IsTimedOut => !Replied && Error is null;
+
+    /// <summary>The first argument of the reply (default when timed out or answered with an error).</summary>
     public T Value { get; }
 
-    /// <summary>The reply's value, or <c>(timed out)</c>.</summary>
-    public override string ToString() => Replied ? $"{Value}" : "(timed out)";
+    /// <summary>The reply's value, <c>(error: message)</c>, or <c>(timed out)</c>.</summary>
+    public override string ToString() => Replied ? $"{Value}" : Error is { } error ? $"(error: {error.Message})" : "(timed out)";
 }
 
-/// <summary>Every reached socket's answer to an acknowledged broadcast: replies first in arrival order, then timeouts.</summary>
+/// <summary>
+/// Every reached socket's answer to an acknowledged broadcast: answers (values and errors) first in arrival order, then
+/// timeouts.
+/// </summary>
 public sealed class SocketAckResults<T> : IReadOnlyList<SocketAckResult<T>>
 {
     private readonly SocketAckResult<T>[] _results;
@@ -47,14 +65,14 @@ public sealed class SocketAckResults<T> : IReadOnlyList<SocketAckResult<T>>
         _results = results;
     }
 
-    /// <summary>How many sockets the broadcast reached: replies plus timeouts.</summary>
+    /// <summary>How many sockets the broadcast reached: replies, errors and timeouts.</summary>
     public int Count => _results.Length;
 
-    /// <summary>The result at <paramref name="index"/>: replies come first in arrival order, then the timeouts.</summary>
+    /// <summary>The result at <paramref name="index"/>: answers come first in arrival order, then the timeouts.</summary>
     /// <exception cref="IndexOutOfRangeException"><paramref name="index"/> is negative or not less than <see cref="Count"/>.</exception>
     public SocketAckResult<T> this[int index] => _results[index];
 
-    /// <summary>True when every reached socket replied in time.</summary>
+    /// <summary>True when every reached socket answered in time (with a value or an error).</summary>
     public bool IsComplete => TimedOutCount == 0;
 
     /// <summary>How many sockets did not answer in time.</summary>
@@ -75,7 +93,25 @@ public sealed class SocketAckResults<T> : IReadOnlyList<SocketAckResult<T>>
         }
     }
 
-    /// <summary>The values of the replies that arrived.</summary>
+    /// <summary>How many sockets answered with an error.</summary>
+    public int ErrorCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var r in _results)
+            {
+                if (r.IsError)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>The values of the replies that arrived (errors and timeouts left out).</summary>
     public IReadOnlyList<T> Values
     {
         get

@@ -132,13 +132,22 @@ public sealed class GeneratedShapeTests
     }
 
     [Fact]
-    public void TheNullForgivingOperatorFollowsOnlyReferenceTypeArguments()
+    public void ParametersThatTakeNullAreReadWithGetArgumentAndTheOthersAreRequired()
     {
         var text = GeneratorHarness.GeneratedText(Prelude + ValueTasks + "[SocketEvents] public interface IMixed { void A(int n, string s, System.DateTime at, int? maybe, string? text); }", "IMixed");
-        Assert.Contains("context.GetArgument<int>(0),", text);
-        Assert.Contains("context.GetArgument<string>(1)!,", text);
-        Assert.Contains("context.GetArgument<global::System.DateTime>(2),", text);
-        Assert.Contains("context.GetArgument<int?>(3),", text);
-        Assert.Contains("context.GetArgument<string?>(4)!)", text);
+        Assert.Contains("int __arg0 = context.GetRequiredArgument<int>(0, \"n\");", text);
+        Assert.Contains("string __arg1 = context.GetRequiredArgument<string>(1, \"s\");", text);
+        Assert.Contains("global::System.DateTime __arg2 = context.GetRequiredArgument<global::System.DateTime>(2, \"at\");", text);
+        Assert.Contains("int? __arg3 = context.GetArgument<int?>(3, \"maybe\");", text);
+        Assert.Contains("string? __arg4 = context.GetArgument<string?>(4, \"text\");", text);
+        Assert.Contains("target.A(__arg0, __arg1, __arg2, __arg3, __arg4);", text);
+    }
+
+    [Fact]
+    public void AReferenceTypeDeclaredWithNullableAnnotationsOffTakesNull()
+    {
+        var text = GeneratorHarness.GeneratedText(Prelude + ValueTasks + "#nullable disable\n[SocketEvents] public interface IOld { void A(string s, int n); }", "IOld");
+        Assert.Contains("string __arg0 = context.GetArgument<string>(0, \"s\")!;", text);
+        Assert.Contains("int __arg1 = context.GetRequiredArgument<int>(1, \"n\");", text);
     }
 }

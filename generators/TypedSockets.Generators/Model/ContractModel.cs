@@ -35,9 +35,13 @@ internal sealed record EventModel(
 /// <param name="DefaultValue">The declared default as a C# expression (<c>5</c>, <c>null</c>, <c>(global::E)(1)</c>), null when the parameter is required.</param>
 internal sealed record ParameterModel(string Name, ValueModel Value, string? DefaultValue = null);
 
-/// <summary>A value on the wire: its C# type (with nullable annotations), how it is written, and whether it is a reference type (read with <c>!</c>).</summary>
+/// <summary>
+/// A value on the wire: its C# type (with nullable annotations), how it is written, whether it is a reference type, and
+/// whether a parameter of it takes null (<c>T?</c>, or an oblivious reference type): the dispatcher refuses a missing or
+/// null argument for one that does not.
+/// </summary>
 /// <param name="ElementType">The item type of a stream (<see cref="ValueKind.AsyncEnumerable"/>, <see cref="ValueKind.ChannelReader"/>), else null.</param>
-internal sealed record ValueModel(string Type, ValueKind Kind, bool IsReferenceType, string? ElementType = null);
+internal sealed record ValueModel(string Type, ValueKind Kind, bool IsReferenceType, string? ElementType = null, bool AcceptsNull = false);
 
 internal enum ReturnKind
 {

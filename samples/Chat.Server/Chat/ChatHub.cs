@@ -6,8 +6,8 @@ namespace Chat.Server.Chat;
 
 /// <summary>
 /// One connected client of the chat, serving <see cref="IChatService"/> and pushing <see cref="IChatFeed"/> events.
-/// Requests (everything but <c>typing</c>) run one at a time and are answered through the acknowledgement: the result,
-/// or <c>{"ok":false,"error":...}</c>. A bad payload is refused, never fatal: one that does not bind is answered by
+/// Mapped with serial dispatch: requests run one at a time, in order, and the disconnect after the request in flight.
+/// Requests are answered through the acknowledgement: the result, or <c>{"ok":false,"error":...}</c>. A bad payload is refused, never fatal: one that does not bind is answered by
 /// <see cref="OnArgumentsInvalid"/>, a missing or null one by the method itself.
 /// The requester learns the outcome from the reply; the other users in the room learn it from events.
 /// </summary>
@@ -24,10 +24,8 @@ public sealed class ChatHub : SocketHub<IChatService, IChatFeed>, IChatService
     private readonly ChatOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private volatile string? _username;
-    private volatile string? _room;
-    private bool _closed;
+    private string? _username;
+    private string? _room;
 
     public ChatHub(ChatDirectory directory, IChatHistory history, IOptions<ChatOptions> options, TimeProvider time, ILogger<ChatHub> logger)
     {
@@ -95,7 +93,7 @@ public sealed class ChatHub : SocketHub<IChatService, IChatFeed>, IChatService
 
     public Task<ChatReply> ListRooms() => RunAsync("rooms", () => Task.FromResult(new ChatReply(Ok: true, Rooms: _directory.ListRooms())));
 
-    /// <summary>Relays typing to the rest of the room as a volatile event: no ordering with requests.</summary>
+    /// <summary>Relays typing to the rest of the room as a volatile event.</summary>
     public Task<ChatReply> Typing(TypingRequest request)
     {
         if (request is null)
@@ -176,28 +174,20 @@ public sealed class ChatHub : SocketHub<IChatService, IChatFeed>, IChatService
 
     public override async ValueTask OnDisconnectedAsync(string reason)
     {
-        await _gate.WaitAsync();
-        try
+        // Serial dispatch: no request of this client runs any more.
+        if (_username is not { } username)
         {
-            _closed = true;
-            if (_username is not { } username)
-            {
-                return;
-            }
-
-            if (_room is { } room)
-            {
-                await ExitAsync(username, room);
-            }
-
-            _directory.Unregister(username);
-            BroadcastRoomList();
-            ChatLog.SignedOut(_logger, username, reason);
+            return;
         }
-        finally
+
+        if (_room is { } room)
         {
-            _gate.Release();
+            await ExitAsync(username, room);
         }
+
+        _directory.Unregister(username);
+        BroadcastRoomList();
+        ChatLog.SignedOut(_logger, username, reason);
     }
 
     // ---- Plumbing ------------------------------------------------------------------------------------------------------
@@ -209,13 +199,12 @@ public sealed class ChatHub : SocketHub<IChatService, IChatFeed>, IChatService
         where TRequest : class =>
         request is null ? Task.FromResult(Refuse(eventName, InvalidPayload(eventName))) : RunAsync(eventName, action);
 
-    /// <summary>Runs a request after the ones before it and turns its failure into the reply.</summary>
+    /// <summary>Runs a request (serial dispatch runs it after the ones before it) and turns its failure into the reply.</summary>
     private async Task<ChatReply> RunAsync(string eventName, Func<Task<ChatReply>> action)
     {
-        await _gate.WaitAsync();
         try
         {
-            return _closed ? new ChatReply(Ok: false, Error: "Disconnected.") : await action();
+            return await action();
         }
         catch (ChatRequestException refused)
         {
@@ -225,10 +214,6 @@ public sealed class ChatHub : SocketHub<IChatService, IChatFeed>, IChatService
         {
             ChatLog.Failed(_logger, eventName, Socket.Id, failure);
             return new ChatReply(Ok: false, Error: "The server could not handle this request.");
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 

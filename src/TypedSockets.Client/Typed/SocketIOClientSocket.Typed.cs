@@ -178,6 +178,11 @@ internal sealed class SocketIOClientSocketSink : SocketEventSink
     public override async Task<T> SendWithAckAsync<T>(SocketEventWriter writer, CancellationToken cancellationToken)
     {
         var reply = await SendWithRawAckAsync(writer, cancellationToken).ConfigureAwait(false);
+        if (reply.TryGetError(out var error))
+        {
+            throw error;
+        }
+
         return reply.Count > 0 ? reply.Get<T>(0)! : default!;
     }
 
@@ -199,17 +204,21 @@ internal sealed class SocketIOClientSocketSink : SocketEventSink
 internal sealed class SocketIOClientEventContext : SocketEventContext
 {
     private readonly SocketIOClientSocket _socket;
+    private readonly string _eventName;
     private readonly SocketIOArguments _arguments;
     private readonly SocketIOAck? _ack;
 
-    public SocketIOClientEventContext(SocketIOClientSocket socket, SocketIOArguments arguments, SocketIOAck? ack)
+    public SocketIOClientEventContext(SocketIOClientSocket socket, string eventName, SocketIOArguments arguments, SocketIOAck? ack)
     {
         _socket = socket;
+        _eventName = eventName;
         _arguments = arguments;
         _ack = ack;
     }
 
     public override ISocketEventArguments Arguments => _arguments;
+
+    public override string EventName => _eventName;
 
     public override bool HasAck => _ack is not null;
 

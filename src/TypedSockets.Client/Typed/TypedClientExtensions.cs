@@ -19,7 +19,10 @@ public static class TypedClientExtensions
     /// <summary>
     /// Routes the server's events of contract <typeparamref name="TClient"/> to <paramref name="target"/> with the
     /// generated dispatcher, on the socket's dispatcher (one event at a time, in order). Results of <c>Task&lt;T&gt;</c>
-    /// methods go back as acknowledgements; a trailing CancellationToken fires when the connection goes away.
+    /// methods go back as acknowledgements; a trailing CancellationToken fires when the connection goes away. Arguments
+    /// that do not bind are refused before the method runs; a refusal, or a method that throws, answers the server's
+    /// acknowledgement with the error answer (the server's emitter throws <see cref="SocketInvocationException"/>) and is
+    /// reported through <see cref="SocketIOClientSocket.HandlerError"/>.
     /// </summary>
     public static SocketIOClientSocket Handle<TClient>(this SocketIOClientSocket socket, TClient target)
         where TClient : class
@@ -31,7 +34,7 @@ public static class TypedClientExtensions
         {
             var eventName = name;
             socket.On(eventName, (args, ack) =>
-                contract.Dispatch(target, eventName, new SocketIOClientEventContext(socket, args, ack), out var completion)
+                contract.Dispatch(target, eventName, new SocketIOClientEventContext(socket, eventName, args, ack), out var completion)
                     ? completion
                     : ValueTask.CompletedTask);
         }

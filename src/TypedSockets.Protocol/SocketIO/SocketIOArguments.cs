@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace TypedSockets.Protocol.SocketIO;
 
 /// <summary>
@@ -74,6 +76,17 @@ public abstract class SocketIOArguments : TypedSockets.ISocketEventArguments
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// True when these arguments are an error answer (see <see cref="SocketIOErrorAnswer"/>): exactly one argument, an object
+    /// whose only property is <c>error</c>, itself an object with a string <c>message</c> (and optionally a string
+    /// <c>code</c> and any <c>data</c>). The error's data is in the parser's raw form (see <see cref="GetRaw"/>).
+    /// </summary>
+    public virtual bool TryGetError([NotNullWhen(true)] out SocketInvocationException? error)
+    {
+        error = null;
+        return false;
     }
 
     /// <summary>All arguments in their re-emittable raw form (see <see cref="GetRaw"/>).</summary>

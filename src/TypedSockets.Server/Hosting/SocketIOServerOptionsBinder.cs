@@ -23,6 +23,7 @@ internal static class SocketIOServerOptionsBinder
         options.ConnectTimeout = section.GetValue(nameof(options.ConnectTimeout), options.ConnectTimeout);
         options.MaxAttachments = section.GetValue(nameof(options.MaxAttachments), options.MaxAttachments);
         options.DefaultAckTimeout = section.GetValue(nameof(options.DefaultAckTimeout), options.DefaultAckTimeout);
+        options.EnableDetailedErrors = section.GetValue(nameof(options.EnableDetailedErrors), options.EnableDetailedErrors);
 
         var cookie = section.GetSection(nameof(options.Cookie));
         if (cookie.Exists())

@@ -73,7 +73,7 @@ public readonly struct BroadcastOperator
 
     /// <summary>
     /// Sends the event and collects every targeted socket's reply until all replied or the timeout
-    /// (<see cref="Timeout"/>, required) expires.
+    /// (<see cref="Timeout"/>, else the server's <c>DefaultAckTimeout</c>) expires.
     /// </summary>
     public async Task<BroadcastAckResult> EmitWithAckAsync(string eventName, params object?[] args)
     {
@@ -85,7 +85,9 @@ public readonly struct BroadcastOperator
     {
         SocketIOSocket.ThrowIfReserved(eventName);
         var options = Options;
-        var timeout = options.Timeout ?? throw new InvalidOperationException("A broadcast with acknowledgement needs a timeout: call Timeout(...) first.");
+        var timeout = options.Timeout ?? _namespace.Server.Options.DefaultAckTimeout
+            ?? throw new InvalidOperationException("A broadcast with acknowledgement needs a timeout: call Timeout(...) first, or set DefaultAckTimeout.");
+        options = options with { Timeout = timeout }; // adapters (cluster requests) see the timeout in effect
         var serverCount = await _namespace.Adapter.ServerCountAsync().ConfigureAwait(false);
         var collector = new BroadcastAckCollector(options.Local ? 1 : serverCount);
         await _namespace.Adapter.BroadcastWithAckAsync(new BroadcastPacket(_namespace.Name, eventName, args), options, collector.OnClientCount, collector.OnAck).ConfigureAwait(false);

@@ -52,6 +52,14 @@ internal static partial class SocketIOLog
     [LoggerMessage(2017, LogLevel.Error, "The server-side '{EventName}' handler of namespace {Namespace} failed.")]
     public static partial void ServerSideHandlerFailed(ILogger logger, string eventName, string @namespace, Exception error);
 
+    [LoggerMessage(2030, LogLevel.Warning, "The arguments of event '{EventName}' from socket {SocketId} were refused: {Reason}")]
+    public static partial void ArgumentsInvalid(ILogger logger, string eventName, string socketId, string reason, Exception error);
+
+    [LoggerMessage(2031, LogLevel.Debug, "The '{EventName}' handler of socket {SocketId} refused the call ({Code}): {Reason}")]
+    public static partial void InvocationRefused(ILogger logger, string eventName, string socketId, string? code, string reason);
+
+    [LoggerMessage(2032, LogLevel.Error, "Sending the error answer to '{EventName}' of socket {SocketId} failed.")]
+    public static partial void ErrorAnswerFailed(ILogger logger, string eventName, string socketId, Exception error);
     [LoggerMessage(2018, LogLevel.Error, "Sending server-side event '{EventName}' of namespace {Namespace} to the cluster failed.")]
     public static partial void ServerSideEmitFailed(ILogger logger, string eventName, string @namespace, Exception error);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Protocol.SocketIO.Json;
@@ -35,8 +36,47 @@ public sealed class SocketIOServerOptions : EngineIOOptions
     /// </summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = JsonSocketIOParser.CreateSerializerOptions();
 
-    /// <summary>Applied to acks awaited without an explicit timeout; null (the default) waits until the socket disconnects.</summary>
-    public TimeSpan? DefaultAckTimeout { get; set; }
+    /// <summary>
+    /// How long the server waits for a client's acknowledgement when the call gives no timeout of its own: typed
+    /// <c>Task&lt;T&gt;</c> calls on a client's emitter, <c>EmitWithAckAsync</c> without a timeout, and acknowledged
+    /// broadcasts without <c>Timeout(...)</c>. Default 30 s; then the call fails with a <see cref="SocketAckTimeoutException"/>
+    /// (a broadcast reports the sockets that did not answer as timed out). Null or <see cref="Timeout.InfiniteTimeSpan"/>
+    /// waits until the socket disconnects (a broadcast without a timeout then throws <see cref="InvalidOperationException"/>).
+    /// </summary>
+    public TimeSpan? DefaultAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When true, the error answer to an acknowledged event whose handler threw (anything but a
+    /// <see cref="SocketInvocationException"/>) carries the exception's type and message; when false (the default) the
+    /// caller gets only "An error occurred while handling 'event'." with code <c>internal_error</c>. The exception is
+    /// logged either way. Enable in development only: exception messages can reveal internals.
+    /// </summary>
+    public bool EnableDetailedErrors { get; set; }
+
+    private List<SocketHubFilterRegistration>? _hubFilters;
+
+    /// <summary>The hub filters of every hub, outermost first (see <see cref="AddFilter{TFilter}"/>).</summary>
+    internal IReadOnlyList<SocketHubFilterRegistration> HubFilters => _hubFilters ?? [];
+
+    /// <summary>
+    /// Adds a filter around every hub method call and hub connect/disconnect of every namespace mapped with
+    /// <c>MapNamespace&lt;THub&gt;</c>: created once per connected client from its scoped services (constructor
+    /// injection). Filters run in the order added, those added here before the hub's own.
+    /// </summary>
+    public SocketIOServerOptions AddFilter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFilter>()
+        where TFilter : class, ISocketHubFilter
+    {
+        (_hubFilters ??= []).Add(SocketHubFilterRegistration.ForType<TFilter>());
+        return this;
+    }
+
+    /// <summary>Adds <paramref name="filter"/>, one instance shared by every client (it must be thread safe); see <see cref="AddFilter{TFilter}"/>.</summary>
+    public SocketIOServerOptions AddFilter(ISocketHubFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        (_hubFilters ??= []).Add(SocketHubFilterRegistration.ForInstance(filter));
+        return this;
+    }
 
     /// <summary>Connection state recovery; null (the default) disables it.</summary>
     public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
@@ -56,6 +96,8 @@ public sealed class SocketIOServerOptions : EngineIOOptions
         target.Parser = Parser;
         target.JsonSerializerOptions = JsonSerializerOptions;
         target.DefaultAckTimeout = DefaultAckTimeout;
+        target.EnableDetailedErrors = EnableDetailedErrors;
+        target._hubFilters = _hubFilters is null ? null : [.. _hubFilters];
         target.ConnectionStateRecovery = ConnectionStateRecovery;
         target.Streams = Streams;
     }

@@ -172,7 +172,11 @@ public sealed partial class SocketIOSocket
 
     // ---- Incoming events -------------------------------------------------------------------------------------------
 
-    /// <summary>Handles event <paramref name="eventName"/>.</summary>
+    /// <summary>
+    /// Handles event <paramref name="eventName"/>. When the handler throws and the client waits for an acknowledgement that
+    /// was not sent, the client gets the error answer (<see cref="SocketInvocationException"/>'s message, code and data,
+    /// or a generic message); the failure is logged and counted either way.
+    /// </summary>
     public SocketIOSocket On(string eventName, Func<SocketIOEvent, ValueTask> handler)
     {
         ArgumentNullException.ThrowIfNull(eventName);
@@ -237,7 +241,8 @@ public sealed partial class SocketIOSocket
 
     /// <summary>
     /// A per-packet middleware: call <c>next()</c> to go on; return without calling it to drop the event; throw to
-    /// drop it and raise <see cref="OnError"/>.
+    /// drop it and raise <see cref="OnError"/> (a client waiting for the event's acknowledgement then gets the error
+    /// answer: a <see cref="SocketInvocationException"/>'s message and code, or a generic message).
     /// </summary>
     public SocketIOSocket Use(Func<SocketIOEvent, Func<ValueTask>, ValueTask> middleware)
     {
@@ -328,8 +333,9 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>
-    /// Sends an event and waits for the client's acknowledgement (all its arguments), for at most
-    /// <c>DefaultAckTimeout</c> when set.
+    /// Sends an event and waits for the client's acknowledgement (all its arguments, as they came: an error answer is not
+    /// thrown here, see <see cref="SocketIOArguments.TryGetError(out SocketInvocationException?)"/>), for at most <c>DefaultAckTimeout</c> (30 s unless
+    /// configured).
     /// </summary>
     public Task<SocketIOArguments> EmitWithAckAsync(string eventName, params object?[] args) =>
         EmitWithAckAsync(eventName, args, Server.Options.DefaultAckTimeout, CancellationToken.None);
@@ -357,12 +363,7 @@ public sealed partial class SocketIOSocket
 
         try
         {
-            if (timeout is { } t)
-            {
-                return await waiter.Task.WaitAsync(t, cancellationToken).ConfigureAwait(false);
-            }
-
-            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -374,10 +375,21 @@ public sealed partial class SocketIOSocket
         }
     }
 
-    /// <summary>Sends an event and returns the first argument of the client's acknowledgement as <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// Sends an event and returns the first argument of the client's acknowledgement as <typeparamref name="T"/>
+    /// (timeout: <paramref name="timeout"/>, else <c>DefaultAckTimeout</c>).
+    /// </summary>
+    /// <exception cref="SocketInvocationException">The client answered with an error (<c>[{"error":{"message":...}}]</c>).</exception>
+    /// <exception cref="SocketAckTimeoutException">No reply in time.</exception>
+    /// <exception cref="SocketDisconnectedException">The socket disconnected first.</exception>
     public async Task<T?> EmitWithAckAsync<T>(string eventName, object?[] args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var reply = await EmitWithAckAsync(eventName, args, timeout ?? Server.Options.DefaultAckTimeout, cancellationToken).ConfigureAwait(false);
+        if (reply.TryGetError(out var error))
+        {
+            throw error;
+        }
+
         return reply.Count > 0 ? reply.Get<T>(0) : default;
     }
 
@@ -593,6 +605,11 @@ public sealed partial class SocketIOSocket
         catch (Exception e) when (index < middlewares.Length)
         {
             RaiseError(e);
+            if (evt.HasAck && !evt.IsAcknowledged)
+            {
+                // The event was dropped: a caller waiting for the ack gets the error answer instead of a timeout.
+                SendErrorAnswer(evt, e);
+            }
         }
     }
 
@@ -647,7 +664,7 @@ public sealed partial class SocketIOSocket
         }
         catch (Exception e)
         {
-            SocketIOLog.HandlerFailed(Server.Logger, evt.Name, Id, e);
+            OnHandlerFailed(evt, e);
             return;
         }
 
@@ -656,7 +673,82 @@ public sealed partial class SocketIOSocket
             return;
         }
 
-        Observe(task, evt.Name);
+        ObserveHandler(task, evt);
+    }
+
+    private async void ObserveHandler(ValueTask task, SocketIOEvent evt)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            OnHandlerFailed(evt, e);
+        }
+    }
+
+    /// <summary>
+    /// A handler of <paramref name="evt"/> failed: log and count it, and answer the client's acknowledgement, if it waits
+    /// for one that was not sent, with the error answer. Never throws.
+    /// </summary>
+    private void OnHandlerFailed(SocketIOEvent evt, Exception error)
+    {
+        if (error is OperationCanceledException && Volatile.Read(ref _disconnectedFired) != 0)
+        {
+            return; // The handler gave up because the socket went away: nobody to answer.
+        }
+
+        string reason;
+        if (error is SocketInvocationException invocation)
+        {
+            if (invocation.Code == SocketInvocationException.InvalidArgumentsCode)
+            {
+                reason = SocketIOMetrics.FailureReasons.InvalidArguments;
+                SocketIOLog.ArgumentsInvalid(Server.Logger, evt.Name, Id, invocation.Message, invocation);
+            }
+            else
+            {
+                reason = SocketIOMetrics.FailureReasons.Refused;
+                SocketIOLog.InvocationRefused(Server.Logger, evt.Name, Id, invocation.Code, invocation.Message);
+            }
+        }
+        else
+        {
+            reason = SocketIOMetrics.FailureReasons.Error;
+            SocketIOLog.HandlerFailed(Server.Logger, evt.Name, Id, error);
+        }
+
+        SocketIOMetrics.EventFailed(Namespace.Name, reason);
+        if (evt.HasAck && !evt.IsAcknowledged)
+        {
+            SendErrorAnswer(evt, error);
+        }
+    }
+
+    /// <summary>
+    /// Answers <paramref name="evt"/>'s acknowledgement with the error answer of <paramref name="error"/>: a
+    /// <see cref="SocketInvocationException"/> as it is, anything else as a generic message (with the exception's type
+    /// and message when detailed errors are on). Never throws.
+    /// </summary>
+    private void SendErrorAnswer(SocketIOEvent evt, Exception error)
+    {
+        try
+        {
+            evt.Ack(error is SocketInvocationException invocation
+                ? SocketIOErrorAnswer.ToArguments(invocation)
+                : SocketIOErrorAnswer.ToArguments(
+                    Server.Options.EnableDetailedErrors
+                        ? $"An error occurred while handling '{evt.Name}'. {error.GetType().Name}: {error.Message}"
+                        : $"An error occurred while handling '{evt.Name}'.",
+                    SocketInvocationException.InternalErrorCode,
+                    data: null));
+        }
+        catch (Exception e)
+        {
+            // The error's data could not be serialized (for example a type missing from the JSON context).
+            SocketIOLog.ErrorAnswerFailed(Server.Logger, evt.Name, Id, e);
+        }
     }
 
     private async void Observe(ValueTask task, string name)

@@ -53,10 +53,10 @@ internal sealed class NamespaceBroadcastSink : SocketBroadcastSink
     {
         var packetWriter = TypedPackets.AsPacketWriter(writer);
         var name = packetWriter.Event!.Name;
-        if (selection.Timeout is null)
+        if (selection.Timeout is null && _namespace.Server.Options.DefaultAckTimeout is null)
         {
             packetWriter.Return();
-            throw new InvalidOperationException("A broadcast with acknowledgement needs a timeout: call Timeout(...) first.");
+            throw new InvalidOperationException("A broadcast with acknowledgement needs a timeout: call Timeout(...) first, or set DefaultAckTimeout.");
         }
 
         var packet = TypedPackets.Finish(packetWriter);
@@ -75,7 +75,9 @@ internal sealed class NamespaceBroadcastSink : SocketBroadcastSink
         var i = 0;
         foreach (var response in reply.Responses)
         {
-            results[i++] = new SocketAckResult<T>(response.Count > 0 ? response.Get<T>(0)! : default!);
+            results[i++] = response.TryGetError(out var error)
+                ? SocketAckResult<T>.Failed(error)
+                : new SocketAckResult<T>(response.Count > 0 ? response.Get<T>(0)! : default!);
         }
 
         while (i < results.Length)

@@ -21,15 +21,23 @@ public abstract class SocketHub
     /// <summary>Called after the client disconnected (it has left its rooms).</summary>
     public virtual ValueTask OnDisconnectedAsync(string reason) => ValueTask.CompletedTask;
 
-    internal async ValueTask AttachAsync(SocketIOSocket socket)
+    internal async ValueTask AttachAsync(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch)
     {
         _socket = socket;
-        Wire(socket);
+        var whenIdle = Wire(socket, filters, serialDispatch);
         socket.OnDisconnect(async reason =>
         {
             try
             {
-                await OnDisconnectedAsync(reason).ConfigureAwait(false);
+                if (whenIdle is not null)
+                {
+                    // Serial dispatch: the disconnect hook runs after the method in flight, like one more call.
+                    await whenIdle().ConfigureAwait(false);
+                }
+
+                await (filters.Length == 0
+                    ? OnDisconnectedAsync(reason)
+                    : DisconnectedThrough(filters, 0, new SocketHubLifetimeContext(this), reason)).ConfigureAwait(false);
             }
             finally
             {
@@ -44,11 +52,21 @@ public abstract class SocketHub
                 }
             }
         });
-        await OnConnectedAsync().ConfigureAwait(false);
+        await (filters.Length == 0 ? OnConnectedAsync() : ConnectedThrough(filters, 0, new SocketHubLifetimeContext(this))).ConfigureAwait(false);
     }
 
-    private protected abstract void Wire(SocketIOSocket socket);
+    private ValueTask ConnectedThrough(ISocketHubFilter[] filters, int index, SocketHubLifetimeContext context) =>
+        index == filters.Length
+            ? OnConnectedAsync()
+            : filters[index].OnConnectedAsync(context, next => ConnectedThrough(filters, index + 1, next));
 
+    private ValueTask DisconnectedThrough(ISocketHubFilter[] filters, int index, SocketHubLifetimeContext context, string reason) =>
+        index == filters.Length
+            ? OnDisconnectedAsync(reason)
+            : filters[index].OnDisconnectedAsync(context, reason, (next, why) => DisconnectedThrough(filters, index + 1, next, why));
+
+    /// <summary>Routes the socket's events to this hub; with serial dispatch, returns what completes when no call is running.</summary>
+    private protected abstract Func<Task>? Wire(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch);
     /// <summary>The <c>TClient</c> of the <see cref="SocketHub{TServer, TClient}"/> <paramref name="hubType"/> derives from (null if none).</summary>
     internal static Type? ClientContractOf(Type hubType)
     {
@@ -70,6 +88,16 @@ public abstract class SocketHub
 /// reaches clients through <typeparamref name="TClient"/> (server-to-client) emitters.
 /// Map it with <c>io.MapNamespace&lt;THub&gt;("/chat")</c>.
 /// </summary>
+/// <remarks>
+/// <para>Concurrency: the client's events start in arrival order, but a method that awaits does not hold back the next
+/// event, so two methods of the same instance can run at the same time (and a method can await the same client's
+/// acknowledgement). State shared between methods needs synchronization, or map the hub with
+/// <c>MapNamespace&lt;THub&gt;(name, o =&gt; o.SerialDispatch = true)</c>: one method at a time per client, in order, and
+/// <see cref="SocketHub.OnDisconnectedAsync"/> after the method in flight.</para>
+/// <para>Errors: arguments that do not bind are refused before the method runs; a method that throws a
+/// <see cref="SocketInvocationException"/> answers the caller's acknowledgement with its message, code and data; any other
+/// exception is logged and answered with a generic message (code <c>internal_error</c>).</para>
+/// </remarks>
 public abstract class SocketHub<TServer, TClient> : SocketHub
     where TServer : class
     where TClient : class
@@ -104,24 +132,27 @@ public abstract class SocketHub<TServer, TClient> : SocketHub
     /// <summary>Every client of the namespace but the caller.</summary>
     public SocketTargets<TClient> Others => Clients.Except(Socket.Id);
 
-    private protected sealed override void Wire(SocketIOSocket socket)
+    private protected sealed override Func<Task>? Wire(SocketIOSocket socket, ISocketHubFilter[] filters, bool serialDispatch)
     {
         if (this is not TServer target)
         {
             throw new InvalidOperationException($"{GetType()} must implement {typeof(TServer)}.");
         }
 
-        TypedSocketExtensions.Handle(socket, target, OnArgumentsInvalid);
+        var dispatcher = new TypedEventDispatcher<TServer>(target, this, filters, serialDispatch, OnArgumentsInvalid);
+        dispatcher.Register(socket);
+        return serialDispatch ? dispatcher.WhenIdleAsync : null;
     }
 
     /// <summary>
-    /// Called when the arguments of a <typeparamref name="TServer"/> event cannot be read as the method's parameter types;
-    /// the method is not called. A non-null result is sent as the acknowledgement when the client asked for one (and the
-    /// event counts as handled); null, the default, sends no acknowledgement and lets <paramref name="error"/> through.
-    /// A missing trailing argument is not an error: the parameter gets its default value.
+    /// Called when the arguments of a <typeparamref name="TServer"/> event are refused (missing, null for a parameter that
+    /// does not take null, or of the wrong type); the method is not called. A non-null result is sent as the
+    /// acknowledgement instead of the standard error answer (and the event counts as handled); null, the default, lets
+    /// the refusal through: the caller gets <c>{"error":{"message":...,"code":"invalid_arguments"}}</c> and the refusal is
+    /// logged and counted. A missing optional argument is not an error: the parameter gets its default value.
     /// </summary>
     /// <param name="eventName">The event's name on the wire.</param>
-    /// <param name="error">Why binding failed (usually a <c>SocketIOBindingException</c>).</param>
+    /// <param name="error">The refusal: a <see cref="SocketInvocationException"/> whose message names the event and the parameter.</param>
     protected virtual object? OnArgumentsInvalid(string eventName, Exception error) => null;
 }
 

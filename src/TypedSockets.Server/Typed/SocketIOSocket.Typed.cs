@@ -61,10 +61,18 @@ public sealed partial class SocketIOSocket
     /// <summary>Sends a typed packet built by a broadcast (shared buffer; the transport takes its own reference).</summary>
     internal bool SendTyped(in OutgoingPacket packet, bool isVolatile) => Connected && _client.Send(packet, isVolatile);
 
-    /// <summary>Sends a typed event with an ack id and returns the first argument of the reply; <paramref name="ackTimeout"/> null waits the server's default.</summary>
+    /// <summary>
+    /// Sends a typed event with an ack id and returns the first argument of the reply; <paramref name="ackTimeout"/> null
+    /// waits the server's <c>DefaultAckTimeout</c>. An error answer throws <see cref="SocketInvocationException"/>.
+    /// </summary>
     internal async Task<T> SendTypedWithAckAsync<T>(SocketIOPacketWriter writer, TimeSpan? ackTimeout, CancellationToken cancellationToken)
     {
         var reply = await SendTypedWithRawAckAsync(writer, ackTimeout, cancellationToken).ConfigureAwait(false);
+        if (reply.TryGetError(out var error))
+        {
+            throw error;
+        }
+
         return reply.Count > 0 ? reply.Get<T>(0)! : default!;
     }
 
@@ -106,9 +114,7 @@ public sealed partial class SocketIOSocket
         var timeout = ackTimeout ?? Server.Options.DefaultAckTimeout;
         try
         {
-            return timeout is { } t
-                ? await waiter.Task.WaitAsync(t, cancellationToken).ConfigureAwait(false)
-                : await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

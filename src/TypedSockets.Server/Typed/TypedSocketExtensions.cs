@@ -19,87 +19,17 @@ public static class TypedSocketExtensions
 
     /// <summary>
     /// Routes this client's events of contract <typeparamref name="TServer"/> to <paramref name="target"/> with the
-    /// generated dispatcher; results of <c>Task&lt;T&gt;</c> methods are sent back as acknowledgements.
+    /// generated dispatcher; results of <c>Task&lt;T&gt;</c> methods are sent back as acknowledgements. Arguments that do
+    /// not bind are refused before the method runs, and a method that throws is answered with an error (see the README,
+    /// "Errors").
     /// </summary>
     public static SocketIOSocket Handle<TServer>(this SocketIOSocket socket, TServer target)
         where TServer : class
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(target);
-        return Handle(socket, target, argumentsInvalid: null);
-    }
-
-    /// <summary>
-    /// <see cref="Handle{TServer}(SocketIOSocket, TServer)"/>; when an event's arguments do not bind (the method is then
-    /// not called), <paramref name="argumentsInvalid"/> is asked for the acknowledgement to send instead. A null answer,
-    /// or no <paramref name="argumentsInvalid"/>, lets the binding error through as before (no acknowledgement).
-    /// </summary>
-    internal static SocketIOSocket Handle<TServer>(SocketIOSocket socket, TServer target, Func<string, Exception, object?>? argumentsInvalid)
-        where TServer : class
-    {
-        var contract = SocketContract<TServer>.Get();
-        Func<SocketIOEvent, ValueTask> handler = evt =>
-        {
-            var context = new SocketIOEventContext(evt);
-            ValueTask completion;
-            try
-            {
-                if (!contract.Dispatch(target, evt.Name, context, out completion))
-                {
-                    return ValueTask.CompletedTask;
-                }
-            }
-            catch (Exception) when (argumentsInvalid is not null && context.BindingError is not null)
-            {
-                if (!AnswerInvalid(evt, context.BindingError, argumentsInvalid))
-                {
-                    throw;
-                }
-
-                return ValueTask.CompletedTask;
-            }
-
-            return argumentsInvalid is null || completion.IsCompletedSuccessfully
-                ? completion
-                : AwaitDispatchAsync(completion, evt, context, argumentsInvalid);
-        };
-        foreach (var name in contract.EventNames)
-        {
-            socket.On(name, handler);
-        }
-
+        new TypedEventDispatcher<TServer>(target, hub: null, filters: [], serialDispatch: false, argumentsInvalid: null).Register(socket);
         return socket;
-    }
-
-    private static async ValueTask AwaitDispatchAsync(ValueTask completion, SocketIOEvent evt, SocketIOEventContext context, Func<string, Exception, object?> argumentsInvalid)
-    {
-        try
-        {
-            await completion.ConfigureAwait(false);
-        }
-        catch (Exception) when (context.BindingError is not null)
-        {
-            if (!AnswerInvalid(evt, context.BindingError, argumentsInvalid))
-            {
-                throw;
-            }
-        }
-    }
-
-    /// <summary>Sends the answer to an event whose arguments did not bind; false when there is none (the error then propagates).</summary>
-    private static bool AnswerInvalid(SocketIOEvent evt, Exception error, Func<string, Exception, object?> argumentsInvalid)
-    {
-        if (argumentsInvalid(evt.Name, error) is not { } reply)
-        {
-            return false;
-        }
-
-        if (evt.HasAck)
-        {
-            evt.Ack(reply);
-        }
-
-        return true;
     }
 
     /// <summary>Excludes one socket from typed broadcast targets.</summary>
@@ -112,18 +42,28 @@ public static class TypedSocketExtensions
 
     /// <summary>
     /// Serves namespace <paramref name="name"/> with hub <typeparamref name="THub"/>: one instance per connected client,
-    /// created with the client's scoped services (constructor injection). Code outside the hub reaches the namespace's
-    /// clients through <see cref="ISocketHubContext{THub, TClient}"/>.
+    /// created with the client's scoped services (constructor injection). <paramref name="configure"/> sets this hub's
+    /// filters and <see cref="SocketHubOptions.SerialDispatch"/>. Code outside the hub reaches the namespace's clients
+    /// through <see cref="ISocketHubContext{THub, TClient}"/>.
     /// </summary>
     public static SocketIONamespace MapNamespace<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THub>(
-        this SocketIOServer server, string name = "/")
+        this SocketIOServer server, string name = "/", Action<SocketHubOptions>? configure = null)
         where THub : SocketHub
     {
         ArgumentNullException.ThrowIfNull(server);
+        var hubOptions = new SocketHubOptions();
+        configure?.Invoke(hubOptions);
+        SocketHubFilterRegistration[] filters = [.. server.Options.HubFilters, .. hubOptions.Filters];
+        var serial = hubOptions.SerialDispatch;
         var nsp = server.Of(name);
         server.Services.GetService<SocketIOServerRegistry>()?.AddHub(typeof(THub), nsp);
         var factory = ActivatorUtilities.CreateFactory<THub>([]);
-        nsp.OnConnection(socket => factory(socket.Services, []).AttachAsync(socket));
+        nsp.OnConnection(socket =>
+        {
+            var hub = factory(socket.Services, []);
+            var resolved = filters.Length == 0 ? [] : Array.ConvertAll(filters, f => f.Resolve(socket.Services));
+            return hub.AttachAsync(socket, resolved, serial);
+        });
         return nsp;
     }
 }

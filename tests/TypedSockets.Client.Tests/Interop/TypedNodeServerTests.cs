@@ -26,7 +26,12 @@ public sealed class TypedNodeServerTests
             return ValueTask.CompletedTask;
         }
 
-        public Task<string> Ask(string question) => Task.FromResult("dotnet says " + question);
+        public Task<string> Ask(string question) => question switch
+        {
+            "refuse" => throw new SocketInvocationException("Not now", "busy"),
+            "boom" => throw new InvalidOperationException("client internals"),
+            _ => Task.FromResult("dotnet says " + question),
+        };
 
         public async Task<bool> HoldUntilDisconnected(CancellationToken cancellationToken)
         {
@@ -103,5 +108,28 @@ public sealed class TypedNodeServerTests
         // "hold" waits on the handler's CancellationToken; the server disconnects the socket 200 ms later.
         socket.Emit("hold-then-disconnect");
         Assert.Equal("cancelled", await view.HoldEnded.Task.WithTimeout());
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task ErrorAnswersTravelBothWaysWithTheReferenceServer(string transport)
+    {
+        var (server, manager, socket, _) = await StartAsync(transport);
+        await using var _ = server;
+        await using var __ = manager;
+
+        // The npm server answers "join" with {error: {...}}: the typed call throws.
+        var refused = await Assert.ThrowsAsync<SocketInvocationException>(() => socket.Emitter<IShapesServer>().Join("full").WithTimeout());
+        Assert.Equal(("Room is full", "room_full"), (refused.Message, refused.Code));
+        Assert.Equal(2, ((System.Text.Json.JsonElement)refused.ErrorData!).GetProperty("max").GetInt32());
+
+        // The typed handler throws: the npm server's emitWithAck resolves to the error object, which it relays.
+        var relayed = await socket.EmitWithAckAsync("provoke-ask", "refuse").WithTimeout();
+        Assert.True(relayed.TryGetError(out var error), relayed.ToString());
+        Assert.Equal(("Not now", "busy"), (error.Message, error.Code));
+        var failed = await socket.EmitWithAckAsync("provoke-ask", "boom").WithTimeout();
+        Assert.True(failed.TryGetError(out error), failed.ToString());
+        Assert.Equal(("An error occurred while handling 'ask'.", SocketInvocationException.InternalErrorCode), (error.Message, error.Code));
+        Assert.Equal("dotnet says ok", (await socket.EmitWithAckAsync("provoke-ask", "ok").WithTimeout()).Get<string>(0));
     }
 }

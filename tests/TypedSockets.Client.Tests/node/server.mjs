@@ -110,6 +110,11 @@ io.of("/typed").on("connection", (socket) => {
   socket.on("roundtrip", (value, callback) => callback({ name: value.name.toUpperCase(), values: [...value.values].reverse() }));
   socket.on("slow", (delayMs, callback) => setTimeout(() => callback(true), delayMs));
   socket.on("join", (room, callback) => {
+    if (room === "full") {
+      // The TypedSockets error answer, as a JS server refuses a call.
+      callback({ error: { message: "Room is full", code: "room_full", data: { max: 2 } } });
+      return;
+    }
     socket.join(room);
     callback(socket.nsp.adapter.rooms.get(room)?.size ?? 0);
   });
@@ -124,6 +129,8 @@ io.of("/typed").on("connection", (socket) => {
     }
     callback(answer);
   });
+  // Not in the contract: asks the client's typed handler and relays what emitWithAck resolved to.
+  socket.on("provoke-ask", async (question, callback) => callback(await socket.timeout(5000).emitWithAck("ask", question)));
   socket.on("hold-then-disconnect", () => {
     socket.emit("hold", () => {});
     setTimeout(() => socket.disconnect(), 200);

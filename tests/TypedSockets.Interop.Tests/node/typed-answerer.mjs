@@ -1,6 +1,7 @@
 // An npm socket.io-client user of the typed test contract (TypedSockets.TestContracts): it joins a room with the
 // acknowledged "join" and answers "ask" through its callback after a delay, so the typed hub's emitters and
-// acknowledged broadcasts can be checked against the real client.
+// acknowledged broadcasts can be checked against the real client. A question starting with "refuse" is answered with
+// the TypedSockets error shape, {error: {message, code, data}}, as a JS user refuses a call.
 //   node typed-answerer.mjs <url> <name> <answerDelayMs> <room>
 // stdout: {"type":"joined","id":"...","size":n} once in the room, then {"type":"asked","question":"..."} per "ask".
 // Exits when stdin closes, or after 45 s.
@@ -12,7 +13,10 @@ const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection
 
 socket.on("ask", (question, callback) => {
   print({ type: "asked", question });
-  setTimeout(() => callback(`${name} says ${question}`), Number(delay));
+  const answer = question.startsWith("refuse")
+    ? { error: { message: `${name} refuses`, code: "refused", data: { question } } }
+    : `${name} says ${question}`;
+  setTimeout(() => callback(answer), Number(delay));
 });
 socket.on("connect", async () => {
   const size = await socket.timeout(10000).emitWithAck("join", room);

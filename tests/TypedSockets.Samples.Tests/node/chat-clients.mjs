@@ -189,7 +189,7 @@ const scenarios = {
       [[], /Invalid payload/],
       [[{ username: 123 }], /Invalid payload/],
       [[{ username: { nested: true } }], /Invalid payload/],
-      [[{}], /Choose a username/],
+      [[{}], /Invalid payload/], // a missing constructor parameter does not bind (RespectRequiredConstructorParameters)
       [[{ username: '   ' }], /Choose a username/],
       [[{ username: 'x'.repeat(25) }], /at most 24/],
       [[{ username: 'bell\u0007' }], /control characters/],
@@ -205,7 +205,7 @@ const scenarios = {
       [['plain text'], /Invalid payload/],
       [[], /Invalid payload/],
       [[Buffer.from([1, 2, 3])], /Invalid payload|empty/], // binary: a placeholder object without "text"
-      [[{}], /empty/],
+      [[{}], /Invalid payload/],
       [[{ text: '   ' }], /empty/],
       [[{ text: 'x'.repeat(501) }], /at most 500/],
       [[{ text: 'nul\u0000' }], /control characters/],

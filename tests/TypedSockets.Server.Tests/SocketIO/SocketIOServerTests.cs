@@ -344,10 +344,21 @@ public sealed class SocketIOServerTests
     }
 
     [Fact]
-    public async Task BroadcastAckWithoutTimeoutIsRefused()
+    public async Task BroadcastAckWithoutTimeoutIsRefusedOnlyWithoutADefaultAckTimeout()
     {
-        await using var host = new SocketIOTestHost();
+        await using var host = new SocketIOTestHost(o => o.DefaultAckTimeout = null);
         await Assert.ThrowsAsync<InvalidOperationException>(() => host.Server.Sockets.All.EmitWithAckAsync("x"));
+    }
+
+    [Fact]
+    public async Task BroadcastAckWithoutTimeoutWaitsTheDefaultAckTimeout()
+    {
+        await using var host = new SocketIOTestHost(o => o.DefaultAckTimeout = TimeSpan.FromMilliseconds(200));
+        var (connection, _) = await host.JoinAsync();
+        var pending = host.Server.Sockets.All.EmitWithAckAsync("x");
+        Assert.Equal("20[\"x\"]", await connection.NextAsync());
+        var result = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, result.MissingCount);
     }
 
     [Fact]
@@ -461,6 +472,9 @@ public sealed class SocketIOServerTests
         connection.Receive("21[\"dropped\"]");
         connection.Receive("22[\"forbidden\"]");
         connection.Receive("23[\"echo\"]");
+
+        // A dropped event gets no answer; one whose middleware threw gets the error answer (no silent timeout).
+        Assert.Equal("32[{\"error\":{\"message\":\"An error occurred while handling 'forbidden'.\",\"code\":\"internal_error\"}}]", await connection.NextAsync());
         Assert.Equal("33[\"echo\"]", await connection.NextAsync());
         Assert.Equal(["nope"], errors);
     }
@@ -587,8 +601,90 @@ public sealed class SocketIOServerTests
         connection.Receive("2[\"boom\"]");
         connection.Receive("21[\"bad-arg\",\"not a number\"]");
         connection.Receive("22[\"ok\"]");
+        Assert.Equal("31[{\"error\":{\"message\":\"An error occurred while handling 'bad-arg'.\",\"code\":\"internal_error\"}}]", await connection.NextAsync());
         Assert.Equal("32[\"fine\"]", await connection.NextAsync());
         Assert.True(connection.IsOpen);
+    }
+
+    [Fact]
+    public async Task AnUntypedHandlerThatThrowsAnswersAnAckItDidNotSend()
+    {
+        await using var host = new SocketIOTestHost();
+        host.Server.OnConnection(s =>
+        {
+            s.On("refuse", _ => throw new SocketInvocationException("Room is full", "room_full", new { max = 2 }));
+            s.On("late", async e =>
+            {
+                await Task.Yield();
+                throw new InvalidOperationException("secret");
+            });
+            s.On("acked-then-failed", e =>
+            {
+                e.Ack("done");
+                throw new InvalidOperationException("after the ack");
+            });
+        });
+        var (connection, _) = await host.JoinAsync();
+        connection.Receive("21[\"refuse\"]");
+        Assert.Equal("31[{\"error\":{\"message\":\"Room is full\",\"code\":\"room_full\",\"data\":{\"max\":2}}}]", await connection.NextAsync());
+        connection.Receive("22[\"late\"]");
+        Assert.Equal("32[{\"error\":{\"message\":\"An error occurred while handling 'late'.\",\"code\":\"internal_error\"}}]", await connection.NextAsync());
+        connection.Receive("23[\"acked-then-failed\"]");
+        Assert.Equal("33[\"done\"]", await connection.NextAsync());
+        connection.Receive("24[\"refuse\"]");
+        Assert.StartsWith("34[{\"error\"", await connection.NextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APerPacketMiddlewareThatThrowsAnswersTheAckWithTheError()
+    {
+        await using var host = new SocketIOTestHost();
+        host.Server.OnConnection(s =>
+        {
+            s.Use((e, next) => e.Name == "secret" ? throw new SocketInvocationException("Forbidden", "forbidden") : next());
+            s.On("secret", e => e.Ack("leaked"));
+            s.On("ok", e => e.Ack("fine"));
+        });
+        var (connection, _) = await host.JoinAsync();
+        connection.Receive("21[\"secret\"]");
+        Assert.Equal("31[{\"error\":{\"message\":\"Forbidden\",\"code\":\"forbidden\"}}]", await connection.NextAsync());
+        connection.Receive("22[\"ok\"]");
+        Assert.Equal("32[\"fine\"]", await connection.NextAsync());
+    }
+
+    [Fact]
+    public async Task DetailedErrorsNameTheExceptionForUntypedHandlersToo()
+    {
+        await using var host = new SocketIOTestHost(o => o.EnableDetailedErrors = true);
+        host.Server.OnConnection(s => s.On("boom", _ => throw new InvalidOperationException("handler bug")));
+        var (connection, _) = await host.JoinAsync();
+        connection.Receive("21[\"boom\"]");
+        Assert.Equal(
+            "31[{\"error\":{\"message\":\"An error occurred while handling 'boom'. InvalidOperationException: handler bug\",\"code\":\"internal_error\"}}]",
+            await connection.NextAsync());
+    }
+
+    [Fact]
+    public async Task AClientsErrorAnswerThrowsFromEmitWithAckOfT()
+    {
+        await using var host = new SocketIOTestHost();
+        SocketIOSocket? socket = null;
+        host.Server.OnConnection(s => socket = s);
+        var (connection, _) = await host.JoinAsync();
+        var pending = socket!.EmitWithAckAsync<string>("ask", ["q"]);
+        Assert.Equal("20[\"ask\",\"q\"]", await connection.NextAsync());
+        connection.Receive("30[{\"error\":{\"message\":\"no\",\"code\":\"busy\",\"data\":[1]}}]");
+        var error = await Assert.ThrowsAsync<SocketInvocationException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(("no", "busy", "[1]"), (error.Message, error.Code, error.ErrorData!.ToString()));
+
+        // Not the error shape: a second property, a message that is not a string, or two arguments.
+        foreach (var (reply, ackId) in new[] { ("{\"error\":{\"message\":\"x\"},\"ok\":false}", 1), ("{\"error\":{\"message\":1}}", 2), ("{\"error\":{\"message\":\"x\"}},2", 3) })
+        {
+            var raw = socket.EmitWithAckAsync<System.Text.Json.JsonElement>("ask", ["q"]);
+            await connection.NextAsync();
+            connection.Receive($"3{ackId}[{reply}]");
+            Assert.Equal(System.Text.Json.JsonValueKind.Object, (await raw.WaitAsync(TimeSpan.FromSeconds(10))).ValueKind);
+        }
     }
 
     internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 5000)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
 namespace TypedSockets.Protocol.SocketIO.Json;
@@ -235,6 +236,60 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         }
 
         return element;
+    }
+
+    /// <inheritdoc/>
+    public override bool TryGetError([NotNullWhen(true)] out SocketInvocationException? error)
+    {
+        error = null;
+        if (_count != 1 || (_utf8 is not null && !HasSingleErrorProperty(Slice(0))))
+        {
+            return false;
+        }
+
+        var element = GetElement(0);
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        JsonElement body = default;
+        var properties = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            if (++properties > 1 || !property.NameEquals("error"u8))
+            {
+                return false;
+            }
+
+            body = property.Value;
+        }
+
+        if (properties != 1 || body.ValueKind != JsonValueKind.Object
+            || !body.TryGetProperty("message"u8, out var message) || message.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var code = body.TryGetProperty("code"u8, out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        object? data = body.TryGetProperty("data"u8, out var d) && d.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? d.Clone() : null;
+        error = new SocketInvocationException(message.GetString()!, code, data);
+        return true;
+    }
+
+    /// <summary>Text mode, without building a tree: is the JSON an object whose only property is <c>error</c>?</summary>
+    private bool HasSingleErrorProperty(ReadOnlySpan<byte> json)
+    {
+        if (json.Length == 0 || json[0] != (byte)'{')
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = JsonSocketIODecoder.MaxDepthOf(_options) });
+        return reader.Read() && reader.Read()
+            && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("error"u8)
+            && reader.Read() && reader.TokenType == JsonTokenType.StartObject
+            && reader.TrySkip() && reader.Read() && reader.TokenType == JsonTokenType.EndObject;
     }
 
     /// <inheritdoc/>

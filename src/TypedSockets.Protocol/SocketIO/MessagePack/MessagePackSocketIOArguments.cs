@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using MessagePack;
@@ -235,6 +236,74 @@ public sealed class MessagePackSocketIOArguments : SocketIOArguments
         message = null;
         code = null;
         return false;
+    }
+
+    /// <inheritdoc/>
+    public override bool TryGetError([NotNullWhen(true)] out SocketInvocationException? error)
+    {
+        error = null;
+        if (_ranges.Length != 1)
+        {
+            return false;
+        }
+
+        var bytes = GetBytes(0);
+        var s = bytes.Span;
+        var outer = MessagePackToken.Read(s, 0);
+        if (outer.Kind != MessagePackTokenKind.Map || outer.Length != 1)
+        {
+            return false;
+        }
+
+        var key = MessagePackToken.Read(s, outer.HeaderSize);
+        var bodyAt = MessagePackScanner.End(s, outer.HeaderSize);
+        if (key.Kind != MessagePackTokenKind.String || !s.Slice(outer.HeaderSize + key.HeaderSize, (int)key.Length).SequenceEqual("error"u8))
+        {
+            return false;
+        }
+
+        var body = MessagePackToken.Read(s, bodyAt);
+        if (body.Kind != MessagePackTokenKind.Map)
+        {
+            return false;
+        }
+
+        string? message = null, code = null;
+        object? data = null;
+        var pos = bodyAt + body.HeaderSize;
+        for (long i = 0; i < body.Length; i++)
+        {
+            var name = MessagePackToken.Read(s, pos);
+            var valueAt = MessagePackScanner.End(s, pos);
+            var valueEnd = MessagePackScanner.End(s, valueAt);
+            if (name.Kind == MessagePackTokenKind.String)
+            {
+                var nameBytes = s.Slice(pos + name.HeaderSize, (int)name.Length);
+                if (nameBytes.SequenceEqual("message"u8))
+                {
+                    message = MessagePackSocketIODecoder.ReadString(s, valueAt);
+                }
+                else if (nameBytes.SequenceEqual("code"u8))
+                {
+                    code = MessagePackSocketIODecoder.ReadString(s, valueAt);
+                }
+                else if (nameBytes.SequenceEqual("data"u8))
+                {
+                    var value = MessagePackToken.Read(s, valueAt);
+                    data = value.Kind == MessagePackTokenKind.Nil || value.IsUndefined ? null : new MessagePackRawValue(bytes[valueAt..valueEnd]);
+                }
+            }
+
+            pos = valueEnd;
+        }
+
+        if (message is null)
+        {
+            return false;
+        }
+
+        error = new SocketInvocationException(message, code, data);
+        return true;
     }
 
     /// <inheritdoc/>
