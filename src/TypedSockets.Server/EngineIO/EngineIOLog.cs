@@ -76,4 +76,8 @@ internal static partial class EngineIOLog
     [LoggerMessage(EventId = 18, EventName = "ScopeDisposeFailed", Level = LogLevel.Warning,
         Message = "Disposing the service scope of Engine.IO session {SessionId} failed.")]
     public static partial void ScopeDisposeFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 19, EventName = "OutboundBytesExceeded", Level = LogLevel.Warning,
+        Message = "Engine.IO session {SessionId} has more than {MaxBufferedBytes} bytes waiting (the client does not read): closing it.")]
+    public static partial void OutboundBytesExceeded(ILogger logger, string sessionId, long maxBufferedBytes);
 }

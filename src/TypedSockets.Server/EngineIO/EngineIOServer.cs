@@ -45,10 +45,12 @@ public sealed class EngineIOServer
             throw new ArgumentException("PingInterval, PingTimeout and UpgradeTimeout must be positive.", nameof(options));
         }
 
-        if (options.MaxHttpBufferSize <= 0 || options.MaxBufferedMessages <= 0)
+        if (options.MaxHttpBufferSize <= 0 || options.MaxBufferedMessages <= 0 || options.MaxBufferedBytes <= 0)
         {
-            throw new ArgumentException("MaxHttpBufferSize and MaxBufferedMessages must be positive.", nameof(options));
+            throw new ArgumentException("MaxHttpBufferSize, MaxBufferedMessages and MaxBufferedBytes must be positive.", nameof(options));
         }
+
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
 
         Options = new EngineIOOptions();
         options.CopyTo(Options);
@@ -118,6 +120,12 @@ public sealed class EngineIOServer
             }
 
             var session = (EngineSession)connection;
+            if (session.ReapIfOverdue())
+            {
+                // Past its pong (or close) deadline: gone, even if its timer has not fired yet.
+                return RejectAsync(context, EngineErrorCode.UnknownSid, null, isWebSocket);
+            }
+
             if (isWebSocket)
             {
                 return transportKind == EngineTransports.WebSocket

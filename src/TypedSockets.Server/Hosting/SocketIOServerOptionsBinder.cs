@@ -20,6 +20,7 @@ internal static class SocketIOServerOptionsBinder
         options.AllowUpgrades = section.GetValue(nameof(options.AllowUpgrades), options.AllowUpgrades);
         options.Transports = section.GetValue(nameof(options.Transports), options.Transports);
         options.MaxBufferedMessages = section.GetValue(nameof(options.MaxBufferedMessages), options.MaxBufferedMessages);
+        options.MaxBufferedBytes = section.GetValue(nameof(options.MaxBufferedBytes), options.MaxBufferedBytes);
         options.ConnectTimeout = section.GetValue(nameof(options.ConnectTimeout), options.ConnectTimeout);
         options.MaxAttachments = section.GetValue(nameof(options.MaxAttachments), options.MaxAttachments);
         options.DefaultAckTimeout = section.GetValue(nameof(options.DefaultAckTimeout), options.DefaultAckTimeout);

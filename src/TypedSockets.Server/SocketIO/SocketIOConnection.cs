@@ -19,7 +19,7 @@ internal sealed class SocketIOConnection
     private SocketIOSocket? _socket;
     private Dictionary<string, SocketIOSocket>? _sockets;
     private Dictionary<string, SocketIOSocket>? _pending; // sockets whose connect sequence runs; null when none (guarded by _sync)
-    private Timer? _connectTimer;
+    private ITimer? _connectTimer;
     private bool _everConnected;
     private volatile bool _failed;
 
@@ -31,7 +31,8 @@ internal sealed class SocketIOConnection
         var timeout = server.Options.ConnectTimeout;
         if (timeout > TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            _connectTimer = new Timer(static s => ((SocketIOConnection)s!).OnConnectTimeout(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
+            _connectTimer = server.Options.TimeProvider.CreateTimer(
+                static s => ((SocketIOConnection)s!).OnConnectTimeout(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -203,7 +204,7 @@ internal sealed class SocketIOConnection
 
     public void Promote(SocketIOSocket socket)
     {
-        Timer? timer;
+        ITimer? timer;
         lock (_sync)
         {
             RemovePendingCore(socket.Namespace.Name);
@@ -312,7 +313,7 @@ internal sealed class SocketIOConnection
 
     public void OnClose(string reason)
     {
-        Timer? timer;
+        ITimer? timer;
         lock (_sync)
         {
             timer = _connectTimer;
