@@ -36,6 +36,11 @@ internal static class EngineIOMetrics
 
     public static void OutboundOverflow(bool bytes) => OutboundOverflows.Add(1, bytes ? BytesLimitTag : MessagesLimitTag);
 
+    private static readonly Counter<long> OriginsRefused = Meter.CreateCounter<long>(
+        "typedsockets.engineio.origins_refused", "{request}", "Requests refused with 403 because their Origin is not allowed.");
+
+    public static void OriginRefused() => OriginsRefused.Add(1);
+
     public static void SessionOpened() => Connections.Add(1);
 
     public static void SessionClosed() => Connections.Add(-1);

@@ -79,6 +79,14 @@ public class EngineIOOptions
     /// <summary>The default of <see cref="MaxBufferedBytes"/>: 16 MiB, sixteen messages of the default <see cref="MaxHttpBufferSize"/>.</summary>
     public const long DefaultMaxBufferedBytes = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// The browser origins (<c>https://example.com</c>) allowed to open and use sessions on both transports; <c>"*"</c>
+    /// allows any. Requests without an <c>Origin</c> header (clients that are not browsers) and same-origin requests
+    /// are always allowed. Empty (the default): the origins of the endpoint's CORS policy (<c>RequireCors</c>, or the
+    /// app's default policy) are allowed, and with no CORS policy only same-origin pages. A refused origin gets HTTP 403.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; set; } = [];
+
     /// <summary>The <c>io</c> cookie; null (the default) sets none.</summary>
     public EngineCookieOptions? Cookie { get; set; }
 
@@ -108,5 +116,6 @@ public class EngineIOOptions
         target.Cookie = Cookie;
         target.AllowRequest = AllowRequest;
         target.TimeProvider = TimeProvider;
+        target.AllowedOrigins = [.. AllowedOrigins];
     }
 }

@@ -25,6 +25,12 @@ internal static class SocketIOServerOptionsBinder
         options.MaxAttachments = section.GetValue(nameof(options.MaxAttachments), options.MaxAttachments);
         options.DefaultAckTimeout = section.GetValue(nameof(options.DefaultAckTimeout), options.DefaultAckTimeout);
 
+        var origins = section.GetSection(nameof(options.AllowedOrigins)).Get<string[]>();
+        if (origins is { Length: > 0 })
+        {
+            options.AllowedOrigins = [.. origins];
+        }
+
         var cookie = section.GetSection(nameof(options.Cookie));
         if (cookie.Exists())
         {
