@@ -54,6 +54,12 @@ internal sealed partial class EngineSession : EngineConnection
 
     private int _finalized;
     private bool _answerLateGetWithNoop;
+    private Task? _readResume; // set by PauseReadingUntil: the transport reads nothing more until it completes
+
+    internal override void PauseReadingUntil(Task resume) => Volatile.Write(ref _readResume, resume);
+
+    /// <summary>The task reading must wait for, or null when reading may go on.</summary>
+    private Task? ReadPause => Volatile.Read(ref _readResume) is { IsCompleted: false } resume ? resume : null;
 
     public EngineSession(EngineIOServer server, string id, HttpContext handshakeContext, bool isWebSocket)
     {

@@ -24,6 +24,10 @@ internal static class SocketIOServerOptionsBinder
         options.ConnectTimeout = section.GetValue(nameof(options.ConnectTimeout), options.ConnectTimeout);
         options.MaxAttachments = section.GetValue(nameof(options.MaxAttachments), options.MaxAttachments);
         options.DefaultAckTimeout = section.GetValue(nameof(options.DefaultAckTimeout), options.DefaultAckTimeout);
+        options.CleanupEmptyChildNamespaces = section.GetValue(nameof(options.CleanupEmptyChildNamespaces), options.CleanupEmptyChildNamespaces);
+        options.MaxChildNamespaces = section.GetValue(nameof(options.MaxChildNamespaces), options.MaxChildNamespaces);
+        options.MaxPendingHandlersPerConnection = section.GetValue(nameof(options.MaxPendingHandlersPerConnection), options.MaxPendingHandlersPerConnection);
+        options.MaxConcurrentHandlers = section.GetValue(nameof(options.MaxConcurrentHandlers), options.MaxConcurrentHandlers);
 
         var origins = section.GetSection(nameof(options.AllowedOrigins)).Get<string[]>();
         if (origins is { Length: > 0 })
