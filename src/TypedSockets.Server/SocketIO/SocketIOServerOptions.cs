@@ -65,7 +65,9 @@ public sealed class SocketIOServerOptions : EngineIOOptions
     /// <summary>
     /// Most asynchronous event handlers (and event middleware chains) of one connection that may be running at once;
     /// past it the server stops reading from that client until one ends (backpressure: nothing is queued without bound).
-    /// Default 64.
+    /// A handler awaiting something only that client can send (an ack of <c>EmitWithAckAsync</c>, stream credit) counts
+    /// as pending: keep this above the number of such handlers a client may run at once (and above
+    /// <see cref="TypedSockets.Streaming.SocketStreamOptions.MaxStreams"/>), or give those acks a timeout. Default 64.
     /// </summary>
     public int MaxPendingHandlersPerConnection { get; set; } = 64;
 
