@@ -22,7 +22,7 @@ internal sealed class SocketIOConnection
     private ITimer? _connectTimer;
     private bool _everConnected;
     private volatile bool _failed;
-    private Queue<SocketIOPacket>? _backlog; // packets waiting for a handler slot, in order; null when none (guarded by _sync)
+    private Queue<SocketIOPacket>? _backlog; // packets waiting for a handler slot, in order; null when none (written under _sync)
     private int _pendingHandlers; // async handlers of this client not finished yet
     private int _pauses; // reasons to stop reading from the client (guarded by _sync)
     private TaskCompletionSource? _resume; // completed when _pauses falls back to 0 (guarded by _sync)
@@ -64,13 +64,17 @@ internal sealed class SocketIOConnection
             return;
         }
 
-        lock (_sync)
+        // Only this method (called one message at a time) starts a backlog, so null here stays null until it returns.
+        if (Volatile.Read(ref _backlog) is not null)
         {
-            if (_backlog is not null)
+            lock (_sync)
             {
-                // Events of this client wait for a handler slot: everything after them waits too, in order.
-                _backlog.Enqueue(packet!);
-                return;
+                if (_backlog is not null)
+                {
+                    // Events of this client wait for a handler slot: everything after them waits too, in order.
+                    _backlog.Enqueue(packet!);
+                    return;
+                }
             }
         }
 
