@@ -3,7 +3,7 @@ namespace TypedSockets.Server.EngineIO;
 /// <summary>The close reasons the reference engine.io server reports.</summary>
 public static class EngineCloseReasons
 {
-    /// <summary>The transport failed: a network error, an overlapping or malformed polling request, or a client too slow for <see cref="EngineIOOptions.MaxBufferedMessages"/>.</summary>
+    /// <summary>The transport failed: a network error, an overlapping or malformed polling request, or a client too slow for <see cref="EngineIOOptions.MaxBufferedMessages"/> or <see cref="EngineIOOptions.MaxBufferedBytes"/>.</summary>
     public const string TransportError = "transport error";
     /// <summary>The client closed its transport (a closed WebSocket or tab, a close packet).</summary>
     public const string TransportClose = "transport close";

@@ -66,4 +66,13 @@ public abstract class EngineConnection
     /// <see cref="IEngineConnectionHandler.OnClose"/> is called with <paramref name="reason"/>.
     /// </summary>
     public abstract void Close(string reason = EngineCloseReasons.ForcedClose);
+
+    /// <summary>
+    /// Backpressure from the layer above: the transport reads nothing more from the client (WebSocket frames, the
+    /// answer to a POST) until <paramref name="resume"/> completes. The message being delivered is not affected.
+    /// The default ignores it (connections without a transport of their own).
+    /// </summary>
+    internal virtual void PauseReadingUntil(Task resume)
+    {
+    }
 }

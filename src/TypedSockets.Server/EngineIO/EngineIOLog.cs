@@ -76,4 +76,12 @@ internal static partial class EngineIOLog
     [LoggerMessage(EventId = 18, EventName = "ScopeDisposeFailed", Level = LogLevel.Warning,
         Message = "Disposing the service scope of Engine.IO session {SessionId} failed.")]
     public static partial void ScopeDisposeFailed(ILogger logger, string sessionId, Exception exception);
+
+    [LoggerMessage(EventId = 40, EventName = "OutboundBytesExceeded", Level = LogLevel.Warning,
+        Message = "Engine.IO session {SessionId} has more than {MaxBufferedBytes} bytes waiting (the client does not read): closing it.")]
+    public static partial void OutboundBytesExceeded(ILogger logger, string sessionId, long maxBufferedBytes);
+
+    [LoggerMessage(EventId = 41, EventName = "OriginRefused", Level = LogLevel.Information,
+        Message = "Engine.IO request to {Path} refused: origin {Origin} is not allowed (AllowedOrigins or the endpoint's CORS policy).")]
+    public static partial void OriginRefused(ILogger logger, string origin, string path);
 }

@@ -27,6 +27,20 @@ internal static class EngineIOMetrics
     private static readonly Counter<long> BytesSent = Meter.CreateCounter<long>(
         "typedsockets.engineio.bytes.sent", "By", "Engine.IO payload bytes sent (GET bodies, WebSocket messages).");
 
+    private static readonly Counter<long> OutboundOverflows = Meter.CreateCounter<long>(
+        "typedsockets.engineio.outbound_overflows", "{connection}",
+        "Connections closed because a client did not read: its outgoing queue went over MaxBufferedMessages (limit=messages) or MaxBufferedBytes (limit=bytes).");
+
+    private static readonly KeyValuePair<string, object?> MessagesLimitTag = new("limit", "messages");
+    private static readonly KeyValuePair<string, object?> BytesLimitTag = new("limit", "bytes");
+
+    public static void OutboundOverflow(bool bytes) => OutboundOverflows.Add(1, bytes ? BytesLimitTag : MessagesLimitTag);
+
+    private static readonly Counter<long> OriginsRefused = Meter.CreateCounter<long>(
+        "typedsockets.engineio.origins_refused", "{request}", "Requests refused with 403 because their Origin is not allowed.");
+
+    public static void OriginRefused() => OriginsRefused.Add(1);
+
     public static void SessionOpened() => Connections.Add(1);
 
     public static void SessionClosed() => Connections.Add(-1);

@@ -68,6 +68,25 @@ public class EngineIOOptions
     /// </summary>
     public int MaxBufferedMessages { get; set; } = 10_000;
 
+    /// <summary>
+    /// How many bytes of outgoing messages may wait for a slow client (queued, or being written to a socket the client
+    /// does not read) before the session is closed with "transport error". Bounds memory per connection together with
+    /// <see cref="MaxBufferedMessages"/>; one message is always accepted into an empty queue, however big.
+    /// Default 16 MiB (<see cref="DefaultMaxBufferedBytes"/>).
+    /// </summary>
+    public long MaxBufferedBytes { get; set; } = DefaultMaxBufferedBytes;
+
+    /// <summary>The default of <see cref="MaxBufferedBytes"/>: 16 MiB, sixteen messages of the default <see cref="MaxHttpBufferSize"/>.</summary>
+    public const long DefaultMaxBufferedBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The browser origins (<c>https://example.com</c>) allowed to open and use sessions on both transports; <c>"*"</c>
+    /// allows any. Requests without an <c>Origin</c> header (clients that are not browsers) and same-origin requests
+    /// are always allowed. Empty (the default): the origins of the endpoint's CORS policy (<c>RequireCors</c>, or the
+    /// app's default policy) are allowed, and with no CORS policy only same-origin pages. A refused origin gets HTTP 403.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; set; } = [];
+
     /// <summary>The <c>io</c> cookie; null (the default) sets none.</summary>
     public EngineCookieOptions? Cookie { get; set; }
 
@@ -76,6 +95,12 @@ public class EngineIOOptions
     /// deny answers HTTP 403 <c>{"code":4,"message":...}</c> on polling, a plain 400 on WebSocket.
     /// </summary>
     public Func<HttpContext, ValueTask<EngineRequestVerdict>>? AllowRequest { get; set; }
+
+    /// <summary>
+    /// The clock of the heartbeat, the close deadlines and the connect timeout. Default <see cref="TimeProvider.System"/>;
+    /// tests replace it with a fake clock.
+    /// </summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Copies every setting onto <paramref name="target"/>.</summary>
     public void CopyTo(EngineIOOptions target)
@@ -87,7 +112,10 @@ public class EngineIOOptions
         target.AllowUpgrades = AllowUpgrades;
         target.Transports = Transports;
         target.MaxBufferedMessages = MaxBufferedMessages;
+        target.MaxBufferedBytes = MaxBufferedBytes;
         target.Cookie = Cookie;
         target.AllowRequest = AllowRequest;
+        target.TimeProvider = TimeProvider;
+        target.AllowedOrigins = [.. AllowedOrigins];
     }
 }

@@ -45,10 +45,12 @@ public sealed class EngineIOServer
             throw new ArgumentException("PingInterval, PingTimeout and UpgradeTimeout must be positive.", nameof(options));
         }
 
-        if (options.MaxHttpBufferSize <= 0 || options.MaxBufferedMessages <= 0)
+        if (options.MaxHttpBufferSize <= 0 || options.MaxBufferedMessages <= 0 || options.MaxBufferedBytes <= 0)
         {
-            throw new ArgumentException("MaxHttpBufferSize and MaxBufferedMessages must be positive.", nameof(options));
+            throw new ArgumentException("MaxHttpBufferSize, MaxBufferedMessages and MaxBufferedBytes must be positive.", nameof(options));
         }
+
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
 
         Options = new EngineIOOptions();
         options.CopyTo(Options);
@@ -103,6 +105,47 @@ public sealed class EngineIOServer
             return RejectAsync(context, EngineErrorCode.BadRequest, null, isWebSocket);
         }
 
+        if (!StringValues.IsNullOrEmpty(request.Headers.Origin))
+        {
+            var allowed = EngineOriginPolicy.IsAllowedAsync(context, Options);
+            if (!allowed.IsCompletedSuccessfully)
+            {
+                return HandleAfterOriginCheckAsync(context, allowed, transport, sid, protocol, isWebSocket, transportKind);
+            }
+
+            if (!allowed.Result)
+            {
+                return RejectOriginAsync(context, isWebSocket);
+            }
+        }
+
+        return HandleAllowedRequestAsync(context, transport, sid, protocol, isWebSocket, transportKind);
+    }
+
+    private async Task HandleAfterOriginCheckAsync(
+        HttpContext context, ValueTask<bool> allowed, StringValues transport, StringValues sid, StringValues protocol, bool isWebSocket, EngineTransports transportKind)
+    {
+        if (!await allowed.ConfigureAwait(false))
+        {
+            await RejectOriginAsync(context, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+
+        await HandleAllowedRequestAsync(context, transport, sid, protocol, isWebSocket, transportKind).ConfigureAwait(false);
+    }
+
+    private Task RejectOriginAsync(HttpContext context, bool isWebSocket)
+    {
+        EngineIOLog.OriginRefused(Logger, context.Request.Headers.Origin.ToString(), context.Request.Path.Value ?? string.Empty);
+        EngineIOMetrics.OriginRefused();
+        return WriteErrorAsync(context, EngineErrorCode.Forbidden, "Origin not allowed", isWebSocket, StatusCodes.Status403Forbidden);
+    }
+
+    private Task HandleAllowedRequestAsync(
+        HttpContext context, StringValues transport, StringValues sid, StringValues protocol, bool isWebSocket, EngineTransports transportKind)
+    {
+        var request = context.Request;
+
         if (!StringValues.IsNullOrEmpty(sid))
         {
             if (!_sessions.TryGetValue(sid.ToString(), out var connection))
@@ -118,6 +161,12 @@ public sealed class EngineIOServer
             }
 
             var session = (EngineSession)connection;
+            if (session.ReapIfOverdue())
+            {
+                // Past its pong (or close) deadline: gone, even if its timer has not fired yet.
+                return RejectAsync(context, EngineErrorCode.UnknownSid, null, isWebSocket);
+            }
+
             if (isWebSocket)
             {
                 return transportKind == EngineTransports.WebSocket
@@ -309,13 +358,13 @@ public sealed class EngineIOServer
     }
 
     /// <summary>Polling: 400 (403 for Forbidden) with <c>{"code":N,"message":"..."}</c>. WebSocket: a plain 400.</summary>
-    internal static async Task WriteErrorAsync(HttpContext context, EngineErrorCode code, string? message, bool webSocket)
+    internal static async Task WriteErrorAsync(HttpContext context, EngineErrorCode code, string? message, bool webSocket, int webSocketStatus = StatusCodes.Status400BadRequest)
     {
         message ??= GetMessage(code);
         var response = context.Response;
         if (webSocket)
         {
-            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.StatusCode = webSocketStatus;
             response.ContentType = "text/html";
             await response.WriteAsync(message).ConfigureAwait(false);
             return;

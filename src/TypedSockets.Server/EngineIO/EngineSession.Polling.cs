@@ -360,6 +360,19 @@ internal sealed partial class EngineSession
                 return;
             }
 
+            if (ReadPause is { } pause)
+            {
+                // Backpressure: the client sends its next POST only once this one is answered.
+                try
+                {
+                    await pause.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "text/html";
             response.Headers.CacheControl = "no-store";

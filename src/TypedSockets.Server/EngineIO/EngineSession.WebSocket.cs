@@ -177,6 +177,17 @@ internal sealed partial class EngineSession
                 if (!probing)
                 {
                     DeliverFrame(data, count, isBinary);
+                    if (ReadPause is { } pause)
+                    {
+                        // The layer above has too much handler work for this client: stop reading until it drains.
+                        if (buffer is not null)
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = null;
+                        }
+
+                        await pause.WaitAsync(receiveSource.Token).ConfigureAwait(false);
+                    }
                 }
                 else
                 {

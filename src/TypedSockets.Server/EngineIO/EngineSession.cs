@@ -29,17 +29,20 @@ internal sealed partial class EngineSession : EngineConnection
     private int _closedFired; // 1 once Closed has fired
     private readonly Lock _lock = new();
     private readonly Lock _handlerGate = new();
-    private readonly Timer _timer;
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
 
     // Guarded by _lock.
     private Queue<EnginePacket> _queue = new();
     private SessionState _state = SessionState.Open;
     private bool _overflowed;
+    private long _bufferedBytes; // message bytes queued or being written; changed with Interlocked
     private bool _isWebSocket;
     private bool _upgrading;
     private bool _upgraded;
     private TimerState _timerState = TimerState.WaitingToPing;
-    private long _timerDue;
+    private long _timerDue; // in _time's timestamp units
+    private readonly long _timerSlack; // 5 ms in timestamp units: a timer may fire a little early
     private bool _pingDeferred;
     private string _closeReason = EngineCloseReasons.ForcedClose;
     private Exception? _closeError;
@@ -51,6 +54,12 @@ internal sealed partial class EngineSession : EngineConnection
 
     private int _finalized;
     private bool _answerLateGetWithNoop;
+    private Task? _readResume; // set by PauseReadingUntil: the transport reads nothing more until it completes
+
+    internal override void PauseReadingUntil(Task resume) => Volatile.Write(ref _readResume, resume);
+
+    /// <summary>The task reading must wait for, or null when reading may go on.</summary>
+    private Task? ReadPause => Volatile.Read(ref _readResume) is { IsCompleted: false } resume ? resume : null;
 
     public EngineSession(EngineIOServer server, string id, HttpContext handshakeContext, bool isWebSocket)
     {
@@ -63,7 +72,16 @@ internal sealed partial class EngineSession : EngineConnection
         _isWebSocket = isWebSocket;
         _scope = new LazyServiceScope(handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>());
         _handshakeRequest = EngineHandshakeRequest.Capture(handshakeContext);
-        _timer = new Timer(static state => ((EngineSession)state!).OnTimer(), this, Timeout.Infinite, Timeout.Infinite);
+        _time = _options.TimeProvider;
+        _timerSlack = _time.TimestampFrequency / 200;
+        _timer = _time.CreateTimer(static state => ((EngineSession)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private enum OverflowLimit
+    {
+        None,
+        Messages,
+        Bytes,
     }
 
     private enum SessionState
@@ -166,7 +184,7 @@ internal sealed partial class EngineSession : EngineConnection
 
     public override bool TrySend(ReadOnlySpan<EngineMessage> messages, bool isVolatile = false)
     {
-        var overflow = false;
+        var overflow = OverflowLimit.None;
         var writeInline = false;
         lock (_lock)
         {
@@ -180,13 +198,27 @@ internal sealed partial class EngineSession : EngineConnection
                 return false;
             }
 
+            long bytes = 0;
+            foreach (ref readonly var message in messages)
+            {
+                bytes += message.Data.Length;
+            }
+
+            var buffered = Interlocked.Read(ref _bufferedBytes);
             if (_queue.Count + messages.Length > _options.MaxBufferedMessages)
             {
                 _overflowed = true;
-                overflow = true;
+                overflow = OverflowLimit.Messages;
+            }
+            else if (buffered > 0 && buffered + bytes > _options.MaxBufferedBytes)
+            {
+                // Always room for one message, however big: the limit is on a client that does not read.
+                _overflowed = true;
+                overflow = OverflowLimit.Bytes;
             }
             else
             {
+                Interlocked.Add(ref _bufferedBytes, bytes);
                 foreach (ref readonly var message in messages)
                 {
                     // A pooled packet buffer stays alive until the writer has sent it (ReturnQueue releases it).
@@ -211,17 +243,32 @@ internal sealed partial class EngineSession : EngineConnection
             WriteInline();
         }
 
-        if (overflow)
+        if (overflow != OverflowLimit.None)
         {
             // Never close (and call the handler back) on the caller's thread: it may be iterating a room.
-            EngineIOLog.OutboundQueueFull(_logger, Id, _options.MaxBufferedMessages);
+            if (overflow == OverflowLimit.Messages)
+            {
+                EngineIOLog.OutboundQueueFull(_logger, Id, _options.MaxBufferedMessages);
+            }
+            else
+            {
+                EngineIOLog.OutboundBytesExceeded(_logger, Id, _options.MaxBufferedBytes);
+            }
+
+            EngineIOMetrics.OutboundOverflow(overflow == OverflowLimit.Bytes);
             ThreadPool.UnsafeQueueUserWorkItem(
-                static session => session.Abort(EngineCloseReasons.TransportError, null), this, preferLocal: false);
+                static session => session.Abort(EngineCloseReasons.TransportError, new IOException(session.OverflowMessage())), this, preferLocal: false);
             return false;
         }
 
         return true;
     }
+
+    /// <summary>Message bytes queued for the client or being written to it (tests, diagnostics).</summary>
+    internal long BufferedBytes => Interlocked.Read(ref _bufferedBytes);
+
+    private string OverflowMessage() =>
+        $"The client read too slowly: more than {_options.MaxBufferedMessages} messages or {_options.MaxBufferedBytes} bytes were waiting for it.";
 
     public override void Close(string reason = EngineCloseReasons.ForcedClose) => CloseGracefully(reason, discard: false);
 
@@ -248,8 +295,8 @@ internal sealed partial class EngineSession : EngineConnection
             else
             {
                 // The writer (the next GET, or the WebSocket writer) flushes and closes; a client that does not
-                // take the data in time is dropped.
-                ArmTimer(TimerState.WaitingForCloseFlush, _options.PingInterval + _options.PingTimeout);
+                // take the data in time is dropped, and never later than its heartbeat would have dropped it.
+                ArmTimer(TimerState.WaitingForCloseFlush, Min(_options.PingInterval + _options.PingTimeout, LivenessRemaining()));
                 WakeWriter();
             }
         }
@@ -277,7 +324,7 @@ internal sealed partial class EngineSession : EngineConnection
             _closeReason = reason;
             _closeError = error;
             _timerState = TimerState.Stopped;
-            _timer.Change(Timeout.Infinite, Timeout.Infinite);
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             if (_pollParked)
             {
                 _pollTrailer = pollTrailer;
@@ -476,7 +523,7 @@ internal sealed partial class EngineSession : EngineConnection
         var closeReason = (string?)null;
         lock (_lock)
         {
-            if (_timerState == TimerState.Stopped || Environment.TickCount64 < _timerDue - 5)
+            if (_timerState == TimerState.Stopped || _time.GetTimestamp() < _timerDue - _timerSlack)
             {
                 return; // stale callback of a timer that was changed since
             }
@@ -492,7 +539,8 @@ internal sealed partial class EngineSession : EngineConnection
                     }
                     else
                     {
-                        SendPingCore();
+                        // The pong deadline counts from when the ping was due, not from a late callback.
+                        SendPingCore(_timerDue);
                     }
 
                     break;
@@ -507,6 +555,53 @@ internal sealed partial class EngineSession : EngineConnection
             }
         }
 
+        Expire(timedOut, closeReason);
+    }
+
+    /// <summary>
+    /// Called for every request that names this session: a session whose pong or close deadline has passed is closed
+    /// now, even when its timer callback is late (a busy thread pool), so that it is never served past its deadline.
+    /// Returns true when the session is closed.
+    /// </summary>
+    public bool ReapIfOverdue()
+    {
+        var timedOut = false;
+        var closeReason = (string?)null;
+        lock (_lock)
+        {
+            if (_state == SessionState.Closed)
+            {
+                return true;
+            }
+
+            if (_time.GetTimestamp() < _timerDue)
+            {
+                return false;
+            }
+
+            if (_timerState == TimerState.WaitingForPong
+                || (_timerState == TimerState.WaitingToPing && _state == SessionState.Open && !_upgrading
+                    && _time.GetTimestamp() >= _timerDue + ToTimestampUnits(_options.PingTimeout)))
+            {
+                // No pong by its deadline; or the ping itself is so late that no pong could have come in time.
+                timedOut = true;
+            }
+            else if (_timerState == TimerState.WaitingForCloseFlush)
+            {
+                closeReason = _closeReason;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        Expire(timedOut, closeReason);
+        return true;
+    }
+
+    private void Expire(bool timedOut, string? closeReason)
+    {
         if (timedOut)
         {
             EngineIOLog.PingTimeout(_logger, Id);
@@ -518,21 +613,42 @@ internal sealed partial class EngineSession : EngineConnection
         }
     }
 
-    // Under _lock.
-    private void SendPingCore()
+    // Under _lock: how long the client may still stay silent before its heartbeat fails.
+    private TimeSpan LivenessRemaining()
+    {
+        var remaining = _time.GetElapsedTime(_time.GetTimestamp(), _timerDue);
+        return _timerState switch
+        {
+            TimerState.WaitingToPing => remaining + _options.PingTimeout,
+            TimerState.WaitingForPong => remaining,
+            _ => Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) =>
+        b == Timeout.InfiniteTimeSpan ? a : b < TimeSpan.Zero ? TimeSpan.Zero : a < b ? a : b;
+
+    // Under _lock: queues a ping due at <paramref name="pingDue"/> (a timestamp) and waits for the pong from then.
+    private void SendPingCore(long pingDue)
     {
         _queue.Enqueue(EnginePacket.Control(EnginePacketType.Ping));
         WakeWriter();
-        ArmTimer(TimerState.WaitingForPong, _options.PingTimeout);
+        ArmTimerAt(TimerState.WaitingForPong, pingDue + ToTimestampUnits(_options.PingTimeout));
     }
 
     // Under _lock.
-    private void ArmTimer(TimerState state, TimeSpan due)
+    private void ArmTimer(TimerState state, TimeSpan due) => ArmTimerAt(state, _time.GetTimestamp() + ToTimestampUnits(due));
+
+    // Under _lock: arms the timer for an absolute timestamp (already past: fires at once).
+    private void ArmTimerAt(TimerState state, long due)
     {
         _timerState = state;
-        _timerDue = Environment.TickCount64 + (long)due.TotalMilliseconds;
-        _timer.Change(due, Timeout.InfiniteTimeSpan);
+        _timerDue = due;
+        var delay = _time.GetElapsedTime(_time.GetTimestamp(), due);
+        _timer.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
     }
+
+    private long ToTimestampUnits(TimeSpan time) => (long)(time.TotalSeconds * _time.TimestampFrequency);
 
     // Under _lock: ends an upgrade attempt (done or not) and sends a ping that fell due during it.
     private void EndUpgradeCore()
@@ -543,7 +659,7 @@ internal sealed partial class EngineSession : EngineConnection
             _pingDeferred = false;
             if (_state == SessionState.Open)
             {
-                SendPingCore();
+                SendPingCore(_time.GetTimestamp());
             }
         }
     }
@@ -571,19 +687,31 @@ internal sealed partial class EngineSession : EngineConnection
 
     public override bool SupportsPooledBuffers => true;
 
-    /// <summary>Gives back the references this session took on pooled packet buffers.</summary>
-    private static void ReleaseAll(Queue<EnginePacket> queue)
+    /// <summary>Gives back the references this session took on pooled packet buffers and uncounts their bytes.</summary>
+    private void ReleaseAll(Queue<EnginePacket> queue)
     {
+        long bytes = 0;
         foreach (var packet in queue)
         {
-            if (packet.Type == EnginePacketType.Message && PooledPacketBuffer.TryGetOwner(packet.Data.First, out var owner))
+            if (packet.Type != EnginePacketType.Message)
+            {
+                continue;
+            }
+
+            bytes += packet.Data.Length;
+            if (PooledPacketBuffer.TryGetOwner(packet.Data.First, out var owner))
             {
                 owner.Release();
             }
         }
+
+        if (bytes != 0)
+        {
+            Interlocked.Add(ref _bufferedBytes, -bytes);
+        }
     }
 
-    private static void ReturnQueue(Queue<EnginePacket> queue)
+    private void ReturnQueue(Queue<EnginePacket> queue)
     {
         ReleaseAll(queue);
         var count = queue.Count;

@@ -20,10 +20,21 @@ internal static class SocketIOServerOptionsBinder
         options.AllowUpgrades = section.GetValue(nameof(options.AllowUpgrades), options.AllowUpgrades);
         options.Transports = section.GetValue(nameof(options.Transports), options.Transports);
         options.MaxBufferedMessages = section.GetValue(nameof(options.MaxBufferedMessages), options.MaxBufferedMessages);
+        options.MaxBufferedBytes = section.GetValue(nameof(options.MaxBufferedBytes), options.MaxBufferedBytes);
         options.ConnectTimeout = section.GetValue(nameof(options.ConnectTimeout), options.ConnectTimeout);
         options.MaxAttachments = section.GetValue(nameof(options.MaxAttachments), options.MaxAttachments);
         options.DefaultAckTimeout = section.GetValue(nameof(options.DefaultAckTimeout), options.DefaultAckTimeout);
         options.EnableDetailedErrors = section.GetValue(nameof(options.EnableDetailedErrors), options.EnableDetailedErrors);
+        options.CleanupEmptyChildNamespaces = section.GetValue(nameof(options.CleanupEmptyChildNamespaces), options.CleanupEmptyChildNamespaces);
+        options.MaxChildNamespaces = section.GetValue(nameof(options.MaxChildNamespaces), options.MaxChildNamespaces);
+        options.MaxPendingHandlersPerConnection = section.GetValue(nameof(options.MaxPendingHandlersPerConnection), options.MaxPendingHandlersPerConnection);
+        options.MaxConcurrentHandlers = section.GetValue(nameof(options.MaxConcurrentHandlers), options.MaxConcurrentHandlers);
+
+        var origins = section.GetSection(nameof(options.AllowedOrigins)).Get<string[]>();
+        if (origins is { Length: > 0 })
+        {
+            options.AllowedOrigins = [.. origins];
+        }
 
         var cookie = section.GetSection(nameof(options.Cookie));
         if (cookie.Exists())

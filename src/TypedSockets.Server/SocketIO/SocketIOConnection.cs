@@ -19,9 +19,13 @@ internal sealed class SocketIOConnection
     private SocketIOSocket? _socket;
     private Dictionary<string, SocketIOSocket>? _sockets;
     private Dictionary<string, SocketIOSocket>? _pending; // sockets whose connect sequence runs; null when none (guarded by _sync)
-    private Timer? _connectTimer;
+    private ITimer? _connectTimer;
     private bool _everConnected;
     private volatile bool _failed;
+    private Queue<SocketIOPacket>? _backlog; // packets waiting for a handler slot, in order; null when none (written under _sync)
+    private int _pendingHandlers; // async handlers of this client not finished yet
+    private int _pauses; // reasons to stop reading from the client (guarded by _sync)
+    private TaskCompletionSource? _resume; // completed when _pauses falls back to 0 (guarded by _sync)
 
     public SocketIOConnection(SocketIOServer server, EngineConnection connection)
     {
@@ -31,7 +35,8 @@ internal sealed class SocketIOConnection
         var timeout = server.Options.ConnectTimeout;
         if (timeout > TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            _connectTimer = new Timer(static s => ((SocketIOConnection)s!).OnConnectTimeout(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
+            _connectTimer = server.Options.TimeProvider.CreateTimer(
+                static s => ((SocketIOConnection)s!).OnConnectTimeout(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -59,7 +64,178 @@ internal sealed class SocketIOConnection
             return;
         }
 
-        if (packet!.Type == SocketIOPacketType.Connect)
+        // Only this method (called one message at a time) starts a backlog, so null here stays null until it returns.
+        if (Volatile.Read(ref _backlog) is not null)
+        {
+            lock (_sync)
+            {
+                if (_backlog is not null)
+                {
+                    // Events of this client wait for a handler slot: everything after them waits too, in order.
+                    _backlog.Enqueue(packet!);
+                    return;
+                }
+            }
+        }
+
+        if (IsEvent(packet!))
+        {
+            if (!_server.HandlerSlots.Wait(0))
+            {
+                // As many handlers as MaxConcurrentHandlers run on other threads (maybe blocked): do not take a thread
+                // of the pool for one more. Keep the event, stop reading this client, and run it once a slot is free.
+                lock (_sync)
+                {
+                    _backlog = new Queue<SocketIOPacket>();
+                    _backlog.Enqueue(packet!);
+                }
+
+                PauseReading();
+                _ = DrainBacklogAsync();
+                return;
+            }
+
+            try
+            {
+                Handle(packet!);
+            }
+            finally
+            {
+                _server.HandlerSlots.Release();
+            }
+
+            return;
+        }
+
+        Handle(packet!);
+    }
+
+    private static bool IsEvent(SocketIOPacket packet) =>
+        packet.Type is SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent;
+
+    /// <summary>Runs the events kept while no handler slot was free, in order, then reads from the client again.</summary>
+    private async Task DrainBacklogAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                SocketIOPacket packet;
+                lock (_sync)
+                {
+                    if (_backlog is null || _backlog.Count == 0 || _failed || !Connection.IsOpen)
+                    {
+                        _backlog = null;
+                        break;
+                    }
+
+                    packet = _backlog.Peek();
+                }
+
+                if (!IsEvent(packet))
+                {
+                    lock (_sync)
+                    {
+                        _backlog?.Dequeue();
+                    }
+
+                    Handle(packet);
+                    continue;
+                }
+
+                await _server.HandlerSlots.WaitAsync(Connection.Closed).ConfigureAwait(false);
+                try
+                {
+                    lock (_sync)
+                    {
+                        _backlog?.Dequeue();
+                    }
+
+                    Handle(packet);
+                }
+                finally
+                {
+                    _server.HandlerSlots.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection closed while its events waited.
+            lock (_sync)
+            {
+                _backlog = null;
+            }
+        }
+        catch (Exception e)
+        {
+            lock (_sync)
+            {
+                _backlog = null;
+            }
+
+            SocketIOLog.BacklogFailed(_server.Logger, Connection.Id, e);
+            Fail();
+        }
+        finally
+        {
+            ResumeReading();
+        }
+    }
+
+    /// <summary>An async handler of this client started: past MaxPendingHandlersPerConnection, stop reading from it.</summary>
+    internal void HandlerStarted()
+    {
+        if (Interlocked.Increment(ref _pendingHandlers) == _server.Options.MaxPendingHandlersPerConnection)
+        {
+            SocketIOLog.HandlerBackpressure(_server.Logger, Connection.Id, _server.Options.MaxPendingHandlersPerConnection);
+            PauseReading();
+        }
+    }
+
+    /// <summary>An async handler of this client ended.</summary>
+    internal void HandlerEnded()
+    {
+        if (Interlocked.Decrement(ref _pendingHandlers) == _server.Options.MaxPendingHandlersPerConnection - 1)
+        {
+            ResumeReading();
+        }
+    }
+
+    /// <summary>Async handlers of this client still running (tests).</summary>
+    internal int PendingHandlers => Volatile.Read(ref _pendingHandlers);
+
+    // Pauses nest: reading goes on once every pause is resumed.
+    private void PauseReading()
+    {
+        lock (_sync)
+        {
+            if (_pauses++ == 0)
+            {
+                _resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Connection.PauseReadingUntil(_resume.Task);
+            }
+        }
+    }
+
+    private void ResumeReading()
+    {
+        TaskCompletionSource? resume = null;
+        lock (_sync)
+        {
+            if (--_pauses == 0)
+            {
+                resume = _resume;
+                _resume = null;
+            }
+        }
+
+        resume?.TrySetResult();
+    }
+
+    private void Handle(SocketIOPacket packet)
+    {
+        if (packet.Type == SocketIOPacketType.Connect)
         {
             OnConnectPacket(packet);
             return;
@@ -203,7 +379,7 @@ internal sealed class SocketIOConnection
 
     public void Promote(SocketIOSocket socket)
     {
-        Timer? timer;
+        ITimer? timer;
         lock (_sync)
         {
             RemovePendingCore(socket.Namespace.Name);
@@ -312,7 +488,7 @@ internal sealed class SocketIOConnection
 
     public void OnClose(string reason)
     {
-        Timer? timer;
+        ITimer? timer;
         lock (_sync)
         {
             timer = _connectTimer;
@@ -324,6 +500,11 @@ internal sealed class SocketIOConnection
         foreach (var socket in Snapshot())
         {
             socket.OnClose(reason);
+        }
+
+        lock (_sync)
+        {
+            _backlog = null;
         }
     }
 }

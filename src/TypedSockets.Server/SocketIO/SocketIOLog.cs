@@ -65,4 +65,19 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(2014, LogLevel.Error, "Initializing the adapter of namespace {Namespace} failed.")]
     public static partial void AdapterInitFailed(ILogger logger, string @namespace, Exception error);
+
+    [LoggerMessage(2060, LogLevel.Warning, "Dynamic namespace {Namespace} has {MaxChildNamespaces} children (MaxChildNamespaces): CONNECTs to new children are refused with \"Invalid namespace\" (logged once).")]
+    public static partial void ChildNamespaceLimitReached(ILogger logger, string @namespace, int maxChildNamespaces);
+
+    [LoggerMessage(2061, LogLevel.Debug, "Child namespace {Namespace} is empty: removed (CleanupEmptyChildNamespaces).")]
+    public static partial void ChildNamespaceRemoved(ILogger logger, string @namespace);
+
+    [LoggerMessage(2062, LogLevel.Warning, "Disposing the adapter of the removed namespace {Namespace} failed.")]
+    public static partial void AdapterDisposeFailed(ILogger logger, string @namespace, Exception error);
+
+    [LoggerMessage(2063, LogLevel.Debug, "Connection {ConnectionId} has {MaxPendingHandlers} handlers running (MaxPendingHandlersPerConnection): reading from it pauses until one ends.")]
+    public static partial void HandlerBackpressure(ILogger logger, string connectionId, int maxPendingHandlers);
+
+    [LoggerMessage(2064, LogLevel.Error, "Running the queued packets of connection {ConnectionId} failed.")]
+    public static partial void BacklogFailed(ILogger logger, string connectionId, Exception error);
 }

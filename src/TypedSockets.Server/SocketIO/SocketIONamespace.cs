@@ -136,10 +136,35 @@ public partial class SocketIONamespace
         ({ } userId, { } r) => [socket.Id, SocketUsers.RoomOf(userId), .. r.Session.Rooms],
     };
 
-    internal void Remove(SocketIOSocket socket) => LocalSockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket));
+    internal void Remove(SocketIOSocket socket)
+    {
+        if (LocalSockets.TryRemove(new KeyValuePair<string, SocketIOSocket>(socket.Id, socket)) && _parent is SocketIOParentNamespace parent)
+        {
+            parent.ReleaseChild(this, connectEnded: false);
+        }
+    }
+
+    /// <summary>Connects attempts under way on this child namespace (guarded by its parent's lock).</summary>
+    internal int PendingConnects { get; set; }
 
     /// <summary>Runs the connect sequence of a new socket: middlewares, CONNECT reply, connection handlers.</summary>
-    internal async ValueTask ConnectAsync(SocketIOConnection client, SocketIOArguments auth)
+    internal ValueTask ConnectAsync(SocketIOConnection client, SocketIOArguments auth) =>
+        _parent is SocketIOParentNamespace parent ? ConnectChildAsync(parent, client, auth) : ConnectCoreAsync(client, auth);
+
+    // A child namespace stays alive while a connect attempt runs (ResolveNamespace counted it), then while it has sockets.
+    private async ValueTask ConnectChildAsync(SocketIOParentNamespace parent, SocketIOConnection client, SocketIOArguments auth)
+    {
+        try
+        {
+            await ConnectCoreAsync(client, auth).ConfigureAwait(false);
+        }
+        finally
+        {
+            parent.ReleaseChild(this, connectEnded: true);
+        }
+    }
+
+    private async ValueTask ConnectCoreAsync(SocketIOConnection client, SocketIOArguments auth)
     {
         var handshake = new SocketIOHandshake(client.Connection, auth);
         var recovery = Server.Options.ConnectionStateRecovery;
@@ -250,11 +275,17 @@ public partial class SocketIONamespace
     }
 }
 
-/// <summary>A namespace matching names by a regex or predicate; children are created on their first connection.</summary>
+/// <summary>
+/// A namespace matching names by a regex or predicate; children are created on their first connection. With
+/// <see cref="SocketIOServerOptions.CleanupEmptyChildNamespaces"/> (the default) a child is removed when its last socket
+/// leaves, and at most <see cref="SocketIOServerOptions.MaxChildNamespaces"/> children live at once.
+/// </summary>
 public sealed class SocketIOParentNamespace : SocketIONamespace
 {
     private readonly Func<string, bool> _matches;
     private readonly ConcurrentDictionary<string, SocketIONamespace> _children = new(StringComparer.Ordinal);
+    private readonly Lock _childrenSync = new();
+    private int _capLogged;
 
     internal SocketIOParentNamespace(SocketIOServer server, string description, Func<string, bool> matches)
         : base(server, description, null)
@@ -267,13 +298,75 @@ public sealed class SocketIOParentNamespace : SocketIONamespace
     {
     }
 
-    /// <summary>The child namespaces created so far.</summary>
+    /// <summary>The child namespaces alive now.</summary>
     public IReadOnlyCollection<SocketIONamespace> Children => [.. _children.Values];
 
     internal bool Matches(string name) => _matches(name);
 
-    internal SocketIONamespace GetOrCreateChild(string name) =>
-        _children.GetOrAdd(name, static (n, parent) => parent.Server.CreateChild(n, parent), this);
+    /// <summary>
+    /// The child <paramref name="name"/> for a connect attempt, created when needed; null when creating it would pass
+    /// <see cref="SocketIOServerOptions.MaxChildNamespaces"/>. The caller runs <see cref="SocketIONamespace.ConnectAsync"/> on it,
+    /// which releases it.
+    /// </summary>
+    internal SocketIONamespace? AcquireChild(string name)
+    {
+        lock (_childrenSync)
+        {
+            if (!_children.TryGetValue(name, out var child))
+            {
+                if (_children.Count >= Server.Options.MaxChildNamespaces)
+                {
+                    if (Interlocked.Exchange(ref _capLogged, 1) == 0)
+                    {
+                        SocketIOLog.ChildNamespaceLimitReached(Server.Logger, Name, Server.Options.MaxChildNamespaces);
+                    }
+
+                    return null;
+                }
+
+                child = Server.CreateChild(name, this);
+                _children[name] = child;
+            }
+
+            child.PendingConnects++;
+            return child;
+        }
+    }
+
+    /// <summary>A connect attempt ended, or a socket left: removes the child when it is empty and cleanup is on.</summary>
+    internal void ReleaseChild(SocketIONamespace child, bool connectEnded)
+    {
+        lock (_childrenSync)
+        {
+            if (connectEnded)
+            {
+                child.PendingConnects--;
+            }
+
+            if (!Server.Options.CleanupEmptyChildNamespaces || child.PendingConnects > 0 || !child.LocalSockets.IsEmpty
+                || !_children.TryRemove(new KeyValuePair<string, SocketIONamespace>(child.Name, child)))
+            {
+                return;
+            }
+
+            Server.RemoveChild(child);
+        }
+
+        SocketIOLog.ChildNamespaceRemoved(Server.Logger, child.Name);
+        _ = DisposeAdapterAsync(child);
+    }
+
+    private static async Task DisposeAdapterAsync(SocketIONamespace child)
+    {
+        try
+        {
+            await child.Adapter.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            SocketIOLog.AdapterDisposeFailed(child.Server.Logger, child.Name, e);
+        }
+    }
 
     /// <summary>Sends an event to every socket of every child namespace.</summary>
     public override async ValueTask EmitAsync(string eventName, params object?[] args)

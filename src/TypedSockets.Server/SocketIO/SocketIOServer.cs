@@ -31,6 +31,12 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
         ScopeFactory = services.GetRequiredService<IServiceScopeFactory>();
         AdapterFactory = services.GetService<ISocketIOAdapterFactory>() ?? new InMemoryAdapterFactory();
         UserIdProvider = services.GetService<ISocketUserIdProvider>();
+        if (options.MaxPendingHandlersPerConnection <= 0 || options.MaxConcurrentHandlers <= 0 || options.MaxChildNamespaces < 0)
+        {
+            throw new ArgumentException("MaxPendingHandlersPerConnection and MaxConcurrentHandlers must be positive, MaxChildNamespaces not negative.", nameof(options));
+        }
+
+        HandlerSlots = new SemaphoreSlim(options.MaxConcurrentHandlers, options.MaxConcurrentHandlers);
         Of("/");
     }
 
@@ -56,6 +62,9 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
     internal ISocketIOAdapterFactory AdapterFactory { get; }
 
     internal ISocketUserIdProvider? UserIdProvider { get; }
+
+    /// <summary>One slot per event handler running its synchronous part (<see cref="SocketIOServerOptions.MaxConcurrentHandlers"/>).</summary>
+    internal SemaphoreSlim HandlerSlots { get; }
 
     /// <summary>The JSON parser whose metadata converts socket data for other servers: <see cref="Parser"/> when it is JSON.</summary>
     internal JsonSocketIOParser JsonParser => Parser as JsonSocketIOParser ?? (_jsonParser ??= Options.JsonSerializerOptions is null ? JsonSocketIOParser.Default : new JsonSocketIOParser(Options.JsonSerializerOptions));
@@ -109,6 +118,10 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
         return child;
     }
 
+    /// <summary>Forgets a child namespace its parent removed (the last socket left).</summary>
+    internal void RemoveChild(SocketIONamespace child) =>
+        _namespaces.TryRemove(new KeyValuePair<string, SocketIONamespace>(child.Name, child));
+
     private T Init<T>(T nsp)
         where T : SocketIONamespace
     {
@@ -136,16 +149,22 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
     /// <summary>The namespace a client asks for: a static one, or a child of the first dynamic parent that accepts it.</summary>
     internal SocketIONamespace? ResolveNamespace(string name)
     {
-        if (_namespaces.TryGetValue(name, out var nsp))
+        if (_namespaces.TryGetValue(name, out var nsp) && nsp.Parent is not SocketIOParentNamespace)
         {
             return nsp;
+        }
+
+        // A child is counted by its parent for the connect attempt, so that it is not removed while the socket joins.
+        if (nsp?.Parent is SocketIOParentNamespace owner)
+        {
+            return owner.AcquireChild(name);
         }
 
         foreach (var parent in _parents)
         {
             if (parent.Matches(name))
             {
-                return parent.GetOrCreateChild(name);
+                return parent.AcquireChild(name);
             }
         }
 

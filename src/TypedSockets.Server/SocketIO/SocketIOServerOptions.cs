@@ -87,6 +87,38 @@ public sealed class SocketIOServerOptions : EngineIOOptions
     /// </summary>
     public TypedSockets.Streaming.SocketStreamOptions Streams { get; set; } = new();
 
+    /// <summary>
+    /// Whether a child of a dynamic namespace (<c>Of(regex)</c>, <c>Of(predicate)</c>) is removed when its last socket
+    /// leaves or its connect attempt fails. Default true (Node's <c>cleanupEmptyChildNamespaces</c> defaults to false):
+    /// children share their parent's middlewares and handlers, so a child created again behaves the same, while a
+    /// server that keeps every child grows with every name a client asks for. Set false to keep state an app hangs on
+    /// a child object.
+    /// </summary>
+    public bool CleanupEmptyChildNamespaces { get; set; } = true;
+
+    /// <summary>
+    /// Most children each dynamic namespace may have alive at once; a CONNECT that would create one more gets the
+    /// CONNECT_ERROR "Invalid namespace" (and one warning is logged). Default 10,000.
+    /// </summary>
+    public int MaxChildNamespaces { get; set; } = 10_000;
+
+    /// <summary>
+    /// Most asynchronous event handlers (and event middleware chains) of one connection that may be running at once;
+    /// past it the server stops reading from that client until one ends (backpressure: nothing is queued without bound).
+    /// A handler awaiting something only that client can send (an ack of <c>EmitWithAckAsync</c>, stream credit) counts
+    /// as pending: keep this above the number of such handlers a client may run at once (and above
+    /// <see cref="TypedSockets.Streaming.SocketStreamOptions.MaxStreams"/>), or give those acks a timeout. Default 64.
+    /// </summary>
+    public int MaxPendingHandlersPerConnection { get; set; } = 64;
+
+    /// <summary>
+    /// Most event handlers running their synchronous part at once on the whole server. An event that finds no slot
+    /// free waits without holding a thread, and its connection stops reading meanwhile, so handlers that block (which
+    /// they must not) hold at most this many thread-pool threads, and the handshakes and heartbeats of other clients
+    /// go on. Default <see cref="Environment.ProcessorCount"/> × 2.
+    /// </summary>
+    public int MaxConcurrentHandlers { get; set; } = Environment.ProcessorCount * 2;
+
     /// <summary>Copies every setting onto <paramref name="target"/>.</summary>
     public void CopyTo(SocketIOServerOptions target)
     {
@@ -100,5 +132,9 @@ public sealed class SocketIOServerOptions : EngineIOOptions
         target._hubFilters = _hubFilters is null ? null : [.. _hubFilters];
         target.ConnectionStateRecovery = ConnectionStateRecovery;
         target.Streams = Streams;
+        target.CleanupEmptyChildNamespaces = CleanupEmptyChildNamespaces;
+        target.MaxChildNamespaces = MaxChildNamespaces;
+        target.MaxPendingHandlersPerConnection = MaxPendingHandlersPerConnection;
+        target.MaxConcurrentHandlers = MaxConcurrentHandlers;
     }
 }

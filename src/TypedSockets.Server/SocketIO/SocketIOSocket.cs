@@ -753,6 +753,8 @@ public sealed partial class SocketIOSocket
 
     private async void Observe(ValueTask task, string name)
     {
+        // Counted per connection: past SocketIOServerOptions.MaxPendingHandlersPerConnection the connection stops reading.
+        _client.HandlerStarted();
         try
         {
             await task.ConfigureAwait(false);
@@ -764,6 +766,10 @@ public sealed partial class SocketIOSocket
         catch (Exception e)
         {
             SocketIOLog.HandlerFailed(Server.Logger, name, Id, e);
+        }
+        finally
+        {
+            _client.HandlerEnded();
         }
     }
 

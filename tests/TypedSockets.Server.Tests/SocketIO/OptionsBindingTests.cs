@@ -15,7 +15,8 @@ public sealed class OptionsBindingTests
     /// <summary>Options that only code can set (a parser, serializer options, a delegate) or that are sections of their own.</summary>
     private static readonly string[] s_notScalar =
         [nameof(SocketIOServerOptions.Parser), nameof(SocketIOServerOptions.JsonSerializerOptions), nameof(SocketIOServerOptions.AllowRequest),
-         nameof(SocketIOServerOptions.Cookie), nameof(SocketIOServerOptions.ConnectionStateRecovery), nameof(SocketIOServerOptions.Streams)];
+         nameof(SocketIOServerOptions.Cookie), nameof(SocketIOServerOptions.ConnectionStateRecovery), nameof(SocketIOServerOptions.Streams),
+         nameof(SocketIOServerOptions.TimeProvider), nameof(SocketIOServerOptions.AllowedOrigins)];
 
     [Fact]
     public void EveryScalarOptionIsBoundFromConfiguration()
@@ -71,6 +72,21 @@ public sealed class OptionsBindingTests
         Assert.Equal(16, defaults.Streams.WindowSize);
         Assert.Equal(16, defaults.Streams.MaxStreams);
         Assert.Equal(TimeSpan.FromSeconds(30), defaults.Streams.StartTimeout);
+    }
+
+    [Fact]
+    public void AllowedOriginsAreBoundAsAListAndEmptyByDefault()
+    {
+        var bound = Bind(new Dictionary<string, string?>
+        {
+            ["TypedSockets:AllowedOrigins:0"] = "https://a.example",
+            ["TypedSockets:AllowedOrigins:1"] = "https://b.example",
+        });
+        Assert.Equal(["https://a.example", "https://b.example"], bound.AllowedOrigins);
+
+        var defaults = Bind(new Dictionary<string, string?> { ["TypedSockets:PingInterval"] = "00:00:05" });
+        Assert.Empty(defaults.AllowedOrigins);
+        Assert.Equal(16L * 1024 * 1024, defaults.MaxBufferedBytes);
     }
 
     private static SocketIOServerOptions Bind(Dictionary<string, string?> values)
