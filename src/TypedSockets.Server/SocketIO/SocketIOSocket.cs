@@ -678,6 +678,8 @@ public sealed partial class SocketIOSocket
 
     private async void ObserveHandler(ValueTask task, SocketIOEvent evt)
     {
+        // Counted per connection: past SocketIOServerOptions.MaxPendingHandlersPerConnection the connection stops reading.
+        _client.HandlerStarted();
         try
         {
             await task.ConfigureAwait(false);
@@ -685,6 +687,10 @@ public sealed partial class SocketIOSocket
         catch (Exception e)
         {
             OnHandlerFailed(evt, e);
+        }
+        finally
+        {
+            _client.HandlerEnded();
         }
     }
 
