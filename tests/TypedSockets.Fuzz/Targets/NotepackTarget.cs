@@ -40,6 +40,18 @@ public sealed class NotepackTarget : FuzzTarget
             return Rejected(e);
         }
 
+        // The adapter re-emits what it read with the JSON parser: that must always work.
+        using (var json = new System.Text.Json.Utf8JsonWriter(new System.Buffers.ArrayBufferWriter<byte>()))
+        {
+            JsValues.WriteJson(json, value, TypedSockets.Protocol.SocketIO.Json.JsonSocketIOParser.Default);
+        }
+
+        if (ContainsDate(value))
+        {
+            // A timestamp reads as DateTime, which NotepackWriter does not take (the adapter never writes one back).
+            return "ok:date";
+        }
+
         var first = NotepackWriter.Encode(value);
         object? again;
         try
@@ -51,9 +63,18 @@ public sealed class NotepackTarget : FuzzTarget
             throw new FuzzPropertyException($"what the writer wrote reads back: {e.Message}");
         }
 
-        Check(NotepackWriter.Encode(again).AsSpan().SequenceEqual(first), "round trip writes the same bytes");
+        var second = NotepackWriter.Encode(again);
+        Check(second.AsSpan().SequenceEqual(first), $"round trip writes the same bytes ({Convert.ToHexString(first)} then {Convert.ToHexString(second)})");
         return "ok:" + (value?.GetType().Name ?? "null");
     }
+
+    private static bool ContainsDate(object? value) => value switch
+    {
+        DateTime => true,
+        List<object?> list => list.Exists(ContainsDate),
+        Dictionary<string, object?> map => map.Values.Any(ContainsDate),
+        _ => false,
+    };
 
     private static byte[][] CreateSeeds()
     {

@@ -72,6 +72,17 @@ public sealed class SocketIODecoderTarget : FuzzTarget
     public override string Execute(byte[] input)
     {
         var messages = MessageSequence.Split(input);
+        if (_parser is JsonSocketIOParser)
+        {
+            // The transports hand the decoder valid UTF-8 text only: the WebSocket layer validates text frames, the
+            // Engine.IO payload reader polling messages. Invalid text ends the connection before it gets here.
+            var valid = messages.FindIndex(m => !m.IsBinary && !System.Text.Unicode.Utf8.IsValid(m.Data));
+            if (valid >= 0)
+            {
+                messages.RemoveRange(valid, messages.Count - valid);
+            }
+        }
+
         var outcome = "pending";
         var decoded = Decode(_parser, messages, out var error);
         foreach (var packet in decoded)
@@ -81,8 +92,7 @@ public sealed class SocketIODecoderTarget : FuzzTarget
                 BindingChecks.Run(data);
             }
 
-            RoundTrip(packet);
-            outcome = $"ok:{packet.Type}:{Math.Min(packet.Data?.Count ?? -1, 3)}";
+            outcome = RoundTrip(packet) ?? $"ok:{packet.Type}:{Math.Min(packet.Data?.Count ?? -1, 3)}";
         }
 
         if (_bindingParser is not null)
@@ -124,11 +134,25 @@ public sealed class SocketIODecoderTarget : FuzzTarget
         return packets;
     }
 
-    private void RoundTrip(SocketIOPacket packet)
+    /// <summary>Checks the round trip; returns a label when the packet falls under a known limitation, else null.</summary>
+    private string? RoundTrip(SocketIOPacket packet)
     {
-        if (Encode(packet) is not { } first)
+        EncodedPacket? first;
+        try
         {
-            return;
+            first = Encode(packet);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Text.Json.JsonException && HasLoneSurrogateEscape(packet))
+        {
+            // Known limitation (docs/reliability.md): a lone surrogate escape in a property name cannot be written by
+            // Utf8JsonWriter, so an object holding binary data under such a name, or a CONNECT auth re-encoded by a
+            // client, fails to re-encode. Values (the common case, issue 15 defect 2) are re-emitted as received.
+            return "known: lone surrogate escape in a property name";
+        }
+
+        if (first is null)
+        {
+            return null;
         }
 
         var again = DecodeOwn(first);
@@ -147,7 +171,12 @@ public sealed class SocketIODecoderTarget : FuzzTarget
         {
             Check(second.Attachments[i].Span.SequenceEqual(first.Attachments[i].Span), "re-encoding gives the same attachments");
         }
+
+        return null;
     }
+
+    private static bool HasLoneSurrogateEscape(SocketIOPacket packet) =>
+        packet.Data?.ToString() is { } json && System.Text.RegularExpressions.Regex.IsMatch(json, @"\\u[dD][89a-fA-F][0-9a-fA-F]{2}");
 
     private EncodedPacket? Encode(SocketIOPacket packet)
     {
