@@ -108,6 +108,35 @@ public sealed class NotepackCodecTests
         Assert.StartsWith(message, error.Message);
     }
 
+    // Found by tests/TypedSockets.Fuzz (corpus/regressions/redis-notepack): these threw ArgumentOutOfRangeException.
+    [Theory]
+    [InlineData("c70cff000000007fffffffffffffff")] // timestamp 96: seconds far beyond year 9999
+    [InlineData("c70cff00000001000000407f306553")] // timestamp 96: seconds within AddSeconds' range, ticks not
+    [InlineData("c70cff3b9aca000000000000000000")] // timestamp 96: 10^9 nanoseconds
+    [InlineData("c70cff00000000fffffff1886e08ff")] // timestamp 96: before year 1
+    public void ReaderRejectsTimestampsOutsideDateTime(string hex)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => NotepackReader.Decode(Convert.FromHexString(hex)));
+        Assert.StartsWith("Timestamp extension out of range", error.Message);
+    }
+
+    [Fact]
+    public void ReaderReadsTheTimestampExtremesOfDateTime()
+    {
+        // 9999-12-31T23:59:59.9999999Z: 253402300799 s and 999999900 ns (timestamp 96).
+        Assert.Equal(DateTime.MaxValue, NotepackReader.Decode(Convert.FromHexString("c70cff3b9ac99c0000003afff4417f")));
+        Assert.Equal(DateTime.MinValue, NotepackReader.Decode(Convert.FromHexString("c70cff00000000fffffff1886e0900")));
+    }
+
+    [Fact]
+    public void ReaderKeepsTheExactValueOfAUint64AboveTwoToThe53()
+    {
+        // Found by the fuzzer's round trip: a conditional of long and double made every uint64 a double.
+        var value = NotepackReader.Decode(Convert.FromHexString("cf22ffffff7fffffff"));
+        Assert.Equal(0x22ffffff7fffffffL, Assert.IsType<long>(value));
+        Assert.Equal(18446744073709551615.0, Assert.IsType<double>(NotepackReader.Decode(Convert.FromHexString("cfffffffffffffffff"))));
+    }
+
     [Fact]
     public void ApplicationObjectsBecomeTheJsValueClientsWouldSee()
     {

@@ -43,16 +43,26 @@ public abstract class SocketIOArguments : TypedSockets.ISocketEventArguments
     {
         message = null;
         code = null;
-        if ((uint)index >= (uint)Count || !(GetRaw(index) is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } root)
-            || !root.TryGetProperty("error", out var error) || error.ValueKind != System.Text.Json.JsonValueKind.Object
-            || !error.TryGetProperty("message", out var text) || text.ValueKind != System.Text.Json.JsonValueKind.String)
+        try
         {
+            if ((uint)index >= (uint)Count || !(GetRaw(index) is System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } root)
+                || !root.TryGetProperty("error", out var error) || error.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !error.TryGetProperty("message", out var text) || text.ValueKind != System.Text.Json.JsonValueKind.String)
+            {
+                return false;
+            }
+
+            message = text.GetString();
+            code = error.TryGetProperty("code", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape (valid JSON, as JS writes it) has no .NET string: not the error shape.
+            message = null;
+            code = null;
             return false;
         }
-
-        message = text.GetString();
-        code = error.TryGetProperty("code", out var c) && c.ValueKind == System.Text.Json.JsonValueKind.String ? c.GetString() : null;
-        return true;
     }
 
     /// <summary>

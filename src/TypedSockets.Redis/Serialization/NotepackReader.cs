@@ -15,6 +15,10 @@ internal static class NotepackReader
 {
     private const int MaxDepth = 64;
 
+    // Seconds from the Unix epoch to DateTime.MinValue and to the last whole second of DateTime.MaxValue.
+    private const long MinTimestampSeconds = -62_135_596_800;
+    private const long MaxTimestampSeconds = 253_402_300_799;
+
     /// <exception cref="InvalidDataException">Malformed or truncated input.</exception>
     public static object? Decode(ReadOnlySpan<byte> data)
     {
@@ -95,7 +99,9 @@ internal static class NotepackReader
             case 0xcf:
                 {
                     var value = BinaryPrimitives.ReadUInt64BigEndian(Take(data, ref position, 8));
-                    return value <= long.MaxValue ? (long)value : (double)value;
+
+                    // Boxed apart: a conditional of long and double would be a double, losing the low bits above 2^53.
+                    return value <= long.MaxValue ? (object)(long)value : (double)value;
                 }
 
             case 0xd0:
@@ -175,7 +181,13 @@ internal static class NotepackReader
                 throw new InvalidDataException($"Invalid timestamp extension of {payload.Length} bytes.");
         }
 
-        return DateTime.UnixEpoch.AddSeconds(seconds).AddTicks(nanoseconds / 100);
+        // DateTime holds years 1 to 9999: a timestamp outside that (or with 10^9 nanoseconds or more) is refused, not thrown as ArgumentOutOfRangeException.
+        if (nanoseconds > 999_999_999 || seconds < MinTimestampSeconds || seconds > MaxTimestampSeconds)
+        {
+            throw new InvalidDataException($"Timestamp extension out of range: {seconds} s, {nanoseconds} ns.");
+        }
+
+        return DateTime.UnixEpoch.AddTicks((seconds * TimeSpan.TicksPerSecond) + (nanoseconds / 100));
     }
 
     private static string ReadString(ReadOnlySpan<byte> data, ref int position, int length) =>

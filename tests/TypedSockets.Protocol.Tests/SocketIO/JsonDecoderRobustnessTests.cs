@@ -87,6 +87,51 @@ public sealed class JsonDecoderRobustnessTests
         Assert.True(rejected > 1000, $"only {rejected} mutations were rejected: the corpus does not exercise the error path");
     }
 
+    // Found by tests/TypedSockets.Fuzz (corpus/regressions/socketio-json): a lone surrogate escape (valid JSON, what JS
+    // JSON.stringify writes for such a string) made these throw InvalidOperationException.
+    [Fact]
+    public void ABinaryPacketWithALoneSurrogateKeyDecodes()
+    {
+        var decoder = JsonSocketIOParser.Default.CreateDecoder();
+        Assert.False(decoder.TryDecode(Text("51-[\"m\",{\"\\udc00\":{\"_placeholder\":true,\"num\":0}}]"), false, out _));
+        Assert.True(decoder.TryDecode(new ReadOnlySequence<byte>(new byte[] { 1, 2 }), true, out var packet));
+        Assert.Equal("m", packet!.EventName);
+        Assert.Equal(1, packet.Data!.Count);
+    }
+
+    [Fact]
+    public void APlaceholderWithALoneSurrogateKeyInsteadOfNumIsIllegalAttachments()
+    {
+        var decoder = JsonSocketIOParser.Default.CreateDecoder();
+        Assert.False(decoder.TryDecode(Text("51-[\"m\",{\"_placeholder\":true,\"nu\\udc00m\":0}]"), false, out _));
+        var error = Assert.Throws<InvalidDataException>(() => decoder.TryDecode(new ReadOnlySequence<byte>(new byte[] { 1 }), true, out _));
+        Assert.Equal("illegal attachments", error.Message);
+    }
+
+    [Theory]
+    [InlineData("2[\"m\",\"\\ud800\"]")] // text path
+    [InlineData("4\"\\udc00n\"")] // JsonElement path
+    public void TryGetStringIsFalseForALoneSurrogate(string wire)
+    {
+        Assert.True(JsonSocketIOParser.Default.CreateDecoder().TryDecode(Text(wire), false, out var packet));
+        Assert.False(packet!.Data!.TryGetString(0, out var value));
+        Assert.Null(value);
+    }
+
+    [Fact]
+    public void PropertyProbesAreFalseForLoneSurrogates()
+    {
+        Assert.True(JsonSocketIOParser.Default.CreateDecoder().TryDecode(
+            Text("2[\"m\",{\"error\":{\"message\":\"\\ud800\"}},{\"pid\":\"\\udfff\"}]"), false, out var packet));
+        Assert.False(packet!.Data!.TryGetError(0, out var message, out var code));
+        Assert.Null(message);
+        Assert.Null(code);
+        Assert.False(packet.Data.TryGetStringProperty(1, "pid", out var pid));
+        Assert.Null(pid);
+    }
+
+    private static ReadOnlySequence<byte> Text(string wire) => new(Encoding.UTF8.GetBytes(wire));
+
     [Fact]
     public void DeeplyNestedJsonIsRejectedNotAStackOverflow()
     {

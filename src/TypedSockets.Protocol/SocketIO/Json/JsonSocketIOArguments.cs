@@ -302,10 +302,18 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
         }
 
         var element = GetElement(index);
-        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
+        try
         {
-            value = property.GetString();
-            return true;
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
+            {
+                value = property.GetString();
+                return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape in a property name or in the value: no .NET string to compare or return.
+            value = null;
         }
 
         return false;
@@ -328,8 +336,7 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
                 return false;
             }
 
-            value = reader.GetString();
-            return true;
+            return TryRead(ref reader, out value);
         }
 
         var element = GetElement(index);
@@ -338,8 +345,30 @@ public sealed class JsonSocketIOArguments : SocketIOArguments
             return false;
         }
 
-        value = element.GetString();
-        return true;
+        try
+        {
+            value = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape ("\ud800", as JS writes it) has no .NET string: not readable as one.
+            return false;
+        }
+    }
+
+    private static bool TryRead(ref Utf8JsonReader reader, out string? value)
+    {
+        try
+        {
+            value = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
+        }
     }
 
     /// <inheritdoc/>
@@ -358,13 +387,31 @@ internal static class JsonPlaceholders
     {
         num = -1;
         if (element.ValueKind != JsonValueKind.Object ||
-            !element.TryGetProperty("_placeholder"u8, out var flag) || flag.ValueKind != JsonValueKind.True ||
-            !element.TryGetProperty("num"u8, out var n) || n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out num))
+            !TryGetProperty(element, "_placeholder"u8, out var flag) || flag.ValueKind != JsonValueKind.True ||
+            !TryGetProperty(element, "num"u8, out var n) || n.ValueKind != JsonValueKind.Number || !n.TryGetInt32(out num))
         {
             return false;
         }
 
         return num >= 0;
+    }
+
+    /// <summary>
+    /// <see cref="JsonElement.TryGetProperty(ReadOnlySpan{byte}, out JsonElement)"/>, false instead of an
+    /// <see cref="InvalidOperationException"/> when a property name of the object is a lone surrogate escape
+    /// (<c>"\udc00"</c>, valid JSON that System.Text.Json cannot unescape to compare).
+    /// </summary>
+    private static bool TryGetProperty(JsonElement element, ReadOnlySpan<byte> name, out JsonElement value)
+    {
+        try
+        {
+            return element.TryGetProperty(name, out value);
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
     }
 
     /// <summary>Checks every placeholder of a reassembled packet, as the reference does ("illegal attachments").</summary>
@@ -380,7 +427,7 @@ internal static class JsonPlaceholders
 
                 break;
             case JsonValueKind.Object:
-                if (element.TryGetProperty("_placeholder"u8, out var flag) && flag.ValueKind == JsonValueKind.True)
+                if (TryGetProperty(element, "_placeholder"u8, out var flag) && flag.ValueKind == JsonValueKind.True)
                 {
                     if (!TryGetPlaceholder(element, out var num) || num >= attachmentCount)
                     {
