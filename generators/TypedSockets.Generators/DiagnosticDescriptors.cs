@@ -108,8 +108,8 @@ internal static class DiagnosticDescriptors
         Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor TypeScriptStreamingNotTyped = new(
-        "TSG0029", "Streaming methods are not typed in TypeScript yet",
-        "Event \"{0}\" (method '{1}') streams '{2}': streaming methods are not typed in TypeScript yet, the event is left out of the TypeScript file",
+        "TSG0029", "A client contract's streaming method has no TypeScript form",
+        "Event \"{0}\" (method '{1}') streams '{2}': the server calling a stream on a socket.io-client page is not supported (the page's stream helper consumes and produces only the page's own calls), the event is left out of the TypeScript file",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     /// <summary>The TypeScript descriptors by id (the generator reports them from equatable models).</summary>

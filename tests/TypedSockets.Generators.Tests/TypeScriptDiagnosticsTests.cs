@@ -20,7 +20,8 @@ public sealed partial class DiagnosticsTests
         { "TSG0026 multi-dimensional array", "[SocketEvents] public interface I { void {|TSG0026:A|}(int[,] grid); }" },
         { "TSG0027 not a contract", "[assembly: {|TSG0027:SocketContractPair(\"X\", typeof(IServer), typeof(IPlain))|}] public interface IPlain { } [SocketEvents] public interface IServer { void A(); }" },
         { "TSG0027 not an identifier", "[assembly: {|TSG0027:SocketContractPair(\"my-chat\", typeof(IServer), typeof(IServer))|}] [SocketEvents] public interface IServer { void A(); }" },
-        { "TSG0029 streaming", "[SocketEvents] public interface I { System.Collections.Generic.IAsyncEnumerable<int> {|TSG0029:Ticks|}(); void B(); }" },
+        { "TSG0029 client contract result stream", "[assembly: SocketContractPair(\"P\", typeof(IServer), typeof(IClient))] [SocketEvents] public interface IServer { System.Collections.Generic.IAsyncEnumerable<int> Ticks(); } [SocketEvents] public interface IClient { System.Collections.Generic.IAsyncEnumerable<int> {|TSG0029:Ticks|}(); void B(); }" },
+        { "TSG0029 client contract stream argument", "[assembly: SocketContractPair(\"P\", typeof(IServer), typeof(IClient))] [SocketEvents] public interface IServer { void A(); } [SocketEvents] public interface IClient { System.Threading.Tasks.Task {|TSG0029:Store|}(System.Threading.Channels.ChannelReader<int> items); }" },
     };
 
     [Theory]
@@ -40,6 +41,48 @@ public sealed partial class DiagnosticsTests
         var source = Prelude + "[SocketEvents] public interface I { void A((int, string) pair); }";
         var (_, _, diagnostics) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
         Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("TSG002", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void StreamsThePageCallsAreTyped()
+    {
+        var source = Prelude + """
+            [assembly: SocketContractPair("Feed", typeof(IFeedServer), typeof(IFeedClient))]
+            public sealed record Tick(string Symbol);
+            [SocketEvents] public interface IFeedServer
+            {
+                System.Collections.Generic.IAsyncEnumerable<Tick> Ticks(string symbol, System.Threading.CancellationToken ct);
+                System.Threading.Channels.ChannelReader<string> Lines(int count);
+                System.Threading.Tasks.Task<int> Upload(System.Collections.Generic.IAsyncEnumerable<Tick> ticks);
+                System.Threading.Tasks.Task Store(string name, System.Threading.Channels.ChannelReader<int> values);
+            }
+            [SocketEvents] public interface IFeedClient { void B(); }
+            """;
+        var (text, diagnostics) = RunTypeScript(source, "CamelCase");
+        Assert.Empty(diagnostics);
+        Assert.Contains("export interface FeedServerStreams {\n    ticks: (symbol: string) => AsyncIterable<Tick>;\n    lines: (count: number) => AsyncIterable<string>;\n}\n", text);
+        Assert.Contains("    upload: (ticks: StreamArgument<Tick>, callback: (result: number) => void) => void;\n", text);
+        Assert.Contains("    store: (name: string, values: StreamArgument<number>) => void;\n", text);
+        Assert.DoesNotContain("    ticks: (symbol: string) => void;", text);
+        Assert.Contains("export type StreamArgument<T> = ", text);
+        Assert.Contains("export interface TypedStreams<S> {", text);
+    }
+
+    [Fact]
+    public void WithoutStreamsTheStreamTypesAreNotWritten()
+    {
+        var (text, diagnostics) = RunTypeScript(Prelude + "public sealed record StreamArgument(int X); [SocketEvents] public interface I { void A(StreamArgument a); }", "CamelCase");
+        Assert.Empty(diagnostics);
+        Assert.DoesNotContain("TypedStreams", text);
+        Assert.Contains("export interface StreamArgument {", text);
+    }
+
+    [Fact]
+    public void ADtoNamedLikeAStreamTypeIsReportedWhenStreamsAreWritten()
+    {
+        var source = Prelude + "public sealed record StreamArgument(int X); [SocketEvents] public interface I { void A(StreamArgument a); System.Collections.Generic.IAsyncEnumerable<int> B(); }";
+        var diagnostic = Assert.Single(RunTypeScript(source, "CamelCase").Diagnostics);
+        Assert.Equal("TSG0028", diagnostic.Id);
     }
 
     [Fact]

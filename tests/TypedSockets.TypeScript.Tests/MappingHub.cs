@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using TypedSockets.Server;
 using TypedSockets.TypeScript.Tests.Contracts;
 
@@ -50,6 +52,39 @@ public sealed class MappingHub : SocketHub<IMappingServer, IMappingClient>, IMap
     public Task<int> Upload(byte[] data, ReadOnlyMemory<byte> more) => Task.FromResult(data.Length + more.Length);
 
     public Task<bool> AskConfirm(string question) => Caller.Confirm(question);
+
+    public async IAsyncEnumerable<Item> Count(int count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new Item(i, "item " + i);
+            await Task.Yield();
+        }
+    }
+
+    public ChannelReader<string> Lines(int count)
+    {
+        var channel = Channel.CreateUnbounded<string>();
+        for (var i = 0; i < count; i++)
+        {
+            channel.Writer.TryWrite("line " + i);
+        }
+
+        channel.Writer.Complete();
+        return channel.Reader;
+    }
+
+    public async Task<int> Sum(string label, IAsyncEnumerable<int> numbers)
+    {
+        var sum = 0;
+        await foreach (var n in numbers)
+        {
+            sum += n;
+        }
+
+        return sum;
+    }
 
     public override ValueTask OnConnectedAsync()
     {

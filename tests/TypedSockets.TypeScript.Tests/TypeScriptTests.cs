@@ -47,6 +47,9 @@ public sealed class TypeScriptTests
         var compile = await NodeScripts.RunAsync(s_node, "node_modules/typescript/bin/tsc", ["-p", "tsconfig.json", "--outDir", outDir], TimeSpan.FromMinutes(2));
         Assert.True(compile.ExitCode == 0, compile.ToString());
 
+        // The fixture imports docs/streaming.md's helper, the interop tests' file, next to it (its types: src/stream-helper.d.mts).
+        File.Copy(Path.Combine(RepositoryRoot.Path, "tests", "TypedSockets.Interop.Tests", "node", "stream-helper.mjs"), Path.Combine(outDir, "stream-helper.mjs"), overwrite: true);
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -3,7 +3,7 @@ namespace TypedSockets.Generators.Model;
 /// <summary>One [SocketEvents] interface as the TypeScript emitter needs it: its event map and every type it reaches.</summary>
 /// <param name="CSharpName">The interface's full C# name (for comments, sorting and messages).</param>
 /// <param name="MapName">The TypeScript event map's name: the interface name without its leading I, plus <c>Events</c>.</param>
-/// <param name="Events">The events in declaration order (streaming ones left out, see <see cref="Diagnostics"/>).</param>
+/// <param name="Events">The events in declaration order (an acknowledgement that is a stream left out, see <see cref="Diagnostics"/>).</param>
 /// <param name="Types">The DTOs and enums the events reach, each once.</param>
 /// <param name="Diagnostics">What cannot be expressed in TypeScript (reported only when TypeScript output is on).</param>
 internal sealed record TypeScriptContractModel(
@@ -14,7 +14,15 @@ internal sealed record TypeScriptContractModel(
     EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>One event: its wire name, its wire parameters, and the acknowledgement's type (null: not acknowledged).</summary>
-internal sealed record TypeScriptEventModel(string WireName, EquatableArray<TypeScriptMemberModel> Parameters, string? Ack);
+/// <param name="ResultStream">The item type of a result stream (<c>IAsyncEnumerable&lt;T&gt;</c> or <c>ChannelReader&lt;T&gt;</c> returned), else null.</param>
+/// <param name="StreamDiagnostic">For an event that streams (a result or an argument): the TSG0029 reported when the contract is
+/// a pair's client contract (the page would have to serve the stream), else null.</param>
+internal sealed record TypeScriptEventModel(
+    string WireName,
+    EquatableArray<TypeScriptMemberModel> Parameters,
+    string? Ack,
+    string? ResultStream = null,
+    DiagnosticInfo? StreamDiagnostic = null);
 
 /// <summary>
 /// A parameter of an event, a property of a DTO or a member of an enum. <see cref="Type"/> is a TypeScript type

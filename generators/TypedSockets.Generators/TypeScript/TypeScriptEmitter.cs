@@ -42,6 +42,41 @@ internal static class TypeScriptEmitter
             writtenContracts.Add(contract);
         }
 
+        // A pair's client contract is what the server calls on the page: socket.io-client pages neither serve a result
+        // stream nor consume a stream argument (docs/streaming.md's helper consumes and produces the page's calls).
+        var clientMaps = new HashSet<string>(pairs.Select(p => p.ClientMapName), StringComparer.Ordinal);
+        var events = new Dictionary<string, List<TypeScriptEventModel>>(StringComparer.Ordinal);
+        foreach (var contract in writtenContracts)
+        {
+            var kept = new List<TypeScriptEventModel>();
+            foreach (var evt in contract.Events)
+            {
+                if (evt.StreamDiagnostic is not null && clientMaps.Contains(contract.MapName))
+                {
+                    diagnostics.Add(evt.StreamDiagnostic);
+                    continue;
+                }
+
+                kept.Add(evt);
+            }
+
+            events.Add(contract.MapName, kept);
+            if (kept.Any(e => e.ResultStream is not null))
+            {
+                var streamsName = StreamsName(contract);
+                if (names.TryGetValue(streamsName, out var owner))
+                {
+                    Collide(streamsName, owner, contract.CSharpName);
+                }
+                else
+                {
+                    names.Add(streamsName, contract.CSharpName);
+                }
+            }
+        }
+
+        var anyStreams = events.Values.Any(list => list.Any(e => e.StreamDiagnostic is not null));
+
         foreach (var pair in pairs)
         {
             foreach (var generated in new[] { pair.Name + "ServerToClientEvents", pair.Name + "ClientToServerEvents", pair.Name + "ClientToServerEventsWithoutAck", pair.Name + "Socket" })
@@ -64,7 +99,8 @@ internal static class TypeScriptEmitter
                 continue;
             }
 
-            if (names.TryGetValue(type.Name, out var owner) || type.Name is "Socket" or "SocketError" or "isSocketError")
+            if (names.TryGetValue(type.Name, out var owner) || type.Name is "Socket" or "SocketError" or "isSocketError"
+                || (anyStreams && type.Name is "StreamArgument" or "TypedStreams" or "typedStreams"))
             {
                 Collide(type.Name, owner ?? "TypedSockets' own " + type.Name, type.CSharpName);
                 continue;
@@ -83,6 +119,11 @@ internal static class TypeScriptEmitter
         writer.WriteLine("import type { Socket } from \"socket.io-client\";");
         writer.WriteLine();
         WriteSocketError(writer);
+        if (anyStreams)
+        {
+            writer.WriteLine();
+            WriteStreamTypes(writer);
+        }
 
         foreach (var pair in pairs)
         {
@@ -93,7 +134,7 @@ internal static class TypeScriptEmitter
             writer.WriteLine("/** The events a client of \"" + pair.Name + "\" emits (what the server handles). */");
             writer.WriteLine("export type " + pair.Name + "ClientToServerEvents = " + pair.ServerMapName + ";");
             var server = writtenContracts.FirstOrDefault(c => string.Equals(c.MapName, pair.ServerMapName, StringComparison.Ordinal));
-            var acked = server is null ? new List<TypeScriptEventModel>() : server.Events.Where(e => e.Ack is not null).ToList();
+            var acked = server is null ? new List<TypeScriptEventModel>() : events[server.MapName].Where(e => e.Ack is not null).ToList();
             var socketType = "Socket<" + pair.Name + "ServerToClientEvents, " + pair.Name + "ClientToServerEvents>";
             if (acked.Count > 0)
             {
@@ -129,7 +170,7 @@ internal static class TypeScriptEmitter
         foreach (var contract in writtenContracts)
         {
             writer.WriteLine();
-            WriteContract(writer, contract);
+            WriteContract(writer, contract, events[contract.MapName]);
         }
 
         foreach (var type in types)
@@ -196,16 +237,55 @@ internal static class TypeScriptEmitter
         Close(writer);
     }
 
-    private static void WriteContract(SourceWriter writer, TypeScriptContractModel contract)
+    /// <summary><c>ChatServerEvents</c> → <c>ChatServerStreams</c>: the result streams of a contract.</summary>
+    private static string StreamsName(TypeScriptContractModel contract) =>
+        (contract.MapName.EndsWith("Events", StringComparison.Ordinal) ? contract.MapName.Substring(0, contract.MapName.Length - "Events".Length) : contract.MapName) + "Streams";
+
+    private static void WriteStreamTypes(SourceWriter writer)
+    {
+        writer.WriteLine("declare const streamItem: unique symbol;");
+        writer.WriteLine();
+        writer.WriteLine("/** A stream argument on the wire: the id `produce(items)` of docs/streaming.md's `useStreams(socket)` returns, in the argument's place. */");
+        writer.WriteLine("export type StreamArgument<T> = number & { readonly [streamItem]: T };");
+        writer.WriteLine();
+        writer.WriteLine("/**");
+        writer.WriteLine(" * `useStreams(socket)` of docs/streaming.md typed by a contract's result streams `S` (such as `ChatServerStreams`):");
+        writer.WriteLine(" * `consume(\"ticks\", \"MSFT\")` is an `AsyncIterable<Tick>`; `produce(items)` is a `StreamArgument` of the items' type.");
+        writer.WriteLine(" */");
+        Open(writer, "export interface TypedStreams<S>");
+        writer.WriteLine("consume<K extends keyof S & string>(event: K, ...args: S[K] extends (...args: infer A) => AsyncIterable<unknown> ? A : never): S[K] extends (...args: never[]) => infer R ? R : never;");
+        writer.WriteLine("produce<T>(items: AsyncIterable<T> | Iterable<T>): StreamArgument<T>;");
+        Close(writer);
+        writer.WriteLine();
+        writer.WriteLine("/** Types the helper's result: `const streams = typedStreams<ChatServerStreams>(useStreams(socket));` (no run-time effect). */");
+        Open(writer, "export function typedStreams<S>(streams: { consume(event: string, ...args: never[]): AsyncIterable<unknown>; produce(items: never): number }): TypedStreams<S>");
+        writer.WriteLine("return streams as unknown as TypedStreams<S>;");
+        Close(writer);
+    }
+
+    private static void WriteContract(SourceWriter writer, TypeScriptContractModel contract, List<TypeScriptEventModel> events)
     {
         writer.WriteLine("/** The events of " + contract.CSharpName + " (an event map in socket.io's shape). */");
         Open(writer, "export interface " + contract.MapName);
-        foreach (var evt in contract.Events)
+        foreach (var evt in events.Where(e => e.ResultStream is null))
         {
             writer.WriteLine(TypeScriptNaming.PropertyKey(evt.WireName) + ": (" + WriteParameters(evt) + ") => void;");
         }
 
         Close(writer);
+        var streams = events.Where(e => e.ResultStream is not null).ToList();
+        if (streams.Count > 0)
+        {
+            writer.WriteLine();
+            writer.WriteLine("/** The result streams of " + contract.CSharpName + ", consumed with {@link TypedStreams}: `for await (const item of streams.consume(\"event\", ...args))`. */");
+            Open(writer, "export interface " + StreamsName(contract));
+            foreach (var evt in streams)
+            {
+                writer.WriteLine(TypeScriptNaming.PropertyKey(evt.WireName) + ": (" + WriteParameters(evt) + ") => AsyncIterable<" + evt.ResultStream + ">;");
+            }
+
+            Close(writer);
+        }
     }
 
     private static string WriteParameters(TypeScriptEventModel evt, bool withAck = true)

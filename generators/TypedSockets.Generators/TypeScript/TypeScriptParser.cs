@@ -44,10 +44,17 @@ internal static class TypeScriptParser
                 continue; // TSG0010 (the analyzer)
             }
 
-            var stream = method.Parameters.Select(p => p.Type).Append(method.ReturnType).Append(GetAckType(method.ReturnType)).FirstOrDefault(t => t is not null && IsStream(t));
-            if (stream is not null)
+            var stream = method.Parameters.Select(p => p.Type).Append(method.ReturnType).FirstOrDefault(IsStream);
+            var streamDiagnostic = stream is null
+                ? null
+                : new DiagnosticInfo(
+                    DiagnosticDescriptors.TypeScriptStreamingNotTyped.Id,
+                    ToLocationInfo(method.Locations.FirstOrDefault(l => l.IsInSource)),
+                    new EquatableArray<string>([wireName, method.Name, stream.ToDisplayString(s_nameFormat)]));
+            if (GetAckType(method.ReturnType) is { } ackStream && IsStream(ackStream))
             {
-                context.Report(DiagnosticDescriptors.TypeScriptStreamingNotTyped, method, wireName, method.Name, stream.ToDisplayString(s_nameFormat));
+                // Task<IAsyncEnumerable<T>> is refused by the C# generator (TSG0014); nothing to type.
+                context.Report(DiagnosticDescriptors.TypeScriptStreamingNotTyped, method, wireName, method.Name, ackStream.ToDisplayString(s_nameFormat));
                 continue;
             }
 
@@ -59,13 +66,17 @@ internal static class TypeScriptParser
                     continue; // never on the wire
                 }
 
-                var type = context.Map(parameter.Type, method, "parameter '" + parameter.Name + "' of event '" + wireName + "'");
+                var usage = "parameter '" + parameter.Name + "' of event '" + wireName + "'";
+                var type = IsStream(parameter.Type)
+                    ? "StreamArgument<" + context.Map(GetStreamItem(parameter.Type), method, usage) + ">"
+                    : context.Map(parameter.Type, method, usage);
                 parameters.Add(new TypeScriptMemberModel(parameter.Name, true, type, parameter.HasExplicitDefaultValue));
             }
 
             var ackType = GetAckType(method.ReturnType);
             var ack = ackType is null ? null : context.Map(ackType, method, "the acknowledgement of event '" + wireName + "'");
-            events.Add(new TypeScriptEventModel(wireName, new EquatableArray<TypeScriptMemberModel>(parameters.ToArray()), ack));
+            var resultStream = IsStream(method.ReturnType) ? context.Map(GetStreamItem(method.ReturnType), method, "the stream of event '" + wireName + "'") : null;
+            events.Add(new TypeScriptEventModel(wireName, new EquatableArray<TypeScriptMemberModel>(parameters.ToArray()), ack, resultStream, streamDiagnostic));
         }
 
         context.DeclarePending(cancellationToken);
@@ -178,6 +189,20 @@ internal static class TypeScriptParser
         }
 
         return type.AllInterfaces.Any(IsStreamDefinition);
+    }
+
+    /// <summary>The item type of a stream (the C# generator requires IAsyncEnumerable&lt;T&gt; or ChannelReader&lt;T&gt; exactly, TSG0014).</summary>
+    private static ITypeSymbol GetStreamItem(ITypeSymbol stream)
+    {
+        for (var current = stream as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (current.IsGenericType && current.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.IAsyncEnumerable<T>" or "System.Threading.Channels.ChannelReader<T>")
+            {
+                return current.TypeArguments[0];
+            }
+        }
+
+        return stream.AllInterfaces.First(i => i.IsGenericType && i.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.IAsyncEnumerable<T>").TypeArguments[0];
     }
 
     private static string GetContainingPrefix(INamedTypeSymbol type)

@@ -22,6 +22,25 @@ export function isSocketError(value: unknown): value is SocketError {
     return typeof error === "object" && error !== null && typeof (error as { message?: unknown }).message === "string";
 }
 
+declare const streamItem: unique symbol;
+
+/** A stream argument on the wire: the id `produce(items)` of docs/streaming.md's `useStreams(socket)` returns, in the argument's place. */
+export type StreamArgument<T> = number & { readonly [streamItem]: T };
+
+/**
+ * `useStreams(socket)` of docs/streaming.md typed by a contract's result streams `S` (such as `ChatServerStreams`):
+ * `consume("ticks", "MSFT")` is an `AsyncIterable<Tick>`; `produce(items)` is a `StreamArgument` of the items' type.
+ */
+export interface TypedStreams<S> {
+    consume<K extends keyof S & string>(event: K, ...args: S[K] extends (...args: infer A) => AsyncIterable<unknown> ? A : never): S[K] extends (...args: never[]) => infer R ? R : never;
+    produce<T>(items: AsyncIterable<T> | Iterable<T>): StreamArgument<T>;
+}
+
+/** Types the helper's result: `const streams = typedStreams<ChatServerStreams>(useStreams(socket));` (no run-time effect). */
+export function typedStreams<S>(streams: { consume(event: string, ...args: never[]): AsyncIterable<unknown>; produce(items: never): number }): TypedStreams<S> {
+    return streams as unknown as TypedStreams<S>;
+}
+
 /** The events a client of "Mapping" listens to (what the server emits). */
 export type MappingServerToClientEvents = MappingClientEvents;
 
@@ -34,6 +53,7 @@ export interface MappingClientToServerEventsWithoutAck {
     "items:page": (index: number, filter?: string | null) => void;
     upload: (data: ArrayBuffer | ArrayBufferView, more: ArrayBuffer | ArrayBufferView) => void;
     askConfirm: (question: string) => void;
+    sum: (label: string, numbers: StreamArgument<number>) => void;
 }
 
 /**
@@ -59,6 +79,13 @@ export interface MappingServerEvents {
     "items:page": (index: number, filter: string | null, callback: (result: Page<Item>) => void) => void;
     upload: (data: ArrayBuffer | ArrayBufferView, more: ArrayBuffer | ArrayBufferView, callback: (result: number) => void) => void;
     askConfirm: (question: string, callback: (result: boolean) => void) => void;
+    sum: (label: string, numbers: StreamArgument<number>, callback: (result: number) => void) => void;
+}
+
+/** The result streams of TypedSockets.TypeScript.Tests.Contracts.IMappingServer, consumed with {@link TypedStreams}: `for await (const item of streams.consume("event", ...args))`. */
+export interface MappingServerStreams {
+    count: (count: number) => AsyncIterable<Item>;
+    lines: (count: number) => AsyncIterable<string>;
 }
 
 /** TypedSockets.TypeScript.Tests.Contracts.Circle */

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using TypedSockets;
 
 // A contract that exercises every TypeScript mapping of docs/typescript.md. The build writes its TypeScript to
@@ -28,6 +29,15 @@ public interface IMappingServer
 
     /// <summary>Asks the server to call the page back (<see cref="IMappingClient.Confirm"/>) and answers with the page's reply.</summary>
     Task<bool> AskConfirm(string question);
+
+    /// <summary>A result stream: items 1..count (consumed with the stream helper).</summary>
+    IAsyncEnumerable<Item> Count(int count, CancellationToken cancellationToken);
+
+    /// <summary>A result stream as a channel.</summary>
+    ChannelReader<string> Lines(int count);
+
+    /// <summary>A stream argument: answers the sum of the numbers.</summary>
+    Task<int> Sum(string label, IAsyncEnumerable<int> numbers);
 }
 
 /// <summary>What the server sends.</summary>

@@ -3,8 +3,9 @@
 // Node (after tsc), it connects to the typed hub of the test and checks that every payload it receives has exactly the
 // declared property names and value kinds.
 import { io } from "socket.io-client";
-import { isSocketError } from "./contracts.js";
-import type { Circle, Color, Everything, Item, MappingSocket, Page, Point, Status } from "./contracts.js";
+import { isSocketError, typedStreams } from "./contracts.js";
+import type { Circle, Color, Everything, Item, MappingServerStreams, MappingSocket, Page, Point, Status, TypedStreams } from "./contracts.js";
+import { useStreams } from "./stream-helper.mjs";
 
 declare const process: { argv: string[]; exit(code: number): never };
 
@@ -121,6 +122,27 @@ function misuse(socket: MappingSocket, e: Everything): void {
 }
 void misuse;
 
+async function streamMisuse(socket: MappingSocket, streams: TypedStreams<MappingServerStreams>): Promise<void> {
+    // @ts-expect-error a stream the contract does not have
+    streams.consume("nope");
+    // @ts-expect-error a wrong stream argument type (string for number)
+    streams.consume("count", "10");
+    // @ts-expect-error an event that is not a result stream
+    streams.consume("note", "hello");
+    for await (const item of streams.consume("count", 1)) {
+        // @ts-expect-error the items are Item
+        const text: string = item;
+        void text;
+    }
+    // @ts-expect-error a stream argument of the wrong item type (string for number)
+    await socket.emitWithAck("sum", "label", streams.produce(["a"]));
+    // @ts-expect-error a plain number is not a stream argument
+    socket.emit("sum", "label", 1);
+    // @ts-expect-error a result stream is consumed, not emitted as an event
+    socket.emit("count", 1);
+}
+void streamMisuse;
+
 // An acknowledged event may be emitted without asking for the acknowledgement (a second emit overload); emitWithAck
 // stays typed by the acknowledgement.
 function withoutAck(socket: MappingSocket): Promise<boolean> {
@@ -169,6 +191,23 @@ async function main(url: string): Promise<void> {
 
     const confirmed = await socket.timeout(5000).emitWithAck("askConfirm", "sure?");
     if (confirmed !== true) problems.push(`askConfirm: ${confirmed}`);
+
+    const streams = typedStreams<MappingServerStreams>(useStreams(socket));
+    let expected = 1;
+    for await (const item of streams.consume("count", 100)) {
+        check(`count[${expected}]`, item, itemShape);
+        if (item.id !== expected) problems.push(`count: item ${item.id} where ${expected} was expected`);
+        expected++;
+    }
+    if (expected !== 101) problems.push(`count: ${expected - 1} items, 100 asked`);
+    const lines: string[] = [];
+    for await (const line of streams.consume("lines", 3)) lines.push(line);
+    if (lines.join(",") !== "line 0,line 1,line 2") problems.push(`lines: ${JSON.stringify(lines)}`);
+    async function* numbers(): AsyncGenerator<number> {
+        for (let i = 1; i <= 100; i++) yield i;
+    }
+    const sum = await socket.timeout(5000).emitWithAck("sum", "one to 100", streams.produce(numbers()));
+    if (sum !== 5050) problems.push(`sum: ${sum}, 5050 expected`);
 
     socket.disconnect();
 }
