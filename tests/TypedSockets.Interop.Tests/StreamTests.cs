@@ -322,5 +322,6 @@ public sealed class StreamTests(ITestOutputHelper output)
 
         await client.NextAsync("alive");
         Assert.True(socket.Connected);
+        await client.ContinueAsync();
     }
 }

@@ -113,6 +113,7 @@ const scenarios = {
     print({ type: "opened", ids: replies.length - refused, refused, cancels: cancels.filter((c) => c === 999 || c === -1 || c === 77) });
     await waitForTest("counts checked");
     print({ type: "alive", produced: await socket.timeout(5000).emitWithAck("produced") });
+    await waitForTest("alive checked"); // the test reads the server's state before this client leaves
   },
 };
 
