@@ -391,7 +391,10 @@ public sealed class TypedStreamTests : IAsyncLifetime
         var error = Assert.IsType<SocketInvocationException>(await probe.SumFailed.Task.WaitAsync(s_wait));
         Assert.Equal("stream_overflow", error.Code);
         Assert.Equal(7, await cancels.Reader.ReadAsync().AsTask().WaitAsync(s_wait));
-        Assert.False(sum.IsCompletedSuccessfully);
+        // The hub's failure is the caller's error answer (docs/streaming.md, README "Errors").
+        var reply = await sum.WaitAsync(s_wait);
+        Assert.True(reply.TryGetError(out var answered));
+        Assert.Equal("stream_overflow", answered.Code);
     }
 
     [Fact]
