@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using TypedSockets.Server.EngineIO;
 using TypedSockets.Server.Tests.EngineIO;
+using TypedSockets.Server.Tests.SocketIO;
 
 namespace TypedSockets.Server.Tests.Hostile;
 
@@ -80,7 +81,7 @@ public class SlowConsumerAndReapingTests
         Assert.True(Interlocked.Read(ref overflowsByBytes) >= 1);
 
         // The queue and the batch stuck in the socket's send are released once the socket is aborted.
-        await WaitUntilAsync(() => session.BufferedBytes == 0);
+        await SocketIOServerTests.WaitUntil(() => session.BufferedBytes == 0, (int)EngineIOTestClient.Timeout.TotalMilliseconds);
     }
 
     [Fact]
@@ -148,16 +149,6 @@ public class SlowConsumerAndReapingTests
         var sid = await host.Client.OpenPollingAsync();
         time.Advance(TimeSpan.FromMilliseconds(499));
         Assert.Equal((HttpStatusCode.OK, "ok"), await host.Client.PostAsync(sid, "6"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + EngineIOTestClient.Timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(10);
-        }
     }
 
     /// <summary>A fake clock whose timers never fire: every timer callback is "late".</summary>
