@@ -155,13 +155,6 @@ public sealed class SocketIODecoderTarget : FuzzTarget
             return null;
         }
 
-        if (packet.Namespace.Length == 0)
-        {
-            // Known (docs/reliability.md): msgpack carries an empty namespace, as npm does, but our msgpack encoder
-            // writes "" as "/", so the packet comes back in the main namespace.
-            return "known: empty namespace re-encoded as /";
-        }
-
         var again = DecodeOwn(first);
         Check(again.Type == packet.Type && again.Namespace == packet.Namespace, "round trip keeps the type and namespace");
         if (packet.Type is SocketIOPacketType.Event or SocketIOPacketType.Ack)

@@ -146,6 +146,12 @@ public sealed class MessagePackParserTests
 
         // socket.io writes {message, data: undefined} for a middleware error without data; we leave data out.
         Assert.Equal("83A47479706504A46461746181A76D657373616765A46E6F7065A36E7370A12F", Parser.EncodeConnectError("/", "nope", null).ToString());
+
+        // msgpack carries the namespace as sent, so an empty one (which socket.io answers with "Invalid namespace") is
+        // written back empty (nsp: a0), not as the main namespace "/".
+        Assert.Equal("83A47479706504A46461746181A76D657373616765A46E6F7065A36E7370A0", Parser.EncodeConnectError("", "nope", null).ToString());
+        var decoded = Decode(Parser.EncodeConnectError("", "Invalid namespace", null).Payload.ToArray(), 1);
+        Assert.Equal(string.Empty, decoded.Namespace);
     }
 
     public static readonly TheoryData<string, SocketIOPacketType, string, string?> ControlCases = new()

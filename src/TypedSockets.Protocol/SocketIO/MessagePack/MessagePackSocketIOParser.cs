@@ -382,7 +382,9 @@ public sealed class MessagePackSocketIOParser : SocketIOParser
     internal static void WriteNamespace(ref MessagePackWriter writer, string nsp)
     {
         writer.WriteRaw(NspKey);
-        if (nsp.Length == 0 || nsp == "/")
+        // Written as given: unlike the JSON form, msgpack distinguishes "" from "/" (socket.io answers a CONNECT to ""
+        // with "Invalid namespace" in namespace "", and so do we).
+        if (nsp == "/")
         {
             writer.WriteRaw(RootNamespace);
         }
