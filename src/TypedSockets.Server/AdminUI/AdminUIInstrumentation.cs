@@ -3,6 +3,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Server.Adapters;
 using TypedSockets.Server.EngineIO;
 
@@ -185,7 +186,7 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
         // emit(nsp, filter, ev, ...args): filter is a room (a socket id is a room), absent for the whole namespace.
         socket.On("emit", e => RunCommand(e, "emit", static (target, e) =>
         {
-            var eventName = e.Arguments.Count > 2 ? e.Arguments.GetRaw(2) as string : null;
+            var eventName = StringArgument(e.Arguments, 2);
             if (string.IsNullOrEmpty(eventName))
             {
                 throw new ArgumentException("the event name is missing");
@@ -201,19 +202,54 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
 
         // _disconnect(nsp, close, filter)
         socket.On("_disconnect", e => RunCommand(e, "_disconnect", static (target, e) =>
-            target.DisconnectSocketsAsync(e.Arguments.Count > 1 && e.Arguments.GetRaw(1) is true)));
+            target.DisconnectSocketsAsync(BoolArgument(e.Arguments, 1))));
     }
 
     private static string RoomArgument(SocketIOEvent e) =>
-        e.Arguments.Count > 1 && e.Arguments.GetRaw(1) is string { Length: > 0 } room ? room : throw new ArgumentException("the room is missing");
+        StringArgument(e.Arguments, 1) is { Length: > 0 } room ? room : throw new ArgumentException("the room is missing");
+
+    /// <summary>Argument <paramref name="index"/> when it is a string; null when it is missing, null or anything else.</summary>
+    private static string? StringArgument(SocketIOArguments args, int index)
+    {
+        if (index >= args.Count || args.IsNull(index))
+        {
+            return null;
+        }
+
+        try
+        {
+            return args.Get<string>(index);
+        }
+        catch (SocketIOBindingException)
+        {
+            return null;
+        }
+    }
+
+    private static bool BoolArgument(SocketIOArguments args, int index)
+    {
+        if (index >= args.Count || args.IsNull(index))
+        {
+            return false;
+        }
+
+        try
+        {
+            return args.Get<bool>(index);
+        }
+        catch (SocketIOBindingException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Runs one UI command on the namespace and room it names; bad input is logged and ignored, never thrown at the admin socket.</summary>
     private async ValueTask RunCommand(SocketIOEvent e, string command, Func<BroadcastOperator, SocketIOEvent, ValueTask> action)
     {
-        var nspName = e.Arguments.Count > 0 ? e.Arguments.GetRaw(0) as string : null;
+        var nspName = StringArgument(e.Arguments, 0);
         // The filter is the last argument of join/leave/_disconnect and the second of emit.
         var filterIndex = command == "emit" ? 1 : 2;
-        var filter = e.Arguments.Count > filterIndex ? e.Arguments.GetRaw(filterIndex) as string : null;
+        var filter = StringArgument(e.Arguments, filterIndex);
         var target = nspName is null ? null : FindNamespace(nspName);
         if (target is null)
         {
