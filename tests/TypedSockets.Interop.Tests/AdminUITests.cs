@@ -79,6 +79,22 @@ public sealed class AdminUITests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task CustomNamespaceNameAndA2bHashFromTheAdminUIsOwnTests()
+    {
+        // The hash of "changeit" the admin-ui's server tests use ($2b$, cost 10).
+        await using var server = await StartAsync(o =>
+        {
+            o.Authentication = AdminUIAuthentication.Basic("admin", "$2b$10$nu1FHRkuxkZkqID.31gz4uQsyERZAn.m4IIruysTsHDODBtrqS5Me");
+            o.NamespaceName = "/custom";
+        });
+        await using var admin = await NodeClient.StartAsync("single", server.Url, ClientTransport.Default, output, auth: AdminAuth, nsp: "/custom");
+
+        await admin.WaitForAsync("connect", "c0");
+        await admin.WaitForAsync("event", "c0", "config");
+        Assert.DoesNotContain(server.Io.Namespaces, n => n.Name == "/admin");
+    }
+
+    [Fact]
     public async Task AuthenticationNoneLetsTheUIInWithoutCredentials()
     {
         await using var server = await StartAsync(o => o.Authentication = AdminUIAuthentication.None);

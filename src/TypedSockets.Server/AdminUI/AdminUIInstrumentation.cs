@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TypedSockets.Protocol.SocketIO;
@@ -26,6 +28,7 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
     private readonly AdminUISessionStore _sessions;
     private readonly AdminUIEventBuffer _events;
     private readonly ConditionalWeakTable<SocketIOSocket, string> _newSessions = new();
+    private readonly SemaphoreSlim _verifySlots = new(Math.Max(1, Environment.ProcessorCount / 2));
     private readonly object[] _supportedFeatures;
     private readonly string _serverId;
     private readonly string _hostname;
@@ -115,9 +118,9 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
                 return;
             }
 
-            if (args.TryGetStringProperty(0, "username", out var username) && string.Equals(username, auth.Username, StringComparison.Ordinal) &&
+            if (args.TryGetStringProperty(0, "username", out var username) && username is not null &&
                 args.TryGetStringProperty(0, "password", out var password) && password is not null &&
-                await Task.Run(() => AdminUIPassword.Verify(password, auth.PasswordHash!)).ConfigureAwait(false))
+                await VerifyAsync(username, password, auth).ConfigureAwait(false))
             {
                 _newSessions.AddOrUpdate(socket, _sessions.Create());
                 AdminUILog.LoginAccepted(_server.Logger, _admin.Name, "password");
@@ -127,6 +130,26 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
 
         AdminUILog.LoginRefused(_server.Logger, _admin.Name);
         throw new SocketConnectException("invalid credentials");
+    }
+
+    /// <summary>
+    /// bcrypt runs for every attempt with a user name and a password (also for a wrong user name, so that the time taken
+    /// does not tell which names exist), on the thread pool, at most <see cref="_verifySlots"/> at once: a flood of
+    /// logins waits for a slot (and the connect timeout) instead of taking every core.
+    /// </summary>
+    private async Task<bool> VerifyAsync(string username, string password, AdminUIAuthentication auth)
+    {
+        var userMatches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(username), Encoding.UTF8.GetBytes(auth.Username!));
+        await _verifySlots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var passwordMatches = await Task.Run(() => AdminUIPassword.Verify(password, auth.PasswordHash!)).ConfigureAwait(false);
+            return userMatches & passwordMatches;
+        }
+        finally
+        {
+            _verifySlots.Release();
+        }
     }
 
     // ---- The admin namespace ---------------------------------------------------------------------------------------
@@ -285,6 +308,19 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
     // ---- Statistics --------------------------------------------------------------------------------------------------
 
     private void EmitStats()
+    {
+        // A timer callback must not throw (it would end the process).
+        try
+        {
+            EmitStatsCore();
+        }
+        catch (Exception e)
+        {
+            AdminUILog.EmitFailed(_server.Logger, "server_stats", _admin.Name, e);
+        }
+    }
+
+    private void EmitStatsCore()
     {
         var engine = _server.Engine;
         HookEngine(engine);
