@@ -290,6 +290,25 @@ public sealed class AdminUITests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ChildrenOfADynamicNamespaceAreListedCountedAndCommanded()
+    {
+        await using var server = await StartAsync(Basic, io => io.Of(new System.Text.RegularExpressions.Regex("^/room-\\d+$")).OnConnection(socket => socket.Emit("ready")));
+        await using var app = await NodeClient.StartAsync("single", server.Url, ClientTransport.WebSocket, output, nsp: "/room-7");
+        var id = (await app.WaitForAsync("connect", "c0")).String("id")!;
+        await app.WaitForAsync("event", "c0", "ready");
+        await using var admin = await NodeClient.StartAsync("single", server.Url, ClientTransport.Default, output, auth: AdminAuth, nsp: "/admin");
+
+        var listed = Assert.Single((await admin.WaitForAsync("event", "c0", "all_sockets")).Arg(0).EnumerateArray(), s => s.GetProperty("id").GetString() == id);
+        Assert.Equal("/room-7", listed.GetProperty("nsp").GetString());
+        await admin.WaitForAsync(
+            o => o.Is("event", "c0", "server_stats") && o.Arg(0).GetProperty("namespaces").EnumerateArray().Any(n => n.GetProperty("name").GetString() == "/room-7" && n.GetProperty("socketsCount").GetInt32() == 1),
+            "server_stats counting the child namespace", TimeSpan.FromSeconds(20));
+
+        await admin.EmitAsync("c0", "_disconnect", "/room-7", false, null);
+        Assert.Equal("io server disconnect", (await app.WaitForAsync("disconnect", "c0")).String("reason"));
+    }
+
+    [Fact]
     public async Task ReadOnlyModeOffersNoCommandsAndIgnoresThem()
     {
         await using var server = await StartAsync(o =>
