@@ -70,6 +70,9 @@ public sealed class EngineIOServer
 
     internal IEngineConnectionHandler Handler { get; }
 
+    /// <summary>Instrumentation of packets, bytes and upgrades (the Admin UI); null when off.</summary>
+    internal IEngineTrafficObserver? TrafficObserver { get; set; }
+
     internal ILogger Logger { get; }
 
     /// <summary>The open session with Engine.IO session id <paramref name="id"/>, when there is one.</summary>

@@ -138,7 +138,7 @@ internal sealed partial class EngineSession
 
         try
         {
-            await WritePayloadAsync(context, batch, trailer).ConfigureAwait(false);
+            await WritePayloadAsync(context, batch, trailer, _server.TrafficObserver).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -232,7 +232,7 @@ internal sealed partial class EngineSession
     /// <summary>Answers a GET with a payload of one noop packet.</summary>
     internal static Task WriteNoopAsync(HttpContext context) => WritePayloadAsync(context, null, EnginePacketType.Noop);
 
-    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer)
+    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer, IEngineTrafficObserver? observer = null)
     {
         long length = 0;
         var count = 0;
@@ -291,6 +291,7 @@ internal sealed partial class EngineSession
 
         await writer.FlushAsync().ConfigureAwait(false);
         EngineIOMetrics.Sent(webSocket: false, count, length);
+        observer?.Sent(count, length);
     }
 
     private static void WriteByte(PipeWriter writer, byte value)
@@ -489,6 +490,7 @@ internal sealed partial class EngineSession
         }
 
         EngineIOMetrics.Received(webSocket: false, packets, payload.Length);
+        _server.TrafficObserver?.Received(packets, payload.Length);
         return outcome;
     }
 

@@ -215,6 +215,7 @@ internal sealed partial class EngineSession
                             Volatile.Write(ref _probeSource, null);
                             Volatile.Write(ref _socketSource, receiveSource);
                             EngineIOLog.UpgradeCompleted(_logger, Id);
+                            _server.TrafficObserver?.Upgraded(this);
                             Volatile.Write(ref _webSocket, socket);
                             writer = RunWriterAsync(socket, receiveSource);
                             break;
@@ -391,6 +392,7 @@ internal sealed partial class EngineSession
         }
 
         EngineIOMetrics.Received(webSocket: true, 1, count);
+        _server.TrafficObserver?.Received(1, count);
     }
 
     /// <summary>
@@ -443,7 +445,7 @@ internal sealed partial class EngineSession
             ValueTask send;
             try
             {
-                send = SendBatchAsync(socket, batch);
+                send = SendBatchAsync(socket, batch, _server.TrafficObserver);
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
             {
@@ -539,7 +541,7 @@ internal sealed partial class EngineSession
 
                 try
                 {
-                    await SendBatchAsync(socket, batch).ConfigureAwait(false);
+                    await SendBatchAsync(socket, batch, _server.TrafficObserver).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -571,7 +573,7 @@ internal sealed partial class EngineSession
         }
     }
 
-    private static async ValueTask SendBatchAsync(WebSocket socket, Queue<EnginePacket> batch)
+    private static async ValueTask SendBatchAsync(WebSocket socket, Queue<EnginePacket> batch, IEngineTrafficObserver? observer)
     {
         byte[]? scratch = null;
         long bytes = 0;
@@ -635,6 +637,7 @@ internal sealed partial class EngineSession
             }
 
             EngineIOMetrics.Sent(webSocket: true, packets, bytes);
+            observer?.Sent(packets, bytes);
         }
     }
 

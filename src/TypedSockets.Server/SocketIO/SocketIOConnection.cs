@@ -460,6 +460,18 @@ internal sealed class SocketIOConnection
         Connection.Close(EngineCloseReasons.ForcedClose);
     }
 
+    /// <summary>The sockets connected now (not those still connecting); for instrumentation.</summary>
+    public SocketIOSocket[] ConnectedSockets
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _sockets is not null ? [.. _sockets.Values] : _socket is null ? [] : [_socket];
+            }
+        }
+    }
+
     private SocketIOSocket[] Snapshot()
     {
         lock (_sync)

@@ -260,6 +260,7 @@ public partial class SocketIONamespace
 
         SocketIOMetrics.SocketConnected(Name);
         SocketIOLog.SocketConnected(Server.Logger, socket.Id, Name, client.Connection.Id);
+        Server.Observer?.SocketConnected(socket);
 
         foreach (var handler in ConnectionHandlers)
         {

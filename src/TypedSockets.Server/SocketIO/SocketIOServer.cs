@@ -63,6 +63,9 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
 
     internal ISocketUserIdProvider? UserIdProvider { get; }
 
+    /// <summary>Instrumentation hooks (the Admin UI); null when off.</summary>
+    internal ISocketIOServerObserver? Observer { get; set; }
+
     /// <summary>One slot per event handler running its synchronous part (<see cref="SocketIOServerOptions.MaxConcurrentHandlers"/>).</summary>
     internal SemaphoreSlim HandlerSlots { get; }
 
@@ -125,6 +128,7 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
     private T Init<T>(T nsp)
         where T : SocketIONamespace
     {
+        Observer?.NamespaceCreated(nsp);
         var init = nsp.Adapter.InitAsync();
         if (!init.IsCompletedSuccessfully)
         {
@@ -229,7 +233,11 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
 
     // ---- Engine.IO events ------------------------------------------------------------------------------------------
 
-    void IEngineConnectionHandler.OnOpen(EngineConnection connection) => connection.State = new SocketIOConnection(this, connection);
+    void IEngineConnectionHandler.OnOpen(EngineConnection connection)
+    {
+        connection.State = new SocketIOConnection(this, connection);
+        Observer?.ConnectionOpened(connection);
+    }
 
     void IEngineConnectionHandler.OnMessage(EngineConnection connection, in ReadOnlySequence<byte> data, bool isBinary) =>
         ((SocketIOConnection)connection.State!).OnMessage(data, isBinary);
@@ -240,5 +248,7 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
         {
             client.OnClose(reason);
         }
+
+        Observer?.ConnectionClosed(connection, reason);
     }
 }
