@@ -3,6 +3,7 @@ using Chat.Contracts;
 using Chat.Server.Chat;
 using Microsoft.Extensions.Options;
 using TypedSockets.Server;
+using TypedSockets.Server.AdminUI;
 
 namespace Chat.Server;
 
@@ -46,7 +47,16 @@ public static class ChatApp
         var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapSocketIO("/socket.io", io => io.MapNamespace<ChatHub>("/", o => o.SerialDispatch = true));
+        app.MapSocketIO("/socket.io", io =>
+        {
+            io.MapNamespace<ChatHub>("/", o => o.SerialDispatch = true);
+            if (adminUI is { } login)
+            {
+                // The instrumentation on "/admin", with the password kept only as its bcrypt hash.
+                var hash = BCrypt.Net.BCrypt.HashPassword(login.Password);
+                io.AddAdminUI(o => o.Authentication = AdminUIAuthentication.Basic(login.User, hash));
+            }
+        });
         if (adminUI is not null)
         {
             // The page, copied from npm @socket.io/admin-ui by the build (TypedSocketsAdminUI in Chat.Server.csproj).

@@ -91,18 +91,17 @@ const scenarios = {
 
     // Sockets page: the "/" namespace is selected by default; both chat sockets are listed by id.
     await page.evaluate(() => { window.location.hash = '#/sockets/'; });
-    const table = page.locator('.v-data-table');
-    await waitForTexts(table, [alice.id, bob.id], 'the sockets page');
+    await waitForTexts(page.locator('main'), [alice.id, bob.id], 'the sockets page');
     await page.screenshot({ path: join(screenshotDir, 'admin-ui-sockets.png') });
 
     // Rooms page: the chat's rooms (the sockets' private rooms are hidden by default).
     await page.evaluate(() => { window.location.hash = '#/rooms/'; });
-    await waitForTexts(page.locator('.v-data-table'), ['lobby', 'design'], 'the rooms page');
+    await waitForTexts(page.locator('main'), ['lobby', 'design'], 'the rooms page');
     await page.screenshot({ path: join(screenshotDir, 'admin-ui-rooms.png') });
 
     // bob's details, opened from the sockets list: his id and his rooms (his own private room and "design").
     await page.evaluate(() => { window.location.hash = '#/sockets/'; });
-    await page.locator('.v-data-table tbody tr', { hasText: bob.id }).click();
+    await page.locator('main tbody tr', { hasText: bob.id }).click();
     await page.waitForURL((target) => target.hash.includes(`/sockets/${bob.id}`));
     await waitForTexts(page.locator('main'), [bob.id, 'design'], "bob's details");
     const details = await page.locator('main').textContent();
