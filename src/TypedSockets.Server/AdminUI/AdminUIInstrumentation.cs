@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Server.Adapters;
 using TypedSockets.Server.EngineIO;
 
@@ -25,6 +28,7 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
     private readonly AdminUISessionStore _sessions;
     private readonly AdminUIEventBuffer _events;
     private readonly ConditionalWeakTable<SocketIOSocket, string> _newSessions = new();
+    private readonly SemaphoreSlim _verifySlots = new(Math.Max(1, Environment.ProcessorCount / 2));
     private readonly object[] _supportedFeatures;
     private readonly string _serverId;
     private readonly string _hostname;
@@ -114,9 +118,9 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
                 return;
             }
 
-            if (args.TryGetStringProperty(0, "username", out var username) && string.Equals(username, auth.Username, StringComparison.Ordinal) &&
+            if (args.TryGetStringProperty(0, "username", out var username) && username is not null &&
                 args.TryGetStringProperty(0, "password", out var password) && password is not null &&
-                await Task.Run(() => AdminUIPassword.Verify(password, auth.PasswordHash!)).ConfigureAwait(false))
+                await VerifyAsync(username, password, auth).ConfigureAwait(false))
             {
                 _newSessions.AddOrUpdate(socket, _sessions.Create());
                 AdminUILog.LoginAccepted(_server.Logger, _admin.Name, "password");
@@ -126,6 +130,26 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
 
         AdminUILog.LoginRefused(_server.Logger, _admin.Name);
         throw new SocketConnectException("invalid credentials");
+    }
+
+    /// <summary>
+    /// bcrypt runs for every attempt with a user name and a password (also for a wrong user name, so that the time taken
+    /// does not tell which names exist), on the thread pool, at most <see cref="_verifySlots"/> at once: a flood of
+    /// logins waits for a slot (and the connect timeout) instead of taking every core.
+    /// </summary>
+    private async Task<bool> VerifyAsync(string username, string password, AdminUIAuthentication auth)
+    {
+        var userMatches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(username), Encoding.UTF8.GetBytes(auth.Username!));
+        await _verifySlots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var passwordMatches = await Task.Run(() => AdminUIPassword.Verify(password, auth.PasswordHash!)).ConfigureAwait(false);
+            return userMatches & passwordMatches;
+        }
+        finally
+        {
+            _verifySlots.Release();
+        }
     }
 
     // ---- The admin namespace ---------------------------------------------------------------------------------------
@@ -185,7 +209,7 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
         // emit(nsp, filter, ev, ...args): filter is a room (a socket id is a room), absent for the whole namespace.
         socket.On("emit", e => RunCommand(e, "emit", static (target, e) =>
         {
-            var eventName = e.Arguments.Count > 2 ? e.Arguments.GetRaw(2) as string : null;
+            var eventName = StringArgument(e.Arguments, 2);
             if (string.IsNullOrEmpty(eventName))
             {
                 throw new ArgumentException("the event name is missing");
@@ -201,19 +225,54 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
 
         // _disconnect(nsp, close, filter)
         socket.On("_disconnect", e => RunCommand(e, "_disconnect", static (target, e) =>
-            target.DisconnectSocketsAsync(e.Arguments.Count > 1 && e.Arguments.GetRaw(1) is true)));
+            target.DisconnectSocketsAsync(BoolArgument(e.Arguments, 1))));
     }
 
     private static string RoomArgument(SocketIOEvent e) =>
-        e.Arguments.Count > 1 && e.Arguments.GetRaw(1) is string { Length: > 0 } room ? room : throw new ArgumentException("the room is missing");
+        StringArgument(e.Arguments, 1) is { Length: > 0 } room ? room : throw new ArgumentException("the room is missing");
+
+    /// <summary>Argument <paramref name="index"/> when it is a string; null when it is missing, null or anything else.</summary>
+    private static string? StringArgument(SocketIOArguments args, int index)
+    {
+        if (index >= args.Count || args.IsNull(index))
+        {
+            return null;
+        }
+
+        try
+        {
+            return args.Get<string>(index);
+        }
+        catch (SocketIOBindingException)
+        {
+            return null;
+        }
+    }
+
+    private static bool BoolArgument(SocketIOArguments args, int index)
+    {
+        if (index >= args.Count || args.IsNull(index))
+        {
+            return false;
+        }
+
+        try
+        {
+            return args.Get<bool>(index);
+        }
+        catch (SocketIOBindingException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Runs one UI command on the namespace and room it names; bad input is logged and ignored, never thrown at the admin socket.</summary>
     private async ValueTask RunCommand(SocketIOEvent e, string command, Func<BroadcastOperator, SocketIOEvent, ValueTask> action)
     {
-        var nspName = e.Arguments.Count > 0 ? e.Arguments.GetRaw(0) as string : null;
+        var nspName = StringArgument(e.Arguments, 0);
         // The filter is the last argument of join/leave/_disconnect and the second of emit.
         var filterIndex = command == "emit" ? 1 : 2;
-        var filter = e.Arguments.Count > filterIndex ? e.Arguments.GetRaw(filterIndex) as string : null;
+        var filter = StringArgument(e.Arguments, filterIndex);
         var target = nspName is null ? null : FindNamespace(nspName);
         if (target is null)
         {
@@ -249,6 +308,19 @@ internal sealed class AdminUIInstrumentation : ISocketIOServerObserver, IEngineT
     // ---- Statistics --------------------------------------------------------------------------------------------------
 
     private void EmitStats()
+    {
+        // A timer callback must not throw (it would end the process).
+        try
+        {
+            EmitStatsCore();
+        }
+        catch (Exception e)
+        {
+            AdminUILog.EmitFailed(_server.Logger, "server_stats", _admin.Name, e);
+        }
+    }
+
+    private void EmitStatsCore()
     {
         var engine = _server.Engine;
         HookEngine(engine);

@@ -40,13 +40,15 @@ internal sealed class InteropServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server on <paramref name="port"/> (0 = any free port). <paramref name="configure"/> registers the
-    /// namespaces and handlers; <paramref name="options"/> runs after the test defaults (short heartbeats).
+    /// namespaces and handlers; <paramref name="options"/> runs after the test defaults (short heartbeats);
+    /// <paramref name="services"/> adds to the TypedSockets registration (e.g. a Redis adapter).
     /// </summary>
     public static async Task<InteropServer> StartAsync(
         Action<SocketIOServer> configure,
         ITestOutputHelper? output = null,
         Action<SocketIOServerOptions>? options = null,
-        int port = 0)
+        int port = 0,
+        Action<ITypedSocketsBuilder>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -58,12 +60,13 @@ internal sealed class InteropServer : IAsyncDisposable
             builder.Logging.AddProvider(new TestOutputLoggerProvider(output));
         }
 
-        builder.Services.AddTypedSockets(o =>
+        var typedSockets = builder.Services.AddTypedSockets(o =>
         {
             o.PingInterval = DefaultPingInterval;
             o.PingTimeout = DefaultPingTimeout;
             options?.Invoke(o);
         });
+        services?.Invoke(typedSockets);
 
         var app = builder.Build();
         SocketIOServer? io = null;
