@@ -189,6 +189,23 @@ public sealed class AdminUIPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheReturnedBuilderTakesEndpointConventions()
+    {
+        var (app, http) = await StartAsync(a => a.MapSocketIOAdminUI("/admin-ui", _dist.FullName).RequireHost("admin.example.com"));
+        await using var _ = app;
+        using var __ = http;
+
+        using var otherHost = await http.GetAsync(new Uri("/admin-ui/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, otherHost.StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/admin-ui/", UriKind.Relative));
+        request.Headers.Host = "admin.example.com";
+        using var adminHost = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, adminHost.StatusCode);
+        Assert.Equal(IndexHtml, await adminHost.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task AMissingPageFailsWhenMappedWithWhatToDo()
     {
         var builder = WebApplication.CreateSlimBuilder();
