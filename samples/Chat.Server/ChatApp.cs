@@ -3,6 +3,7 @@ using Chat.Contracts;
 using Chat.Server.Chat;
 using Microsoft.Extensions.Options;
 using TypedSockets.Server;
+using TypedSockets.Server.AdminUI;
 
 namespace Chat.Server;
 
@@ -11,10 +12,16 @@ namespace Chat.Server;
 /// <c>--urls</c> (any ASP.NET Core form) or <c>--port N</c> says otherwise (<c>--port 0</c> picks a free port on 127.0.0.1).
 /// <c>--redis &lt;connection string&gt;</c> (with <c>--adapter redis|redis-streams</c>, default redis) runs it as a node
 /// of a Redis cluster: room events reach users on every node (names and history stay per node).
+/// <c>--admin-ui &lt;user&gt;:&lt;password&gt;</c> (configuration key <c>admin-ui</c>) turns on the Socket.IO Admin UI: the
+/// instrumentation on the "/admin" namespace, signed in to with that user and password (hashed with bcrypt at startup,
+/// never kept in clear), and the UI page itself at /admin-ui/. Without it neither exists.
 /// </summary>
 public static class ChatApp
 {
     public const string DefaultUrl = "http://localhost:5000";
+
+    /// <summary>Where the Admin UI page is served with <c>--admin-ui</c>: http://localhost:5000/admin-ui/.</summary>
+    public const string AdminUIPath = "/admin-ui";
 
     public static WebApplication Build(string[] args)
     {
@@ -35,10 +42,27 @@ public static class ChatApp
             typedSockets.AddRedisCluster(redis, builder.Configuration["adapter"]);
         }
 
+        var adminUI = ResolveAdminUI(builder.Configuration);
+
         var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapSocketIO("/socket.io", io => io.MapNamespace<ChatHub>("/", o => o.SerialDispatch = true));
+        app.MapSocketIO("/socket.io", io =>
+        {
+            io.MapNamespace<ChatHub>("/", o => o.SerialDispatch = true);
+            if (adminUI is { } login)
+            {
+                // The instrumentation on "/admin", with the password kept only as its bcrypt hash.
+                var hash = BCrypt.Net.BCrypt.HashPassword(login.Password);
+                io.AddAdminUI(o => o.Authentication = AdminUIAuthentication.Basic(login.User, hash));
+            }
+        });
+        if (adminUI is not null)
+        {
+            // The page, copied from npm @socket.io/admin-ui by the build (TypedSocketsAdminUI in Chat.Server.csproj).
+            app.MapSocketIOAdminUI(AdminUIPath);
+        }
+
         return app;
     }
 
@@ -48,6 +72,26 @@ public static class ChatApp
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!;
         return new Uri(addresses.Addresses.First());
+    }
+
+    /// <summary>The user and password of <c>--admin-ui user:password</c> (split at the first ':'), or null without it.</summary>
+    private static (string User, string Password)? ResolveAdminUI(IConfiguration configuration)
+    {
+        if (configuration["admin-ui"] is not { } value)
+        {
+            return null;
+        }
+
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || colon == value.Length - 1)
+        {
+            // The value is not repeated: it may hold a password.
+            throw new ArgumentException(
+                "--admin-ui expects <user>:<password>, a user name and a password on either side of the first ':' " +
+                "(for example --admin-ui admin:changeit).");
+        }
+
+        return (value[..colon], value[(colon + 1)..]);
     }
 
     private static string ResolveUrls(IConfiguration configuration)

@@ -90,7 +90,8 @@ public sealed class PackageContentsTests(PackagedWorkspace workspace)
         var files = Entries(workspace.PackagePath(id)).Concat(Entries(workspace.PackagePath(id, ".snupkg")));
         var allowed = new Regex(
             $@"^(_rels/\.rels|\[Content_Types\]\.xml|package/services/metadata/core-properties/[^/]+\.psmdcp|{Regex.Escape(id)}\.nuspec|README\.md|lib/[^/]+/{Regex.Escape(id)}\.(dll|xml|pdb)" +
-            (id == "TypedSockets" ? @"|analyzers/dotnet/cs/TypedSockets\.Generators(\.CodeFixes)?\.dll|build/TypedSockets\.targets|buildTransitive/TypedSockets\.targets" : "") + ")$");
+            (id == "TypedSockets" ? @"|analyzers/dotnet/cs/TypedSockets\.Generators(\.CodeFixes)?\.dll|build/TypedSockets\.targets|buildTransitive/TypedSockets\.targets" : "") +
+            (id == "TypedSockets.Server" ? @"|build/TypedSockets\.Server\.targets|buildTransitive/TypedSockets\.Server\.targets" : "") + ")$");
         Assert.All(files, file => Assert.Matches(allowed, file));
         Assert.DoesNotContain(files, f => f.Contains("Test", StringComparison.OrdinalIgnoreCase) || f.Contains("Chat", StringComparison.Ordinal) || f.Contains("Sample", StringComparison.OrdinalIgnoreCase));
     }

@@ -25,13 +25,15 @@ internal sealed class ChatServer : IAsyncDisposable
 
     public IChatHistory History => App.Services.GetRequiredService<IChatHistory>();
 
-    public static async Task<ChatServer> StartAsync()
+    /// <summary>Starts the sample; <paramref name="arguments"/> are added to its command line (e.g. --admin-ui user:password).</summary>
+    public static async Task<ChatServer> StartAsync(params string[] arguments)
     {
         var app = ChatApp.Build(
         [
             "--urls", "http://127.0.0.1:0",
             "--contentRoot", RepositoryPaths.ChatServer,
             "--Logging:LogLevel:Default", "Warning",
+            .. arguments,
         ]);
         await app.StartAsync();
         return new ChatServer(app);

@@ -80,4 +80,7 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(2064, LogLevel.Error, "Running the queued packets of connection {ConnectionId} failed.")]
     public static partial void BacklogFailed(ILogger logger, string connectionId, Exception error);
+
+    [LoggerMessage(2220, LogLevel.Information, "Serving the Socket.IO Admin UI page at {Path} from {Source}.")]
+    public static partial void AdminUIServed(ILogger logger, string path, string source);
 }
