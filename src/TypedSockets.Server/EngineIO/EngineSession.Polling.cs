@@ -138,7 +138,7 @@ internal sealed partial class EngineSession
 
         try
         {
-            await WritePayloadAsync(context, batch, trailer).ConfigureAwait(false);
+            await WritePayloadAsync(context, batch, trailer, _metrics).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -230,9 +230,9 @@ internal sealed partial class EngineSession
     }
 
     /// <summary>Answers a GET with a payload of one noop packet.</summary>
-    internal static Task WriteNoopAsync(HttpContext context) => WritePayloadAsync(context, null, EnginePacketType.Noop);
+    internal static Task WriteNoopAsync(HttpContext context, EngineIOMetrics metrics) => WritePayloadAsync(context, null, EnginePacketType.Noop, metrics);
 
-    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer)
+    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer, EngineIOMetrics metrics)
     {
         long length = 0;
         var count = 0;
@@ -290,7 +290,7 @@ internal sealed partial class EngineSession
         }
 
         await writer.FlushAsync().ConfigureAwait(false);
-        EngineIOMetrics.Sent(webSocket: false, count, length);
+        metrics.Sent(webSocket: false, count, length);
     }
 
     private static void WriteByte(PipeWriter writer, byte value)
@@ -488,7 +488,7 @@ internal sealed partial class EngineSession
             }
         }
 
-        EngineIOMetrics.Received(webSocket: false, packets, payload.Length);
+        _metrics.Received(webSocket: false, packets, payload.Length);
         return outcome;
     }
 

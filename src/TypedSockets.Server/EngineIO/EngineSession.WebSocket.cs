@@ -390,7 +390,7 @@ internal sealed partial class EngineSession
             }
         }
 
-        EngineIOMetrics.Received(webSocket: true, 1, count);
+        _metrics.Received(webSocket: true, 1, count);
     }
 
     /// <summary>
@@ -443,7 +443,7 @@ internal sealed partial class EngineSession
             ValueTask send;
             try
             {
-                send = SendBatchAsync(socket, batch);
+                send = SendBatchAsync(socket, batch, _metrics);
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
             {
@@ -539,7 +539,7 @@ internal sealed partial class EngineSession
 
                 try
                 {
-                    await SendBatchAsync(socket, batch).ConfigureAwait(false);
+                    await SendBatchAsync(socket, batch, _metrics).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -571,7 +571,7 @@ internal sealed partial class EngineSession
         }
     }
 
-    private static async ValueTask SendBatchAsync(WebSocket socket, Queue<EnginePacket> batch)
+    private static async ValueTask SendBatchAsync(WebSocket socket, Queue<EnginePacket> batch, EngineIOMetrics metrics)
     {
         byte[]? scratch = null;
         long bytes = 0;
@@ -634,7 +634,7 @@ internal sealed partial class EngineSession
                 ArrayPool<byte>.Shared.Return(scratch);
             }
 
-            EngineIOMetrics.Sent(webSocket: true, packets, bytes);
+            metrics.Sent(webSocket: true, packets, bytes);
         }
     }
 
