@@ -500,6 +500,7 @@ public sealed partial class SocketIOSocket
                     if (!isVolatile)
                     {
                         (_preConnect ??= []).Add((packet, offset));
+                        Sent(true);
                     }
 
                     return true;
