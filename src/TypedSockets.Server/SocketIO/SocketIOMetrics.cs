@@ -37,7 +37,7 @@ internal sealed class SocketIOMetrics
             "typedsockets.server.events.sent", "{event}", "Events sent to clients (each recipient of a broadcast counts once), by namespace.");
         _eventsFailed = meter.CreateCounter<long>(
             "typedsockets.server.events.failed", "{event}",
-            "Events whose handler failed, by namespace and reason: invalid_arguments (refused before the handler ran), refused (the handler threw a SocketInvocationException), error (any other exception).");
+            "Events whose handler failed, by namespace, reason (invalid_arguments: refused before the handler ran; refused: the handler threw a SocketInvocationException; error: any other exception) and error.type (the exception's type).");
         _eventDuration = meter.CreateHistogram(
             "typedsockets.server.event.duration", "s", "How long event handlers ran (until their task completed), by namespace.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
@@ -63,8 +63,18 @@ internal sealed class SocketIOMetrics
         return s_byMeter.GetValue(meter, static m => new SocketIOMetrics(m));
     }
 
-    public void EventFailed(string nsp, string reason) =>
-        _eventsFailed.Add(1, new KeyValuePair<string, object?>(NamespaceTag, nsp), new KeyValuePair<string, object?>("reason", reason));
+    /// <summary>Counts a failed event; <c>error.type</c> is the full name of <paramref name="error"/>'s type.</summary>
+    public void EventFailed(string nsp, string reason, Exception error)
+    {
+        if (_eventsFailed.Enabled)
+        {
+            _eventsFailed.Add(
+                1,
+                new KeyValuePair<string, object?>(NamespaceTag, nsp),
+                new KeyValuePair<string, object?>("reason", reason),
+                new KeyValuePair<string, object?>("error.type", error.GetType().FullName));
+        }
+    }
 
     public void SocketConnected(string nsp) => _sockets.Add(1, new KeyValuePair<string, object?>(NamespaceTag, nsp));
 

@@ -743,7 +743,7 @@ public sealed partial class SocketIOSocket
             SocketIOLog.HandlerFailed(Server.Logger, evt.Name, Id, error);
         }
 
-        Server.Metrics.EventFailed(Namespace.Name, reason);
+        Server.Metrics.EventFailed(Namespace.Name, reason, error);
         if (evt.HasAck && !evt.IsAcknowledged)
         {
             SendErrorAnswer(evt, error);

@@ -115,6 +115,8 @@ public sealed class ServerMetricsTests
         var reasons = failed.GetMeasurementSnapshot().Select(m => (string)m.Tags["reason"]!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["error", "error", "refused"], reasons);
         Assert.All(failed.GetMeasurementSnapshot(), m => Assert.Equal("/", m.Tags[SocketIOMetrics.NamespaceTag]));
+        Assert.Contains(failed.GetMeasurementSnapshot(), m => (string?)m.Tags["error.type"] == typeof(SocketInvocationException).FullName);
+        Assert.Equal(2, failed.GetMeasurementSnapshot().Count(m => (string?)m.Tags["error.type"] == typeof(InvalidOperationException).FullName));
         await SocketIOServerTests.WaitUntil(() => duration.GetMeasurementSnapshot().Count == 3);
     }
 
