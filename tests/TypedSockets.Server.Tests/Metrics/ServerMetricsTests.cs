@@ -205,6 +205,23 @@ public sealed class ServerMetricsTests
         Assert.Equal(0, queue.LastMeasurement!.Value);
     }
 
+    [Fact]
+    public async Task ServersOfOneApplicationShareItsInstrumentsAndAServerWithoutAMeterFactoryUsesTheProcessWideMeter()
+    {
+        await using var first = new SocketIOTestHost();
+        var factory = first.Services.GetRequiredService<IMeterFactory>();
+        var second = new SocketIOServer("/other", new SocketIOServerOptions(), first.Services);
+        Assert.Same(first.Server.Metrics, second.Metrics);
+        Assert.Same(SocketIOMetrics.For(factory), second.Metrics);
+
+        var byHand = new EngineIOServer(new EngineIOOptions(), new RecordingHandler(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        Assert.Same(EngineIOMetrics.For(null), byHand.Metrics);
+        Assert.NotSame(EngineIOMetrics.For(factory), byHand.Metrics);
+        using var refused = new MetricCollector<long>(meterScope: null, Meter, "typedsockets.server.origins.refused");
+        byHand.Metrics.OriginRefused();
+        Assert.True(refused.GetMeasurementSnapshot().EvaluateAsCounter() >= 1); // process-wide: other tests may add to it
+    }
+
     private static long Sum(MetricCollector<long> collector, string nsp) =>
         collector.GetMeasurementSnapshot().Where(m => Namespace(m) == nsp).Sum(m => m.Value);
 
