@@ -300,7 +300,7 @@ public sealed class RedisAdapter : InMemoryAdapter
                 return;
             }
 
-            RedisAdapterMetrics.Received();
+            _connection.Metrics.Received();
             if (WireFormat.FromPacket(parts[1], Namespace.Name) is { } packet)
             {
                 var options = WireFormat.FromOptions(parts[2]);
@@ -331,7 +331,7 @@ public sealed class RedisAdapter : InMemoryAdapter
             return;
         }
 
-        RedisAdapterMetrics.Received();
+        _connection.Metrics.Received();
         _ = HandleRequestAsync(request, type);
     }
 
@@ -496,7 +496,7 @@ public sealed class RedisAdapter : InMemoryAdapter
             return;
         }
 
-        RedisAdapterMetrics.Received();
+        _connection.Metrics.Received();
         if (_requests.FindAck(requestId) is { } ack)
         {
             switch (response.GetInt64("type"))

@@ -548,7 +548,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
             return;
         }
 
-        RedisAdapterMetrics.Received();
+        _connection.Metrics.Received();
         _ = HandleAsync(uid ?? string.Empty, type, data, offset);
     }
 

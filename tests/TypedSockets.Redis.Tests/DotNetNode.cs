@@ -58,6 +58,7 @@ public sealed class DotNetNode : IAsyncDisposable
                 }
             })
             .AddRedisCluster(redis.ConnectionString, adapter);
+        builder.Services.AddHealthChecks().AddTypedSockets();
         var app = builder.Build();
         app.MapSocketIO("/socket.io", io => io.OnConnection(socket =>
             socket.On("broadcast", e => socket.Namespace.EmitAsync("broadcast-back", e.Arguments.ToRawArray()))));

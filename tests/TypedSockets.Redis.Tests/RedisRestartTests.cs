@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using TypedSockets.Server;
 
 namespace TypedSockets.Redis.Tests;
@@ -24,10 +27,10 @@ public sealed class RedisRestartTests
         await clients.SendAsync("client.connect", new { name = "n1", url = nUrl });
         await UntilDeliveredAsync(a.Io, clients, "n1", "before");
 
+        using var dropped = new MetricCollector<long>(a.App.Services.GetRequiredService<IMeterFactory>(), TypedSocketsTelemetry.RedisMeterName, "typedsockets.redis.messages.dropped");
         await redis.KillAsync();
 
         // Local delivery does not wait for Redis.
-        var droppedBefore = RedisAdapterMetrics.DroppedTotal;
         await a.Io.EmitAsync("while-down", 1).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         await clients.WaitForClientEventAsync("a1", "while-down", timeout: TimeSpan.FromSeconds(5));
 
@@ -38,7 +41,8 @@ public sealed class RedisRestartTests
         Assert.Contains("Redis", error.Message + error.InnerException?.Message, StringComparison.OrdinalIgnoreCase);
 
         // What could not reach Redis was dropped and counted.
-        await WaitUntilAsync(() => RedisAdapterMetrics.DroppedTotal > droppedBefore, "a counted drop");
+        await WaitUntilAsync(() => dropped.GetMeasurementSnapshot().Count > 0, "a counted drop");
+        Assert.Contains(dropped.GetMeasurementSnapshot(), m => (string?)m.Tags["reason"] is "redis_unreachable" or "queue_full");
 
         await redis.StartAsync();
 
@@ -77,9 +81,9 @@ public sealed class RedisRestartTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what) => await WaitUntilAsync(() => Task.FromResult(condition()), what);
+    internal static async Task WaitUntilAsync(Func<bool> condition, string what) => await WaitUntilAsync(() => Task.FromResult(condition()), what);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!await condition())

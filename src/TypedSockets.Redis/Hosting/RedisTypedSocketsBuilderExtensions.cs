@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -30,7 +31,7 @@ public static class RedisTypedSocketsBuilderExtensions
         var options = new RedisAdapterOptions();
         configure?.Invoke(options);
         builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(sp =>
-            new RedisAdapterFactory(configuration, options, sp.GetRequiredService<ILoggerFactory>())));
+            new RedisAdapterFactory(configuration, options, sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         return builder;
     }
 
@@ -64,7 +65,7 @@ public static class RedisTypedSocketsBuilderExtensions
         var options = new RedisStreamsAdapterOptions();
         configure?.Invoke(options);
         builder.Services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory>(sp =>
-            new RedisStreamsAdapterFactory(configuration, options, sp.GetRequiredService<ILoggerFactory>())));
+            new RedisStreamsAdapterFactory(configuration, options, sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         return builder;
     }
 }

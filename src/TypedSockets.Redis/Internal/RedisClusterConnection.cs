@@ -25,11 +25,15 @@ internal sealed class RedisClusterConnection : IAsyncDisposable
     private Task? _loop;
     private long _dropsSinceReport;
     private long _lastReport;
+    private volatile bool _subscriptionDown; // set by ConnectionFailed on the subscription connection, cleared by ConnectionRestored
+    private volatile string? _lastFailure;
 
-    public RedisClusterConnection(ConfigurationOptions configuration, int maxPending, ILogger logger)
+    public RedisClusterConnection(ConfigurationOptions configuration, int maxPending, ILogger logger, RedisAdapterMetrics metrics)
     {
         _configuration = configuration;
         _logger = logger;
+        Metrics = metrics;
+        metrics.Track(this);
         _multiplexer = new Lazy<Task<ConnectionMultiplexer>>(ConnectAsync);
         _queue = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(Math.Max(1, maxPending))
         {
@@ -39,6 +43,35 @@ internal sealed class RedisClusterConnection : IAsyncDisposable
     }
 
     public ILogger Logger => _logger;
+
+    public RedisAdapterMetrics Metrics { get; }
+
+    /// <summary>Messages waiting in the send queue.</summary>
+    public int QueueLength => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
+
+    /// <summary>True while the multiplexer is connected and its subscription connection is not reported down.</summary>
+    public bool IsConnected =>
+        !_subscriptionDown && _multiplexer.IsValueCreated && _multiplexer.Value is { IsCompletedSuccessfully: true } ready && ready.Result.IsConnected;
+
+    /// <summary>The state for the health report.</summary>
+    public string Status
+    {
+        get
+        {
+            var endpoints = string.Join(",", _configuration.EndPoints.Select(static e => e.ToString()));
+            if (IsConnected)
+            {
+                return $"Redis connected ({endpoints})";
+            }
+
+            if (!_multiplexer.IsValueCreated || !_multiplexer.Value.IsCompleted)
+            {
+                return $"Redis not connected yet ({endpoints})";
+            }
+
+            return _lastFailure is { } failure ? $"Redis disconnected ({endpoints}): {failure}" : $"Redis disconnected ({endpoints})";
+        }
+    }
 
     /// <summary>Our copy of the settings: never abort on a failed first connect, never queue while disconnected.</summary>
     public static ConfigurationOptions Prepare(ConfigurationOptions configuration, bool keepRetryPolicy)
@@ -107,7 +140,7 @@ internal sealed class RedisClusterConnection : IAsyncDisposable
             return true;
         }
 
-        ReportDrop("queue full", null);
+        ReportDrop(RedisAdapterMetrics.DropReasons.QueueFull, null);
         return false;
     }
 
@@ -158,12 +191,12 @@ internal sealed class RedisClusterConnection : IAsyncDisposable
         try
         {
             await task.ConfigureAwait(false);
-            RedisAdapterMetrics.Published();
+            Metrics.Published();
             item.Completion?.TrySetResult(task is Task<RedisValue> added ? added.Result.ToString() : null);
         }
         catch (Exception e)
         {
-            ReportDrop("redis unreachable", e);
+            ReportDrop(RedisAdapterMetrics.DropReasons.RedisUnreachable, e);
             item.Completion?.TrySetResult(null);
         }
         finally
@@ -175,7 +208,7 @@ internal sealed class RedisClusterConnection : IAsyncDisposable
     /// <summary>Counts a drop; logs at most every 5 seconds with the number dropped meanwhile.</summary>
     public void ReportDrop(string reason, Exception? error)
     {
-        RedisAdapterMetrics.Dropped(reason);
+        Metrics.Dropped(reason);
         long count;
         lock (_dropSync)
         {
@@ -194,11 +227,26 @@ internal sealed class RedisClusterConnection : IAsyncDisposable
         RedisAdapterLog.MessagesDropped(_logger, count, reason, error);
     }
 
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
-        RedisAdapterLog.ConnectionFailed(_logger, e.FailureType.ToString(), e.EndPoint?.ToString() ?? "?", e.Exception);
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            _lastFailure = $"{e.FailureType} on {e.EndPoint?.ToString() ?? "?"}";
+            _subscriptionDown = true;
+        }
 
-    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) =>
+        RedisAdapterLog.ConnectionFailed(_logger, e.FailureType.ToString(), e.EndPoint?.ToString() ?? "?", e.Exception);
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType == ConnectionType.Subscription)
+        {
+            _subscriptionDown = false;
+        }
+
         RedisAdapterLog.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+    }
 
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebSockets;
@@ -24,7 +25,8 @@ public static class EngineIOEndpointRouteBuilderExtensions
             options,
             handler,
             services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
-            services.GetService<IHostApplicationLifetime>());
+            services.GetService<IHostApplicationLifetime>(),
+            services.GetService<IMeterFactory>());
         return endpoints.MapEngineIOServer(path, server);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -36,6 +37,22 @@ public sealed class EngineIOServer
     /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="handler"/> or <paramref name="loggerFactory"/> is null.</exception>
     /// <exception cref="ArgumentException">A ping interval, ping timeout or upgrade timeout that is not positive, or a <see cref="EngineIOOptions.MaxHttpBufferSize"/> or <see cref="EngineIOOptions.MaxBufferedMessages"/> that is not positive.</exception>
     public EngineIOServer(EngineIOOptions options, IEngineConnectionHandler handler, ILoggerFactory loggerFactory, IHostApplicationLifetime? lifetime = null)
+        : this(options, handler, loggerFactory, lifetime, meterFactory: null)
+    {
+    }
+
+    /// <summary>
+    /// A server with a copy of <paramref name="options"/>, delivering its sessions' events to <paramref name="handler"/>,
+    /// publishing its metrics on <paramref name="meterFactory"/>'s <c>TypedSockets.Server</c> meter.
+    /// </summary>
+    /// <param name="options">The settings; copied, so later changes have no effect.</param>
+    /// <param name="handler">Receives every session's open, message and close events.</param>
+    /// <param name="loggerFactory">Creates the server's logger.</param>
+    /// <param name="lifetime">When given, every session is closed with "server shutting down" as the application stops.</param>
+    /// <param name="meterFactory">The application's meter factory; when null, a process-wide <c>TypedSockets.Server</c> meter.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="handler"/> or <paramref name="loggerFactory"/> is null.</exception>
+    /// <exception cref="ArgumentException">A ping interval, ping timeout or upgrade timeout that is not positive, or a <see cref="EngineIOOptions.MaxHttpBufferSize"/> or <see cref="EngineIOOptions.MaxBufferedMessages"/> that is not positive.</exception>
+    public EngineIOServer(EngineIOOptions options, IEngineConnectionHandler handler, ILoggerFactory loggerFactory, IHostApplicationLifetime? lifetime, IMeterFactory? meterFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
@@ -56,6 +73,8 @@ public sealed class EngineIOServer
         options.CopyTo(Options);
         Handler = handler;
         Logger = loggerFactory.CreateLogger<EngineIOServer>();
+        Metrics = EngineIOMetrics.For(meterFactory);
+        Metrics.Track(this);
         lifetime?.ApplicationStopping.Register(static state => ((EngineIOServer)state!).CloseAll(), this);
     }
 
@@ -74,6 +93,14 @@ public sealed class EngineIOServer
     internal IEngineTrafficObserver? TrafficObserver { get; set; }
 
     internal ILogger Logger { get; }
+
+    internal EngineIOMetrics Metrics { get; }
+
+    /// <summary>
+    /// True once the server is shutting down (<see cref="CloseAll"/> ran, on application stopping): its sessions are
+    /// closing and new handshakes get 503. The TypedSockets health check reports Degraded meanwhile.
+    /// </summary>
+    public bool IsStopping => _stopping;
 
     /// <summary>The open session with Engine.IO session id <paramref name="id"/>, when there is one.</summary>
     public bool TryGetConnection(string id, [NotNullWhen(true)] out EngineConnection? connection) =>
@@ -140,7 +167,7 @@ public sealed class EngineIOServer
     private Task RejectOriginAsync(HttpContext context, bool isWebSocket)
     {
         EngineIOLog.OriginRefused(Logger, context.Request.Headers.Origin.ToString(), context.Request.Path.Value ?? string.Empty);
-        EngineIOMetrics.OriginRefused();
+        Metrics.OriginRefused();
         return WriteErrorAsync(context, EngineErrorCode.Forbidden, "Origin not allowed", isWebSocket, StatusCodes.Status403Forbidden);
     }
 
@@ -157,7 +184,7 @@ public sealed class EngineIOServer
                     && _closedByClient.TryRemove(sid.ToString(), out _))
                 {
                     // The GET of a session the client closed with a POST that overtook it: once, a noop.
-                    return EngineSession.WriteNoopAsync(context);
+                    return EngineSession.WriteNoopAsync(context, Metrics);
                 }
 
                 return RejectAsync(context, EngineErrorCode.UnknownSid, null, isWebSocket);

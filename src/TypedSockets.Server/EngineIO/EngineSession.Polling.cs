@@ -138,7 +138,7 @@ internal sealed partial class EngineSession
 
         try
         {
-            await WritePayloadAsync(context, batch, trailer, _server.TrafficObserver).ConfigureAwait(false);
+            await WritePayloadAsync(context, batch, trailer, _metrics, _server.TrafficObserver).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -230,9 +230,9 @@ internal sealed partial class EngineSession
     }
 
     /// <summary>Answers a GET with a payload of one noop packet.</summary>
-    internal static Task WriteNoopAsync(HttpContext context) => WritePayloadAsync(context, null, EnginePacketType.Noop);
+    internal static Task WriteNoopAsync(HttpContext context, EngineIOMetrics metrics) => WritePayloadAsync(context, null, EnginePacketType.Noop, metrics);
 
-    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer, IEngineTrafficObserver? observer = null)
+    private static async Task WritePayloadAsync(HttpContext context, Queue<EnginePacket>? batch, EnginePacketType? trailer, EngineIOMetrics metrics, IEngineTrafficObserver? observer = null)
     {
         long length = 0;
         var count = 0;
@@ -290,7 +290,7 @@ internal sealed partial class EngineSession
         }
 
         await writer.FlushAsync().ConfigureAwait(false);
-        EngineIOMetrics.Sent(webSocket: false, count, length);
+        metrics.Sent(webSocket: false, count, length);
         observer?.Sent(count, length);
     }
 
@@ -489,7 +489,7 @@ internal sealed partial class EngineSession
             }
         }
 
-        EngineIOMetrics.Received(webSocket: false, packets, payload.Length);
+        _metrics.Received(webSocket: false, packets, payload.Length);
         _server.TrafficObserver?.Received(packets, payload.Length);
         return outcome;
     }

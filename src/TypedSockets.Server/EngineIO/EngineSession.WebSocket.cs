@@ -391,7 +391,7 @@ internal sealed partial class EngineSession
             }
         }
 
-        EngineIOMetrics.Received(webSocket: true, 1, count);
+        _metrics.Received(webSocket: true, 1, count);
         _server.TrafficObserver?.Received(1, count);
     }
 
@@ -445,7 +445,7 @@ internal sealed partial class EngineSession
             ValueTask send;
             try
             {
-                send = SendBatchAsync(socket, batch, _server.TrafficObserver);
+                send = SendBatchAsync(socket, batch, _metrics, _server.TrafficObserver);
             }
             catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
             {
@@ -541,7 +541,7 @@ internal sealed partial class EngineSession
 
                 try
                 {
-                    await SendBatchAsync(socket, batch, _server.TrafficObserver).ConfigureAwait(false);
+                    await SendBatchAsync(socket, batch, _metrics, _server.TrafficObserver).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -573,7 +573,7 @@ internal sealed partial class EngineSession
         }
     }
 
-    private static async ValueTask SendBatchAsync(WebSocket socket, Queue<EnginePacket> batch, IEngineTrafficObserver? observer)
+    private static async ValueTask SendBatchAsync(WebSocket socket, Queue<EnginePacket> batch, EngineIOMetrics metrics, IEngineTrafficObserver? observer)
     {
         byte[]? scratch = null;
         long bytes = 0;
@@ -636,7 +636,7 @@ internal sealed partial class EngineSession
                 ArrayPool<byte>.Shared.Return(scratch);
             }
 
-            EngineIOMetrics.Sent(webSocket: true, packets, bytes);
+            metrics.Sent(webSocket: true, packets, bytes);
             observer?.Sent(packets, bytes);
         }
     }

@@ -31,6 +31,8 @@ internal sealed partial class EngineSession : EngineConnection
     private readonly Lock _handlerGate = new();
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
+    private readonly EngineIOMetrics _metrics;
+    private long _openedTimestamp; // Stopwatch timestamp at Start when connection durations are recorded, else 0
 
     // Guarded by _lock.
     private Queue<EnginePacket> _queue = new();
@@ -67,6 +69,7 @@ internal sealed partial class EngineSession : EngineConnection
         _options = server.Options;
         _handler = server.Handler;
         _logger = server.Logger;
+        _metrics = server.Metrics;
         Id = id;
         Issued = DateTimeOffset.UtcNow;
         _isWebSocket = isWebSocket;
@@ -114,6 +117,9 @@ internal sealed partial class EngineSession : EngineConnection
 
     public override CancellationToken Closed => (Volatile.Read(ref _closedSource) ?? CreateClosedSource()).Token;
 
+    /// <summary>Packets queued and not written yet; read without the lock, for the send queue gauge.</summary>
+    internal int QueuedPackets => Volatile.Read(ref _queue).Count;
+
     public override bool IsOpen => _state == SessionState.Open && !_overflowed;
 
     public override bool IsWritable
@@ -143,7 +149,8 @@ internal sealed partial class EngineSession : EngineConnection
             ArmTimer(TimerState.WaitingToPing, _options.PingInterval);
         }
 
-        EngineIOMetrics.SessionOpened();
+        _openedTimestamp = _metrics.OpenedTimestamp();
+        _metrics.SessionOpened(_isWebSocket);
         EngineIOLog.SessionOpened(_logger, Id, Transport);
 
         lock (_handlerGate)
@@ -255,7 +262,7 @@ internal sealed partial class EngineSession : EngineConnection
                 EngineIOLog.OutboundBytesExceeded(_logger, Id, _options.MaxBufferedBytes);
             }
 
-            EngineIOMetrics.OutboundOverflow(overflow == OverflowLimit.Bytes);
+            _metrics.OutboundOverflow(overflow == OverflowLimit.Bytes);
             ThreadPool.UnsafeQueueUserWorkItem(
                 static session => session.Abort(EngineCloseReasons.TransportError, new IOException(session.OverflowMessage())), this, preferLocal: false);
             return false;
@@ -365,7 +372,7 @@ internal sealed partial class EngineSession : EngineConnection
         CancelProbe();
         AbortSocketSoon();
         _server.Remove(this, _answerLateGetWithNoop);
-        EngineIOMetrics.SessionClosed();
+        _metrics.SessionClosed(_isWebSocket, _openedTimestamp);
         EngineIOLog.SessionClosed(_logger, Id, reason, error);
 
         try

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,7 +44,8 @@ public static class SocketIOEndpointRouteBuilderExtensions
             server.Options,
             server,
             services.GetRequiredService<ILoggerFactory>(),
-            services.GetService<IHostApplicationLifetime>());
+            services.GetService<IHostApplicationLifetime>(),
+            services.GetService<IMeterFactory>());
         server.Engine = engine;
         return endpoints.MapEngineIOServer(server.Path, engine);
     }

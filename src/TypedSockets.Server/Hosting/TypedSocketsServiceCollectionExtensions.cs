@@ -24,6 +24,8 @@ public static class TypedSocketsServiceCollectionExtensions
             services.Configure(configure);
         }
 
+        // The IMeterFactory the servers' TypedSockets.Server meter comes from (a no-op when the host already added it).
+        services.AddMetrics();
         services.TryAddSingleton<SocketIOServerRegistry>();
         services.TryAddSingleton<ISocketIOAdapterFactory, InMemoryAdapterFactory>();
         services.TryAddSingleton(static sp => sp.GetRequiredService<SocketIOServerRegistry>().Default);

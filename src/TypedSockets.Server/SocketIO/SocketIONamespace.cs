@@ -258,7 +258,7 @@ public partial class SocketIONamespace
             return;
         }
 
-        SocketIOMetrics.SocketConnected(Name);
+        Server.Metrics.SocketConnected(Name);
         SocketIOLog.SocketConnected(Server.Logger, socket.Id, Name, client.Connection.Id);
         Server.Observer?.SocketConnected(socket);
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,7 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
         ScopeFactory = services.GetRequiredService<IServiceScopeFactory>();
         AdapterFactory = services.GetService<ISocketIOAdapterFactory>() ?? new InMemoryAdapterFactory();
         UserIdProvider = services.GetService<ISocketUserIdProvider>();
+        Metrics = SocketIOMetrics.For(services.GetService<IMeterFactory>());
         if (options.MaxPendingHandlersPerConnection <= 0 || options.MaxConcurrentHandlers <= 0 || options.MaxChildNamespaces < 0)
         {
             throw new ArgumentException("MaxPendingHandlersPerConnection and MaxConcurrentHandlers must be positive, MaxChildNamespaces not negative.", nameof(options));
@@ -65,6 +67,8 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
 
     /// <summary>Instrumentation hooks (the Admin UI); null when off.</summary>
     internal ISocketIOServerObserver? Observer { get; set; }
+
+    internal SocketIOMetrics Metrics { get; }
 
     /// <summary>One slot per event handler running its synchronous part (<see cref="SocketIOServerOptions.MaxConcurrentHandlers"/>).</summary>
     internal SemaphoreSlim HandlerSlots { get; }

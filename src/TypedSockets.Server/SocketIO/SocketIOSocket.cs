@@ -329,7 +329,18 @@ public sealed partial class SocketIOSocket
 
         NotifyOutgoing(eventName, args);
 
-        return _client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile);
+        return Sent(_client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args), isVolatile));
+    }
+
+    /// <summary>Counts an event packet in <c>typedsockets.server.events.sent</c> when it was queued; returns <paramref name="sent"/>.</summary>
+    internal bool Sent(bool sent)
+    {
+        if (sent)
+        {
+            Server.Metrics.EventSent(Namespace.Name);
+        }
+
+        return sent;
     }
 
     /// <summary>
@@ -361,12 +372,14 @@ public sealed partial class SocketIOSocket
             throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
         }
 
+        Sent(true);
         try
         {
             return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
+            Server.Metrics.AckTimedOut(Namespace.Name);
             throw new SocketAckTimeoutException(eventName, timeout!.Value);
         }
         finally
@@ -487,6 +500,7 @@ public sealed partial class SocketIOSocket
                     if (!isVolatile)
                     {
                         (_preConnect ??= []).Add((packet, offset));
+                        Sent(true);
                     }
 
                     return true;
@@ -494,7 +508,7 @@ public sealed partial class SocketIOSocket
             }
         }
 
-        return Connected && _client.Send(packet, isVolatile);
+        return Connected && Sent(_client.Send(packet, isVolatile));
     }
 
     /// <summary>
@@ -575,7 +589,7 @@ public sealed partial class SocketIOSocket
 
     private void OnEvent(SocketIOEvent evt)
     {
-        SocketIOMetrics.EventReceived(Namespace.Name);
+        Server.Metrics.EventReceived(Namespace.Name);
         var middlewares = _middlewares;
         if (middlewares.Length == 0)
         {
@@ -657,6 +671,7 @@ public sealed partial class SocketIOSocket
 
     private void Invoke(Func<SocketIOEvent, ValueTask> handler, SocketIOEvent evt)
     {
+        var started = Server.Metrics.HandlerStarting();
         ValueTask task;
         try
         {
@@ -664,19 +679,21 @@ public sealed partial class SocketIOSocket
         }
         catch (Exception e)
         {
+            Server.Metrics.EventHandled(Namespace.Name, started);
             OnHandlerFailed(evt, e);
             return;
         }
 
         if (task.IsCompletedSuccessfully)
         {
+            Server.Metrics.EventHandled(Namespace.Name, started);
             return;
         }
 
-        ObserveHandler(task, evt);
+        ObserveHandler(task, evt, started);
     }
 
-    private async void ObserveHandler(ValueTask task, SocketIOEvent evt)
+    private async void ObserveHandler(ValueTask task, SocketIOEvent evt, long started)
     {
         // Counted per connection: past SocketIOServerOptions.MaxPendingHandlersPerConnection the connection stops reading.
         _client.HandlerStarted();
@@ -690,6 +707,7 @@ public sealed partial class SocketIOSocket
         }
         finally
         {
+            Server.Metrics.EventHandled(Namespace.Name, started);
             _client.HandlerEnded();
         }
     }
@@ -725,7 +743,7 @@ public sealed partial class SocketIOSocket
             SocketIOLog.HandlerFailed(Server.Logger, evt.Name, Id, error);
         }
 
-        SocketIOMetrics.EventFailed(Namespace.Name, reason);
+        Server.Metrics.EventFailed(Namespace.Name, reason, error);
         if (evt.HasAck && !evt.IsAcknowledged)
         {
             SendErrorAnswer(evt, error);
@@ -829,7 +847,7 @@ public sealed partial class SocketIOSocket
     private async ValueTask CloseAsync(string reason)
     {
         SocketIOLog.SocketDisconnected(Server.Logger, Id, Namespace.Name, reason);
-        SocketIOMetrics.SocketDisconnected(Namespace.Name);
+        Server.Metrics.SocketDisconnected(Namespace.Name);
         foreach (var handler in _disconnecting)
         {
             try

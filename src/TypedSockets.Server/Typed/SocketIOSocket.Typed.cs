@@ -41,7 +41,7 @@ public sealed partial class SocketIOSocket
             if (!recoverable)
             {
                 NotifyOutgoing(name, args);
-                return _client.Send(Server.Parser.EncodeEvent(Namespace.Name, name, args), isVolatile);
+                return Sent(_client.Send(Server.Parser.EncodeEvent(Namespace.Name, name, args), isVolatile));
             }
 
             return EmitCore(name, args, isVolatile);
@@ -50,7 +50,7 @@ public sealed partial class SocketIOSocket
         var outgoing = TypedPackets.Finish(writer);
         try
         {
-            return _client.Send(outgoing, isVolatile);
+            return Sent(_client.Send(outgoing, isVolatile));
         }
         finally
         {
@@ -59,7 +59,7 @@ public sealed partial class SocketIOSocket
     }
 
     /// <summary>Sends a typed packet built by a broadcast (shared buffer; the transport takes its own reference).</summary>
-    internal bool SendTyped(in OutgoingPacket packet, bool isVolatile) => Connected && _client.Send(packet, isVolatile);
+    internal bool SendTyped(in OutgoingPacket packet, bool isVolatile) => Connected && Sent(_client.Send(packet, isVolatile));
 
     /// <summary>
     /// Sends a typed event with an ack id and returns the first argument of the reply; <paramref name="ackTimeout"/> null
@@ -111,6 +111,7 @@ public sealed partial class SocketIOSocket
             throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
         }
 
+        Sent(true);
         var timeout = ackTimeout ?? Server.Options.DefaultAckTimeout;
         try
         {
@@ -118,6 +119,7 @@ public sealed partial class SocketIOSocket
         }
         catch (TimeoutException)
         {
+            Server.Metrics.AckTimedOut(Namespace.Name);
             throw new SocketAckTimeoutException(name, timeout!.Value);
         }
         finally

@@ -354,7 +354,7 @@ public sealed class TypedErrorTests : IAsyncDisposable
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "TypedSockets" && instrument.Name == "typedsockets.socketio.events.failed")
+            if (instrument.Meter.Name == TypedSocketsTelemetry.ServerMeterName && instrument.Name == "typedsockets.server.events.failed")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -364,7 +364,7 @@ public sealed class TypedErrorTests : IAsyncDisposable
             string? nsp = null, reason = null;
             foreach (var tag in tags)
             {
-                nsp = tag.Key == "namespace" ? (string?)tag.Value : nsp;
+                nsp = tag.Key == "socketio.namespace" ? (string?)tag.Value : nsp;
                 reason = tag.Key == "reason" ? (string?)tag.Value : reason;
             }
 

@@ -470,7 +470,7 @@ public class EngineIOSessionTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "TypedSockets" && instrument.Name.StartsWith("typedsockets.engineio.", StringComparison.Ordinal))
+            if (instrument.Meter.Name == TypedSocketsTelemetry.ServerMeterName && instrument.Name.StartsWith("typedsockets.server.", StringComparison.Ordinal))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -480,7 +480,7 @@ public class EngineIOSessionTests
             string? transport = null;
             foreach (var tag in tags)
             {
-                if (tag.Key == "transport")
+                if (tag.Key == "engineio.transport")
                 {
                     transport = tag.Value as string;
                 }
@@ -496,11 +496,11 @@ public class EngineIOSessionTests
         await host.Client.PostAsync(sid, "4abc");
         Assert.Equal((HttpStatusCode.OK, "4abc"), await host.Client.PollTextAsync(sid));
 
-        Assert.Contains(measurements, m => m is ("typedsockets.engineio.connections", 1, null));
-        Assert.Contains(measurements, m => m is ("typedsockets.engineio.packets.received", 1, "polling"));
-        Assert.Contains(measurements, m => m is ("typedsockets.engineio.bytes.received", 4, "polling"));
-        Assert.Contains(measurements, m => m is ("typedsockets.engineio.packets.sent", 1, "polling"));
-        Assert.Contains(measurements, m => m is ("typedsockets.engineio.bytes.sent", 4, "polling"));
+        Assert.Contains(measurements, m => m is ("typedsockets.server.connections", 1, null));
+        Assert.Contains(measurements, m => m is ("typedsockets.server.packets.received", 1, "polling"));
+        Assert.Contains(measurements, m => m is ("typedsockets.server.bytes.received", 4, "polling"));
+        Assert.Contains(measurements, m => m is ("typedsockets.server.packets.sent", 1, "polling"));
+        Assert.Contains(measurements, m => m is ("typedsockets.server.bytes.sent", 4, "polling"));
     }
 
     private static void CloseAfterReply(EngineConnection connection, string text)

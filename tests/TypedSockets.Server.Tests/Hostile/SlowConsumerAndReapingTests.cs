@@ -30,7 +30,7 @@ public class SlowConsumerAndReapingTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "TypedSockets" && instrument.Name == "typedsockets.engineio.outbound_overflows")
+            if (instrument.Meter.Name == TypedSocketsTelemetry.ServerMeterName && instrument.Name == "typedsockets.server.send_queue.overflows")
             {
                 l.EnableMeasurementEvents(instrument);
             }
