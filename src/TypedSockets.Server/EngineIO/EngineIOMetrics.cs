@@ -41,6 +41,15 @@ internal static class EngineIOMetrics
 
     public static void OriginRefused() => OriginsRefused.Add(1);
 
+    private static readonly Counter<long> HandshakesLimited = Meter.CreateCounter<long>(
+        "typedsockets.engineio.handshakes_limited", "{request}",
+        "Handshakes refused with 429, by limit: connections_per_ip (MaxConnectionsPerIp) or handshake_rate (HandshakeLimiter).");
+
+    private static readonly KeyValuePair<string, object?> ConnectionsPerIpTag = new("limit", "connections_per_ip");
+    private static readonly KeyValuePair<string, object?> HandshakeRateTag = new("limit", "handshake_rate");
+
+    public static void HandshakeLimited(bool rate) => HandshakesLimited.Add(1, rate ? HandshakeRateTag : ConnectionsPerIpTag);
+
     public static void SessionOpened() => Connections.Add(1);
 
     public static void SessionClosed() => Connections.Add(-1);

@@ -80,4 +80,10 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(2064, LogLevel.Error, "Running the queued packets of connection {ConnectionId} failed.")]
     public static partial void BacklogFailed(ILogger logger, string connectionId, Exception error);
+
+    [LoggerMessage(2110, LogLevel.Warning, "Socket {SocketId} in namespace {Namespace} went over rate limit policy {Policy} with event '{EventName}': its events are dropped until the limit allows more (logged once per burst).")]
+    public static partial void RateLimited(ILogger logger, string socketId, string @namespace, string policy, string eventName);
+
+    [LoggerMessage(2111, LogLevel.Warning, "Socket {SocketId} in namespace {Namespace} went over rate limit policy {Policy} with event '{EventName}': disconnected.")]
+    public static partial void RateLimitDisconnect(ILogger logger, string socketId, string @namespace, string policy, string eventName);
 }

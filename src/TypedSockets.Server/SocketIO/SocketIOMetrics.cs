@@ -24,6 +24,13 @@ internal static class SocketIOMetrics
     public static void EventFailed(string nsp, string reason) =>
         s_failed.Add(1, new KeyValuePair<string, object?>("namespace", nsp), new KeyValuePair<string, object?>("reason", reason));
 
+    private static readonly Counter<long> s_limited = s_meter.CreateCounter<long>(
+        "typedsockets.socketio.events.limited", "{event}",
+        "Events dropped because the client went over a rate limit, by namespace, policy and action: drop (the socket stays) or disconnect (the socket was disconnected).");
+
+    public static void EventLimited(string nsp, string policy, bool disconnect) =>
+        s_limited.Add(1, new KeyValuePair<string, object?>("namespace", nsp), new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("action", disconnect ? "disconnect" : "drop"));
+
     public static void SocketConnected(string nsp) => s_sockets.Add(1, new KeyValuePair<string, object?>("namespace", nsp));
 
     public static void SocketDisconnected(string nsp) => s_sockets.Add(-1, new KeyValuePair<string, object?>("namespace", nsp));

@@ -576,6 +576,11 @@ public sealed partial class SocketIOSocket
     private void OnEvent(SocketIOEvent evt)
     {
         SocketIOMetrics.EventReceived(Namespace.Name);
+        if (Namespace.RateLimitRules is { } rateLimits && !AcquireRateLimits(rateLimits, evt))
+        {
+            return;
+        }
+
         var middlewares = _middlewares;
         if (middlewares.Length == 0)
         {
@@ -855,6 +860,7 @@ public sealed partial class SocketIOSocket
         {
             Namespace.Remove(this);
             _client.RemoveSocket(this);
+            ReleaseRateLimits();
             FireDisconnected();
             if (Volatile.Read(ref _acks) is { } acks)
             {
