@@ -33,7 +33,7 @@ public sealed class RateLimitTests(ITestOutputHelper output)
         Assert.Equal("3", await Answer("add", [1, 2]));
         Assert.Equal("5", await Answer("add", [2, 3]));
         Assert.Equal("""{"error":{"message":"Rate limit exceeded for 'add'.","code":"rate_limited"}}""", await Answer("add", [3, 4]));
-        Assert.Equal("\"still here\"", await Answer("echo", ["still here"]));
+        Assert.Equal("\"still here\"", await Answer("echo:text", ["still here"]));
     }
 
     [Fact]
