@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using TypedSockets.Server.Tests.SocketIO;
 
 namespace TypedSockets.Server.Tests.RateLimiting;
@@ -201,12 +202,16 @@ public class EventRateLimitTests
     {
         var created = new ConcurrentBag<CountingLimiter>();
         await using var host = new SocketIOTestHost(
-            o => o.RateLimiting.AddPolicy("user", new SocketRateLimitPolicy(() =>
+            o =>
             {
-                var limiter = new CountingLimiter();
-                created.Add(limiter);
-                return limiter;
-            }) { Partition = SocketRateLimitPartition.PerUser }),
+                o.TimeProvider = new FakeTimeProvider(); // the timer never fires by itself: this test ticks
+                o.RateLimiting.AddPolicy("user", new SocketRateLimitPolicy(() =>
+                {
+                    var limiter = new CountingLimiter();
+                    created.Add(limiter);
+                    return limiter;
+                }) { Partition = SocketRateLimitPartition.PerUser });
+            },
             services => services.AddSingleton<ISocketUserIdProvider>(new FixedUser("bob")));
         host.Server.Of("/idle").RequireRateLimiting("user").OnConnection(s => s.On("x", e => e.Ack("ok")));
         var (connection, _) = await host.JoinAsync("/idle");
@@ -228,6 +233,28 @@ public class EventRateLimitTests
     }
 
     [Fact]
+    public async Task TheServersTimerReplenishesLimitersThatDoNotReplenishThemselves()
+    {
+        var time = new FakeTimeProvider();
+        await using var host = new SocketIOTestHost(o =>
+        {
+            o.TimeProvider = time;
+            o.RateLimiting.AddPolicy("manual", new SocketRateLimitPolicy(() => new OnePermitUntilReplenished()));
+        });
+        host.Server.Of("/refill").RequireRateLimiting("manual").OnConnection(s => s.On("x", e => e.Ack("ok")));
+        var (connection, _) = await host.JoinAsync("/refill");
+
+        connection.Receive("2/refill,0[\"x\"]");
+        Assert.Equal("3/refill,0[\"ok\"]", await connection.NextAsync());
+        connection.Receive("2/refill,1[\"x\"]");
+        Assert.Equal("3/refill,1" + RateLimitedAnswer, await connection.NextAsync());
+
+        time.Advance(SocketRateLimiters.TickPeriod);
+        connection.Receive("2/refill,2[\"x\"]");
+        Assert.Equal("3/refill,2[\"ok\"]", await connection.NextAsync());
+    }
+
+    [Fact]
     public async Task AnUnknownPolicyIsRefusedWhenItIsApplied()
     {
         await using var host = new SocketIOTestHost(o => o.RateLimiting.AddFixedWindowPolicy("known", PerHour(1)));
@@ -246,6 +273,30 @@ public class EventRateLimitTests
         Assert.Null(host.Server.Sockets.RateLimitRules);
     }
 
+    /// <summary>One permit, given back only by <see cref="TryReplenish"/> (as a limiter with AutoReplenishment off).</summary>
+    private sealed class OnePermitUntilReplenished : ReplenishingRateLimiter
+    {
+        private int _permits = 1;
+
+        public override bool IsAutoReplenishing => false;
+
+        public override TimeSpan ReplenishmentPeriod => SocketRateLimiters.TickPeriod;
+
+        public override TimeSpan? IdleDuration => null;
+
+        public override RateLimiterStatistics? GetStatistics() => null;
+
+        public override bool TryReplenish()
+        {
+            Volatile.Write(ref _permits, 1);
+            return true;
+        }
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => new Lease(Interlocked.Exchange(ref _permits, 0) == 1);
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) => new(AttemptAcquireCore(permitCount));
+    }
+
     private sealed class FixedUser(string id) : ISocketUserIdProvider
     {
         public string? GetUserId(SocketIOSocket socket) => id;
@@ -261,23 +312,23 @@ public class EventRateLimitTests
 
         public override RateLimiterStatistics? GetStatistics() => null;
 
-        protected override RateLimitLease AttemptAcquireCore(int permitCount) => new Lease();
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => new Lease(true);
 
-        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) => new(new Lease());
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) => new(new Lease(true));
 
         protected override void Dispose(bool disposing) => Disposed = true;
+    }
 
-        private sealed class Lease : RateLimitLease
+    private sealed class Lease(bool acquired) : RateLimitLease
+    {
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
-            public override bool IsAcquired => true;
-
-            public override IEnumerable<string> MetadataNames => [];
-
-            public override bool TryGetMetadata(string metadataName, out object? metadata)
-            {
-                metadata = null;
-                return false;
-            }
+            metadata = null;
+            return false;
         }
     }
 }
