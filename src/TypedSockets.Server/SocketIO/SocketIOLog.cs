@@ -86,4 +86,7 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(2111, LogLevel.Warning, "Socket {SocketId} in namespace {Namespace} went over rate limit policy {Policy} with event '{EventName}': disconnected.")]
     public static partial void RateLimitDisconnect(ILogger logger, string socketId, string @namespace, string policy, string eventName);
+
+    [LoggerMessage(2112, LogLevel.Error, "The limiter of rate limit policy {Policy} failed for socket {SocketId}; its events are let through (logged once per socket).")]
+    public static partial void RateLimiterFailed(ILogger logger, string policy, string socketId, Exception error);
 }

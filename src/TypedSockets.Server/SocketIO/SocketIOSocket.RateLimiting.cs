@@ -14,7 +14,7 @@ public sealed partial class SocketIOSocket
     private bool AcquireRateLimits(SocketRateLimitRules rules, SocketIOEvent evt)
     {
         var state = Volatile.Read(ref _rateLimits) ?? CreateRateLimitState();
-        if (rules.All is { } all && !state.TryAcquire(this, all))
+        if (rules.All is { } all && !TryAcquire(state, all))
         {
             OnRateLimited(state, all, evt);
             return false;
@@ -24,7 +24,7 @@ public sealed partial class SocketIOSocket
         {
             foreach (var policy in policies)
             {
-                if (!state.TryAcquire(this, policy))
+                if (!TryAcquire(state, policy))
                 {
                     OnRateLimited(state, policy, evt);
                     return false;
@@ -38,6 +38,25 @@ public sealed partial class SocketIOSocket
         }
 
         return true;
+    }
+
+    /// <summary>A permit of <paramref name="policy"/>; a limiter (or its factory) that throws is logged (once per socket) and lets the event through.</summary>
+    private bool TryAcquire(SocketRateLimitState state, SocketRateLimitPolicyState policy)
+    {
+        try
+        {
+            return state.TryAcquire(this, policy);
+        }
+        catch (Exception e)
+        {
+            if (!state.FailureLogged)
+            {
+                state.FailureLogged = true;
+                SocketIOLog.RateLimiterFailed(Server.Logger, policy.Name, Id, e);
+            }
+
+            return true;
+        }
     }
 
     private SocketRateLimitState CreateRateLimitState()

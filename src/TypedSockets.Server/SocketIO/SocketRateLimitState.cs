@@ -14,6 +14,9 @@ internal sealed class SocketRateLimitState(int policyCount)
     /// <summary>Whether the "over the limit" line was logged since the socket's last accepted event (one line per burst).</summary>
     public bool Logged;
 
+    /// <summary>Whether a limiter failure was logged for this socket (logged once).</summary>
+    public bool FailureLogged;
+
     /// <summary>
     /// Acquires one permit of <paramref name="policy"/> for <paramref name="socket"/>; false when over the limit. A socket
     /// that is not connected (closing) rents nothing and is not limited: what follows drops its events anyway.

@@ -255,6 +255,24 @@ public class EventRateLimitTests
     }
 
     [Fact]
+    public async Task ALimiterFactoryThatThrowsIsLoggedOnceAndLetsEventsThrough()
+    {
+        var logs = new RecordingLoggerProvider();
+        await using var host = new SocketIOTestHost(
+            o => o.RateLimiting.AddPolicy("broken", new SocketRateLimitPolicy(() => throw new InvalidOperationException("no limiter"))),
+            services => services.AddSingleton<ILoggerProvider>(logs));
+        host.Server.Of("/broken").RequireRateLimiting("broken").OnConnection(s => s.On("x", e => e.Ack("ok")));
+        var (connection, _) = await host.JoinAsync("/broken");
+
+        connection.Receive("2/broken,0[\"x\"]");
+        connection.Receive("2/broken,1[\"x\"]");
+        Assert.Equal("3/broken,0[\"ok\"]", await connection.NextAsync());
+        Assert.Equal("3/broken,1[\"ok\"]", await connection.NextAsync());
+        Assert.True(connection.IsOpen);
+        Assert.Single(logs.Entries, e => e.Id == 2112);
+    }
+
+    [Fact]
     public async Task AnUnknownPolicyIsRefusedWhenItIsApplied()
     {
         await using var host = new SocketIOTestHost(o => o.RateLimiting.AddFixedWindowPolicy("known", PerHour(1)));
