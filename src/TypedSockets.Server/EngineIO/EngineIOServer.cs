@@ -372,7 +372,17 @@ public sealed class EngineIOServer
     {
         while (true)
         {
-            var session = new EngineSession(this, EngineSessionId.New(), context, isWebSocket) { CountedIp = countedIp };
+            EngineSession session;
+            try
+            {
+                session = new EngineSession(this, EngineSessionId.New(), context, isWebSocket) { CountedIp = countedIp };
+            }
+            catch when (countedIp is not null)
+            {
+                _connectionsPerIp!.Release(countedIp);
+                throw;
+            }
+
             if (_sessions.TryAdd(session.Id, session))
             {
                 Interlocked.Increment(ref _count);
