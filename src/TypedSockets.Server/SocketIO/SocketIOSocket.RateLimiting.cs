@@ -13,6 +13,11 @@ public sealed partial class SocketIOSocket
     /// <returns>True when the event may run.</returns>
     private bool AcquireRateLimits(SocketRateLimitRules rules, SocketIOEvent evt)
     {
+        if (Volatile.Read(ref _state) == 2)
+        {
+            return false; // disconnected (for example by a Disconnect policy): the rest of a flood reaches no handler
+        }
+
         var state = Volatile.Read(ref _rateLimits) ?? CreateRateLimitState();
         if (rules.All is { } all && !TryAcquire(state, all))
         {

@@ -65,9 +65,14 @@ public class EventRateLimitTests
         await using var host = new SocketIOTestHost(o => o.RateLimiting.AddFixedWindowPolicy(
             "two", PerHour(2), action: SocketRateLimitAction.Disconnect));
         var reason = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
         host.Server.Of("/strict").RequireRateLimiting("two").OnConnection(s =>
         {
-            s.On("x", e => e.Ack("ok"));
+            s.On("x", e =>
+            {
+                Interlocked.Increment(ref calls);
+                e.Ack("ok");
+            });
             s.OnDisconnect(r => reason.TrySetResult(r));
         });
         var (connection, _) = await host.JoinAsync("/strict");
@@ -75,6 +80,7 @@ public class EventRateLimitTests
         connection.Receive("2/strict,0[\"x\"]");
         connection.Receive("2/strict,1[\"x\"]");
         connection.Receive("2/strict,2[\"x\"]");
+        connection.Receive("2/strict,3[\"x\"]"); // after the disconnect: reaches no handler
 
         Assert.Equal("3/strict,0[\"ok\"]", await connection.NextAsync());
         Assert.Equal("3/strict,1[\"ok\"]", await connection.NextAsync());
@@ -82,6 +88,7 @@ public class EventRateLimitTests
         Assert.Equal("1/strict,", await connection.NextAsync());
         Assert.Equal(SocketDisconnectReasons.RateLimited, await reason.Task.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, metrics.Count("disconnect", "two"));
+        Assert.Equal(2, Volatile.Read(ref calls));
         Assert.Empty(host.Server.Of("/strict").Sockets);
     }
 
