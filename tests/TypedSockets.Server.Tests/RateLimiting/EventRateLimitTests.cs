@@ -399,25 +399,30 @@ internal sealed class LimitedEventsListener : IDisposable
     public void Dispose() => _listener.Dispose();
 }
 
-/// <summary>Keeps every log entry (event id, level, message).</summary>
+/// <summary>Keeps the log entries of TypedSockets' own categories (event id, level, message).</summary>
 internal sealed class RecordingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(int Id, LogLevel Level, string Message)> Entries { get; } = new();
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName.StartsWith("TypedSockets.", StringComparison.Ordinal));
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(RecordingLoggerProvider owner) : ILogger
+    private sealed class Logger(RecordingLoggerProvider owner, bool ours) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => true;
+        public bool IsEnabled(LogLevel logLevel) => ours;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Entries.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (ours)
+            {
+                owner.Entries.Enqueue((eventId.Id, logLevel, formatter(state, exception)));
+            }
+        }
     }
 }
