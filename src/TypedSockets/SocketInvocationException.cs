@@ -19,6 +19,9 @@ public class SocketInvocationException : Exception
     /// <summary>The code of an answer to an event whose arguments did not bind to the handler's parameters (the handler did not run).</summary>
     public const string InvalidArgumentsCode = "invalid_arguments";
 
+    /// <summary>The code of an answer to an event the server dropped because the client went over a rate limit (the handler did not run).</summary>
+    public const string RateLimitedCode = "rate_limited";
+
     /// <summary>An error answer with <paramref name="message"/>, and optionally a machine-readable <paramref name="code"/> and <paramref name="errorData"/>.</summary>
     /// <param name="message">What the caller reads as <c>error.message</c>.</param>
     /// <param name="code">What the caller reads as <c>error.code</c> (omitted when null), for example <c>"room_full"</c>.</param>

@@ -84,4 +84,12 @@ internal static partial class EngineIOLog
     [LoggerMessage(EventId = 41, EventName = "OriginRefused", Level = LogLevel.Information,
         Message = "Engine.IO request to {Path} refused: origin {Origin} is not allowed (AllowedOrigins or the endpoint's CORS policy).")]
     public static partial void OriginRefused(ILogger logger, string origin, string path);
+
+    [LoggerMessage(EventId = 60, EventName = "ConnectionsPerIpExceeded", Level = LogLevel.Warning,
+        Message = "Engine.IO handshake from {RemoteIp} refused: it has {MaxConnectionsPerIp} sessions open (MaxConnectionsPerIp); logged once until one of them closes.")]
+    public static partial void ConnectionsPerIpExceeded(ILogger logger, string remoteIp, int maxConnectionsPerIp);
+
+    [LoggerMessage(EventId = 61, EventName = "HandshakeRateLimited", Level = LogLevel.Warning,
+        Message = "Engine.IO handshakes refused by the HandshakeLimiter: {Count} since the last report (logged at most once a second), the last from {RemoteIp}.")]
+    public static partial void HandshakeRateLimited(ILogger logger, long count, string remoteIp);
 }

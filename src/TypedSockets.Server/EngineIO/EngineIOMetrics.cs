@@ -21,6 +21,8 @@ internal sealed class EngineIOMetrics
     private static readonly KeyValuePair<string, object?> WebSocketTag = new(TransportTag, EngineTransportNames.WebSocket);
     private static readonly KeyValuePair<string, object?> MessagesLimitTag = new("limit", "messages");
     private static readonly KeyValuePair<string, object?> BytesLimitTag = new("limit", "bytes");
+    private static readonly KeyValuePair<string, object?> ConnectionsPerIpTag = new("limit", "connections_per_ip");
+    private static readonly KeyValuePair<string, object?> HandshakeRateTag = new("limit", "handshake_rate");
 
     /// <summary>Connection durations run from milliseconds (refused, failed) to days.</summary>
     private static readonly IReadOnlyList<double> DurationBuckets = [0.01, 0.1, 1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400];
@@ -35,6 +37,7 @@ internal sealed class EngineIOMetrics
     private readonly Counter<long> _bytesSent;
     private readonly Counter<long> _sendQueueOverflows;
     private readonly Counter<long> _originsRefused;
+    private readonly Counter<long> _handshakesLimited;
 
     private EngineIOMetrics(Meter meter)
     {
@@ -56,6 +59,9 @@ internal sealed class EngineIOMetrics
         _sendQueueOverflows = meter.CreateCounter<long>(
             "typedsockets.server.send_queue.overflows", "{connection}",
             "Connections closed because a client did not read: its send queue went over MaxBufferedMessages (limit=messages) or MaxBufferedBytes (limit=bytes).");
+        _handshakesLimited = meter.CreateCounter<long>(
+            "typedsockets.server.handshakes.limited", "{request}",
+            "Handshakes refused with 429, by limit: connections_per_ip (MaxConnectionsPerIp) or handshake_rate (HandshakeLimiter).");
         _originsRefused = meter.CreateCounter<long>(
             "typedsockets.server.origins.refused", "{request}", "Requests refused with 403 because their Origin is not allowed.");
         meter.CreateObservableUpDownCounter(
@@ -77,6 +83,8 @@ internal sealed class EngineIOMetrics
     public void Track(EngineIOServer server) => _servers.TryAdd(server, null);
 
     public void OriginRefused() => _originsRefused.Add(1);
+
+    public void HandshakeLimited(bool rate) => _handshakesLimited.Add(1, rate ? HandshakeRateTag : ConnectionsPerIpTag);
 
     public void SessionOpened(bool webSocket)
     {

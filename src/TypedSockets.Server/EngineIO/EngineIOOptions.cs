@@ -97,6 +97,26 @@ public class EngineIOOptions
     public Func<HttpContext, ValueTask<EngineRequestVerdict>>? AllowRequest { get; set; }
 
     /// <summary>
+    /// Most Engine.IO sessions one remote IP address may have open at once; a handshake past it is refused with HTTP 429
+    /// and <c>{"code":4,"message":"Too many connections"}</c> (a plain 429 on WebSocket), counted in
+    /// <c>typedsockets.engineio.handshakes_limited</c> and logged once until one of that address's sessions closes.
+    /// Null (the default): no limit, because behind a reverse proxy without <c>UseForwardedHeaders</c> every client has
+    /// the proxy's address, and many users can share one address (NAT, a company's network). The address is
+    /// <c>HttpContext.Connection.RemoteIpAddress</c>: behind a proxy, configure the ForwardedHeaders middleware (with the
+    /// proxy as a known proxy) before <c>MapSocketIO</c>. Requests without an address (in-process test servers) are not counted.
+    /// </summary>
+    public int? MaxConnectionsPerIp { get; set; }
+
+    /// <summary>
+    /// A limiter every handshake acquires one permit of, without waiting (for example a fixed window per remote IP built
+    /// with <c>PartitionedRateLimiter.Create</c>); refused handshakes get HTTP 429 and <c>{"code":4,"message":"Too many
+    /// handshakes"}</c> (with <c>Retry-After</c> when the lease says when), are counted in
+    /// <c>typedsockets.engineio.handshakes_limited</c> and logged at most once a second. Null (the default): none.
+    /// The application owns the limiter (and disposes it).
+    /// </summary>
+    public System.Threading.RateLimiting.PartitionedRateLimiter<HttpContext>? HandshakeLimiter { get; set; }
+
+    /// <summary>
     /// The clock of the heartbeat, the close deadlines and the connect timeout. Default <see cref="TimeProvider.System"/>;
     /// tests replace it with a fake clock.
     /// </summary>
@@ -117,5 +137,7 @@ public class EngineIOOptions
         target.AllowRequest = AllowRequest;
         target.TimeProvider = TimeProvider;
         target.AllowedOrigins = [.. AllowedOrigins];
+        target.MaxConnectionsPerIp = MaxConnectionsPerIp;
+        target.HandshakeLimiter = HandshakeLimiter;
     }
 }

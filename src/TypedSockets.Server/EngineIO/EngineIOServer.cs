@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
+using System.Net;
 using System.Net.WebSockets;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -26,8 +27,11 @@ public sealed class EngineIOServer
 
     private readonly ConcurrentDictionary<string, EngineConnection> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _closedByClient = new(StringComparer.Ordinal);
+    private readonly EngineConnectionsPerIp? _connectionsPerIp;
     private int _count;
     private volatile bool _stopping;
+    private long _handshakesLimitedUnreported;
+    private long _handshakeLimitReportedAt = long.MinValue;
 
     /// <summary>A server with a copy of <paramref name="options"/>, delivering its sessions' events to <paramref name="handler"/>.</summary>
     /// <param name="options">The settings; copied, so later changes have no effect.</param>
@@ -35,7 +39,7 @@ public sealed class EngineIOServer
     /// <param name="loggerFactory">Creates the server's logger.</param>
     /// <param name="lifetime">When given, every session is closed with "server shutting down" as the application stops.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/>, <paramref name="handler"/> or <paramref name="loggerFactory"/> is null.</exception>
-    /// <exception cref="ArgumentException">A ping interval, ping timeout or upgrade timeout that is not positive, or a <see cref="EngineIOOptions.MaxHttpBufferSize"/> or <see cref="EngineIOOptions.MaxBufferedMessages"/> that is not positive.</exception>
+    /// <exception cref="ArgumentException">A ping interval, ping timeout or upgrade timeout that is not positive, or a <see cref="EngineIOOptions.MaxHttpBufferSize"/>, <see cref="EngineIOOptions.MaxBufferedMessages"/> or <see cref="EngineIOOptions.MaxConnectionsPerIp"/> that is not positive.</exception>
     public EngineIOServer(EngineIOOptions options, IEngineConnectionHandler handler, ILoggerFactory loggerFactory, IHostApplicationLifetime? lifetime = null)
         : this(options, handler, loggerFactory, lifetime, meterFactory: null)
     {
@@ -68,9 +72,14 @@ public sealed class EngineIOServer
         }
 
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
+        if (options.MaxConnectionsPerIp <= 0)
+        {
+            throw new ArgumentException("MaxConnectionsPerIp must be positive (or null for no limit).", nameof(options));
+        }
 
         Options = new EngineIOOptions();
         options.CopyTo(Options);
+        _connectionsPerIp = Options.MaxConnectionsPerIp is { } perIp ? new EngineConnectionsPerIp(perIp) : null;
         Handler = handler;
         Logger = loggerFactory.CreateLogger<EngineIOServer>();
         Metrics = EngineIOMetrics.For(meterFactory);
@@ -265,16 +274,73 @@ public sealed class EngineIOServer
             return Task.CompletedTask;
         }
 
-        return isWebSocket ? HandshakeWebSocketAsync(context) : HandshakePollingAsync(context);
+        if (Options.HandshakeLimiter is { } limiter && !TryAcquireHandshake(limiter, context, out var retryAfter))
+        {
+            if (retryAfter is { } delay)
+            {
+                context.Response.Headers.RetryAfter = ((long)Math.Ceiling(delay.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return WriteErrorAsync(context, EngineErrorCode.Forbidden, "Too many handshakes", isWebSocket, StatusCodes.Status429TooManyRequests, StatusCodes.Status429TooManyRequests);
+        }
+
+        IPAddress? countedIp = null;
+        if (_connectionsPerIp is { } perIp && EngineConnectionsPerIp.KeyOf(context.Connection.RemoteIpAddress) is { } ip)
+        {
+            if (!perIp.TryAcquire(ip, out var firstRefusal))
+            {
+                if (firstRefusal)
+                {
+                    EngineIOLog.ConnectionsPerIpExceeded(Logger, ip.ToString(), perIp.Limit);
+                }
+
+                Metrics.HandshakeLimited(rate: false);
+                return WriteErrorAsync(context, EngineErrorCode.Forbidden, "Too many connections", isWebSocket, StatusCodes.Status429TooManyRequests, StatusCodes.Status429TooManyRequests);
+            }
+
+            countedIp = ip;
+        }
+
+        return isWebSocket ? HandshakeWebSocketAsync(context, countedIp) : HandshakePollingAsync(context, countedIp);
+    }
+
+    /// <summary>One permit of <paramref name="limiter"/>, without waiting; a refusal is counted and logged (at most once a second).</summary>
+    private bool TryAcquireHandshake(System.Threading.RateLimiting.PartitionedRateLimiter<HttpContext> limiter, HttpContext context, out TimeSpan? retryAfter)
+    {
+        retryAfter = null;
+        using (var lease = limiter.AttemptAcquire(context))
+        {
+            if (lease.IsAcquired)
+            {
+                return true;
+            }
+
+            if (lease.TryGetMetadata(System.Threading.RateLimiting.MetadataName.RetryAfter, out var delay))
+            {
+                retryAfter = delay;
+            }
+        }
+
+        Metrics.HandshakeLimited(rate: true);
+        Interlocked.Increment(ref _handshakesLimitedUnreported);
+        var now = Options.TimeProvider.GetTimestamp();
+        var last = Interlocked.Read(ref _handshakeLimitReportedAt);
+        if ((last == long.MinValue || Options.TimeProvider.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(1))
+            && Interlocked.CompareExchange(ref _handshakeLimitReportedAt, now, last) == last)
+        {
+            EngineIOLog.HandshakeRateLimited(Logger, Interlocked.Exchange(ref _handshakesLimitedUnreported, 0), context.Connection.RemoteIpAddress?.ToString() ?? "(none)");
+        }
+
+        return false;
     }
 
     /// <summary>
     /// Not an async method: when the accept completes synchronously (the usual case), the request's task is the
     /// session's own run, so no frame of this method stays alive for the whole life of every WebSocket session.
     /// </summary>
-    private Task HandshakeWebSocketAsync(HttpContext context)
+    private Task HandshakeWebSocketAsync(HttpContext context, IPAddress? countedIp)
     {
-        var session = CreateSession(context, isWebSocket: true);
+        var session = CreateSession(context, isWebSocket: true, countedIp);
         Task<WebSocket> accept;
         try
         {
@@ -317,9 +383,9 @@ public sealed class EngineIOServer
     private static async Task FailAsync(ExceptionDispatchInfo error) => error.Throw();
 #pragma warning restore CS1998
 
-    private async Task HandshakePollingAsync(HttpContext context)
+    private async Task HandshakePollingAsync(HttpContext context, IPAddress? countedIp)
     {
-        var session = CreateSession(context, isWebSocket: false);
+        var session = CreateSession(context, isWebSocket: false, countedIp);
         SetCookie(context, session.Id);
         session.Start(canUpgrade: Options.AllowUpgrades && (Options.Transports & EngineTransports.WebSocket) != 0);
         await session.HandlePollAsync(context).ConfigureAwait(false);
@@ -331,11 +397,22 @@ public sealed class EngineIOServer
         await session.RunUpgradeAsync(socket).ConfigureAwait(false);
     }
 
-    private EngineSession CreateSession(HttpContext context, bool isWebSocket)
+    /// <summary>A new session, registered; <paramref name="countedIp"/> (counted for MaxConnectionsPerIp) is released when it is removed.</summary>
+    private EngineSession CreateSession(HttpContext context, bool isWebSocket, IPAddress? countedIp)
     {
         while (true)
         {
-            var session = new EngineSession(this, EngineSessionId.New(), context, isWebSocket);
+            EngineSession session;
+            try
+            {
+                session = new EngineSession(this, EngineSessionId.New(), context, isWebSocket) { CountedIp = countedIp };
+            }
+            catch when (countedIp is not null)
+            {
+                _connectionsPerIp!.Release(countedIp);
+                throw;
+            }
+
             if (_sessions.TryAdd(session.Id, session))
             {
                 Interlocked.Increment(ref _count);
@@ -349,6 +426,10 @@ public sealed class EngineIOServer
         if (_sessions.TryRemove(new KeyValuePair<string, EngineConnection>(session.Id, session)))
         {
             Interlocked.Decrement(ref _count);
+            if (session.CountedIp is { } ip)
+            {
+                _connectionsPerIp!.Release(ip);
+            }
         }
 
         if (answerLateGetWithNoop && _closedByClient.TryAdd(session.Id, 0))
@@ -387,8 +468,12 @@ public sealed class EngineIOServer
         return WriteErrorAsync(context, code, message, isWebSocket);
     }
 
-    /// <summary>Polling: 400 (403 for Forbidden) with <c>{"code":N,"message":"..."}</c>. WebSocket: a plain 400.</summary>
-    internal static async Task WriteErrorAsync(HttpContext context, EngineErrorCode code, string? message, bool webSocket, int webSocketStatus = StatusCodes.Status400BadRequest)
+    /// <summary>
+    /// Polling: 400 (403 for Forbidden, or <paramref name="pollingStatus"/>) with <c>{"code":N,"message":"..."}</c>.
+    /// WebSocket: a plain 400 (or <paramref name="webSocketStatus"/>).
+    /// </summary>
+    internal static async Task WriteErrorAsync(
+        HttpContext context, EngineErrorCode code, string? message, bool webSocket, int webSocketStatus = StatusCodes.Status400BadRequest, int? pollingStatus = null)
     {
         message ??= GetMessage(code);
         var response = context.Response;
@@ -400,7 +485,7 @@ public sealed class EngineIOServer
             return;
         }
 
-        response.StatusCode = code == EngineErrorCode.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+        response.StatusCode = pollingStatus ?? (code == EngineErrorCode.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest);
         response.ContentType = "application/json";
         var writer = new Utf8JsonWriter(response.BodyWriter);
         await using (writer.ConfigureAwait(false))

@@ -63,6 +63,9 @@ internal sealed partial class EngineSession : EngineConnection
     /// <summary>The task reading must wait for, or null when reading may go on.</summary>
     private Task? ReadPause => Volatile.Read(ref _readResume) is { IsCompleted: false } resume ? resume : null;
 
+    /// <summary>The remote address counted for <see cref="EngineIOOptions.MaxConnectionsPerIp"/>; released when the server removes the session.</summary>
+    internal System.Net.IPAddress? CountedIp { get; init; }
+
     public EngineSession(EngineIOServer server, string id, HttpContext handshakeContext, bool isWebSocket)
     {
         _server = server;

@@ -29,6 +29,7 @@ internal static class SocketIOServerOptionsBinder
         options.MaxChildNamespaces = section.GetValue(nameof(options.MaxChildNamespaces), options.MaxChildNamespaces);
         options.MaxPendingHandlersPerConnection = section.GetValue(nameof(options.MaxPendingHandlersPerConnection), options.MaxPendingHandlersPerConnection);
         options.MaxConcurrentHandlers = section.GetValue(nameof(options.MaxConcurrentHandlers), options.MaxConcurrentHandlers);
+        options.MaxConnectionsPerIp = section.GetValue(nameof(options.MaxConnectionsPerIp), options.MaxConnectionsPerIp);
 
         var origins = section.GetSection(nameof(options.AllowedOrigins)).Get<string[]>();
         if (origins is { Length: > 0 })

@@ -21,4 +21,6 @@ public static class SocketDisconnectReasons
     public const string ServerShuttingDown = "server shutting down";
     /// <summary>The reference server's reason for a client closed because it joined no namespace in time (see <see cref="EngineIO.EngineCloseReasons.ForcedServerClose"/>). Recoverable.</summary>
     public const string ForcedServerClose = "forced server close";
+    /// <summary>The server disconnected the socket from the namespace because it went over a rate limit whose action is <see cref="SocketRateLimitAction.Disconnect"/> (the client sees "io server disconnect").</summary>
+    public const string RateLimited = "rate limited";
 }

@@ -83,4 +83,13 @@ internal static partial class SocketIOLog
 
     [LoggerMessage(2220, LogLevel.Information, "Serving the Socket.IO Admin UI page at {Path} from {Source}.")]
     public static partial void AdminUIServed(ILogger logger, string path, string source);
+
+    [LoggerMessage(2110, LogLevel.Warning, "Socket {SocketId} in namespace {Namespace} went over rate limit policy {Policy} with event '{EventName}': its events are dropped until the limit allows more (logged once per burst).")]
+    public static partial void RateLimited(ILogger logger, string socketId, string @namespace, string policy, string eventName);
+
+    [LoggerMessage(2111, LogLevel.Warning, "Socket {SocketId} in namespace {Namespace} went over rate limit policy {Policy} with event '{EventName}': disconnected.")]
+    public static partial void RateLimitDisconnect(ILogger logger, string socketId, string @namespace, string policy, string eventName);
+
+    [LoggerMessage(2112, LogLevel.Error, "The limiter of rate limit policy {Policy} failed for socket {SocketId}; its events are let through (logged once per socket).")]
+    public static partial void RateLimiterFailed(ILogger logger, string policy, string socketId, Exception error);
 }

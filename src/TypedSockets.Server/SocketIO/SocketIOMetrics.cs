@@ -26,6 +26,7 @@ internal sealed class SocketIOMetrics
     private readonly Counter<long> _eventsFailed;
     private readonly Histogram<double> _eventDuration;
     private readonly Counter<long> _ackTimeouts;
+    private readonly Counter<long> _eventsLimited;
 
     private SocketIOMetrics(Meter meter)
     {
@@ -41,6 +42,9 @@ internal sealed class SocketIOMetrics
         _eventDuration = meter.CreateHistogram(
             "typedsockets.server.event.duration", "s", "How long event handlers ran (until their task completed), by namespace.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _eventsLimited = meter.CreateCounter<long>(
+            "typedsockets.server.events.limited", "{event}",
+            "Events dropped because the client went over a rate limit, by namespace, policy and action: drop (the socket stays) or disconnect (the socket was disconnected).");
         _ackTimeouts = meter.CreateCounter<long>(
             "typedsockets.server.ack.timeouts", "{ack}", "Acknowledgements a client did not send in time (EmitWithAckAsync timed out), by namespace.");
     }
@@ -75,6 +79,14 @@ internal sealed class SocketIOMetrics
                 new KeyValuePair<string, object?>("error.type", error.GetType().FullName));
         }
     }
+
+    /// <summary>Counts an event dropped over a rate limit (<paramref name="disconnect"/>: the socket was disconnected for it).</summary>
+    public void EventLimited(string nsp, string policy, bool disconnect) =>
+        _eventsLimited.Add(
+            1,
+            new KeyValuePair<string, object?>(NamespaceTag, nsp),
+            new KeyValuePair<string, object?>("policy", policy),
+            new KeyValuePair<string, object?>("action", disconnect ? "disconnect" : "drop"));
 
     public void SocketConnected(string nsp) => _sockets.Add(1, new KeyValuePair<string, object?>(NamespaceTag, nsp));
 

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Protocol.SocketIO.Json;
@@ -39,6 +40,17 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
         }
 
         HandlerSlots = new SemaphoreSlim(options.MaxConcurrentHandlers, options.MaxConcurrentHandlers);
+        ArgumentNullException.ThrowIfNull(options.RateLimiting, nameof(options.RateLimiting));
+        if (options.RateLimiting.Policies.Count > 0)
+        {
+            RateLimiters = new SocketRateLimiters(options.RateLimiting, options.TimeProvider);
+            services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(static state => ((SocketRateLimiters)state!).Dispose(), RateLimiters);
+        }
+        else if (options.RateLimiting.DefaultPolicy is { } missing)
+        {
+            throw new InvalidOperationException($"RateLimiting.DefaultPolicy names '{missing}' but no policy is added.");
+        }
+
         Of("/");
     }
 
@@ -72,6 +84,9 @@ public sealed partial class SocketIOServer : IEngineConnectionHandler
 
     /// <summary>One slot per event handler running its synchronous part (<see cref="SocketIOServerOptions.MaxConcurrentHandlers"/>).</summary>
     internal SemaphoreSlim HandlerSlots { get; }
+
+    /// <summary>The event rate limiters; null when no policy is configured (events then take no rate limit path at all).</summary>
+    internal SocketRateLimiters? RateLimiters { get; }
 
     /// <summary>The JSON parser whose metadata converts socket data for other servers: <see cref="Parser"/> when it is JSON.</summary>
     internal JsonSocketIOParser JsonParser => Parser as JsonSocketIOParser ?? (_jsonParser ??= Options.JsonSerializerOptions is null ? JsonSocketIOParser.Default : new JsonSocketIOParser(Options.JsonSerializerOptions));

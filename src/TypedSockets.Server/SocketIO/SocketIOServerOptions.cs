@@ -119,6 +119,14 @@ public sealed class SocketIOServerOptions : EngineIOOptions
     /// </summary>
     public int MaxConcurrentHandlers { get; set; } = Environment.ProcessorCount * 2;
 
+    /// <summary>
+    /// Limits on the events clients send: named policies (token bucket, fixed window, or any <c>RateLimiter</c>) applied
+    /// per namespace, per event, or by default to every namespace; per socket or per user; over the limit an event is
+    /// dropped or its socket disconnected. Nothing is limited unless a policy is applied (see <see cref="SocketRateLimitOptions"/>).
+    /// Configured in code only.
+    /// </summary>
+    public SocketRateLimitOptions RateLimiting { get; set; } = new();
+
     /// <summary>Copies every setting onto <paramref name="target"/>.</summary>
     public void CopyTo(SocketIOServerOptions target)
     {
@@ -136,5 +144,6 @@ public sealed class SocketIOServerOptions : EngineIOOptions
         target.MaxChildNamespaces = MaxChildNamespaces;
         target.MaxPendingHandlersPerConnection = MaxPendingHandlersPerConnection;
         target.MaxConcurrentHandlers = MaxConcurrentHandlers;
+        target.RateLimiting = RateLimiting;
     }
 }

@@ -590,6 +590,11 @@ public sealed partial class SocketIOSocket
     private void OnEvent(SocketIOEvent evt)
     {
         Server.Metrics.EventReceived(Namespace.Name);
+        if (Namespace.RateLimitRules is { } rateLimits && !AcquireRateLimits(rateLimits, evt))
+        {
+            return;
+        }
+
         var middlewares = _middlewares;
         if (middlewares.Length == 0)
         {
@@ -873,6 +878,7 @@ public sealed partial class SocketIOSocket
         {
             Namespace.Remove(this);
             _client.RemoveSocket(this);
+            ReleaseRateLimits();
             FireDisconnected();
             if (Volatile.Read(ref _acks) is { } acks)
             {

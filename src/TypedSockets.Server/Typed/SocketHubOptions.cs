@@ -18,6 +18,36 @@ public sealed class SocketHubOptions
     /// </summary>
     public bool SerialDispatch { get; set; }
 
+    private List<(string? EventName, string Policy)>? _rateLimits;
+
+    /// <summary>The rate limit policies of this hub: (null, policy) for every event, (event, policy) for one.</summary>
+    internal IReadOnlyList<(string? EventName, string Policy)> RateLimits => _rateLimits ?? [];
+
+    /// <summary>
+    /// Limits every method call of this hub with the policy <paramref name="policyName"/> of
+    /// <see cref="SocketIOServerOptions.RateLimiting"/> (see <see cref="SocketIONamespace.RequireRateLimiting(string)"/>).
+    /// An unknown policy makes <c>MapNamespace</c> throw.
+    /// </summary>
+    public SocketHubOptions RequireRateLimiting(string policyName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(policyName);
+        (_rateLimits ??= []).Add((null, policyName));
+        return this;
+    }
+
+    /// <summary>
+    /// Limits the hub method whose event name is <paramref name="eventName"/> (its <c>[SocketEvent]</c> name, else the
+    /// contract's name for it) with the policy <paramref name="policyName"/>, on top of the hub's policy; other methods do
+    /// not use its budget (see <see cref="SocketIONamespace.RequireRateLimiting(string, string)"/>).
+    /// </summary>
+    public SocketHubOptions RequireRateLimiting(string eventName, string policyName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        ArgumentException.ThrowIfNullOrEmpty(policyName);
+        (_rateLimits ??= []).Add((eventName, policyName));
+        return this;
+    }
+
     /// <summary>The filters of this hub, run inside the server-wide ones, outermost first.</summary>
     internal IReadOnlyList<SocketHubFilterRegistration> Filters => _filters ?? [];
 

@@ -43,7 +43,7 @@ public static class TypedSocketExtensions
     /// <summary>
     /// Serves namespace <paramref name="name"/> with hub <typeparamref name="THub"/>: one instance per connected client,
     /// created with the client's scoped services (constructor injection). <paramref name="configure"/> sets this hub's
-    /// filters and <see cref="SocketHubOptions.SerialDispatch"/>. Code outside the hub reaches the namespace's clients
+    /// filters, rate limits and <see cref="SocketHubOptions.SerialDispatch"/>. Code outside the hub reaches the namespace's clients
     /// through <see cref="ISocketHubContext{THub, TClient}"/>.
     /// </summary>
     public static SocketIONamespace MapNamespace<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THub>(
@@ -56,6 +56,18 @@ public static class TypedSocketExtensions
         SocketHubFilterRegistration[] filters = [.. server.Options.HubFilters, .. hubOptions.Filters];
         var serial = hubOptions.SerialDispatch;
         var nsp = server.Of(name);
+        foreach (var (eventName, policy) in hubOptions.RateLimits)
+        {
+            if (eventName is null)
+            {
+                nsp.RequireRateLimiting(policy);
+            }
+            else
+            {
+                nsp.RequireRateLimiting(eventName, policy);
+            }
+        }
+
         server.Services.GetService<SocketIOServerRegistry>()?.AddHub(typeof(THub), nsp);
         var factory = ActivatorUtilities.CreateFactory<THub>([]);
         nsp.OnConnection(socket =>

@@ -16,7 +16,8 @@ public sealed class OptionsBindingTests
     private static readonly string[] s_notScalar =
         [nameof(SocketIOServerOptions.Parser), nameof(SocketIOServerOptions.JsonSerializerOptions), nameof(SocketIOServerOptions.AllowRequest),
          nameof(SocketIOServerOptions.Cookie), nameof(SocketIOServerOptions.ConnectionStateRecovery), nameof(SocketIOServerOptions.Streams),
-         nameof(SocketIOServerOptions.TimeProvider), nameof(SocketIOServerOptions.AllowedOrigins)];
+         nameof(SocketIOServerOptions.TimeProvider), nameof(SocketIOServerOptions.AllowedOrigins),
+         nameof(SocketIOServerOptions.RateLimiting), nameof(SocketIOServerOptions.HandshakeLimiter)];
 
     [Fact]
     public void EveryScalarOptionIsBoundFromConfiguration()
@@ -105,7 +106,7 @@ public sealed class OptionsBindingTests
         return underlying switch
         {
             _ when underlying == typeof(TimeSpan) => ((TimeSpan?)current ?? TimeSpan.Zero) + TimeSpan.FromMilliseconds(1500),
-            _ when underlying == typeof(int) => (int)current! + 7,
+            _ when underlying == typeof(int) => ((int?)current ?? 0) + 7,
             _ when underlying == typeof(long) => (long)current! + 7,
             _ when underlying == typeof(bool) => !(bool)current!,
             { IsEnum: true } => Enum.GetValues(underlying).Cast<object>().First(v => !v.Equals(current)),
