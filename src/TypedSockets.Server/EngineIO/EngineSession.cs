@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TypedSockets.Protocol.EngineIO;
 using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.Diagnostics;
 
 namespace TypedSockets.Server.EngineIO;
 
@@ -129,6 +131,33 @@ internal sealed partial class EngineSession : EngineConnection
 
     /// <summary>Queues the open packet, starts the heartbeat and tells the handler. Called once, right after registration.</summary>
     public void Start(bool canUpgrade)
+    {
+        if (ServerActivities.IsEnabled())
+        {
+            StartTraced(canUpgrade);
+            return;
+        }
+
+        StartCore(canUpgrade);
+    }
+
+    /// <summary>
+    /// <see cref="Start"/> inside the <c>engineio.handshake</c> span (a child of the handshake request's span), which is
+    /// current while the handler's OnOpen runs, so the layer above can remember it.
+    /// </summary>
+    private void StartTraced(bool canUpgrade)
+    {
+        using var activity = ServerActivities.Source.StartActivity(ServerActivities.Handshake, ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(ServerActivities.SessionIdTag, Id);
+            activity.SetTag(ServerActivities.TransportTag, Transport);
+        }
+
+        StartCore(canUpgrade);
+    }
+
+    private void StartCore(bool canUpgrade)
     {
         var handshake = new EngineHandshake(
             Id,
