@@ -2,6 +2,9 @@ using System.Globalization;
 using Chat.Contracts;
 using Chat.Server.Chat;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using TypedSockets;
 using TypedSockets.Server;
 
 namespace Chat.Server;
@@ -11,6 +14,7 @@ namespace Chat.Server;
 /// <c>--urls</c> (any ASP.NET Core form) or <c>--port N</c> says otherwise (<c>--port 0</c> picks a free port on 127.0.0.1).
 /// <c>--redis &lt;connection string&gt;</c> (with <c>--adapter redis|redis-streams</c>, default redis) runs it as a node
 /// of a Redis cluster: room events reach users on every node (names and history stay per node).
+/// <c>--otel console</c> exports TypedSockets' traces and metrics with the OpenTelemetry SDK to the console.
 /// </summary>
 public static class ChatApp
 {
@@ -35,6 +39,11 @@ public static class ChatApp
             typedSockets.AddRedisCluster(redis, builder.Configuration["adapter"]);
         }
 
+        if (builder.Configuration["otel"] is { } otel)
+        {
+            AddOpenTelemetry(builder.Services, otel);
+        }
+
         var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -48,6 +57,27 @@ public static class ChatApp
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!;
         return new Uri(addresses.Addresses.First());
+    }
+
+    /// <summary>
+    /// <c>--otel console</c>: the server's spans (<see cref="TypedSocketsTelemetry.ServerActivitySourceName"/>) and the
+    /// server's and Redis adapters' instruments, written to standard output by the OpenTelemetry console exporter
+    /// (metrics every 10 s). Any other exporter name is refused at startup.
+    /// </summary>
+    private static void AddOpenTelemetry(IServiceCollection services, string exporter)
+    {
+        if (!string.Equals(exporter, "console", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"--otel expects 'console' (the only exporter of this sample), not '{exporter}'.");
+        }
+
+        services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing
+                .AddSource(TypedSocketsTelemetry.ServerActivitySourceName)
+                .AddConsoleExporter())
+            .WithMetrics(metrics => metrics
+                .AddMeter(TypedSocketsTelemetry.ServerMeterName, TypedSocketsTelemetry.RedisMeterName)
+                .AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 10_000));
     }
 
     private static string ResolveUrls(IConfiguration configuration)

@@ -142,19 +142,39 @@ internal sealed partial class EngineSession : EngineConnection
     }
 
     /// <summary>
-    /// <see cref="Start"/> inside the <c>engineio.handshake</c> span (a child of the handshake request's span), which is
-    /// current while the handler's OnOpen runs, so the layer above can remember it.
+    /// <see cref="Start"/> inside the <c>engineio.handshake</c> span, which is current while the handler's OnOpen runs, so
+    /// the layer above can remember it. It is a child of the handshake request's span when that span is recorded, and a
+    /// root span otherwise: ASP.NET Core creates an unrecorded request activity when only TypedSockets is traced, and a
+    /// parent-based sampler (OpenTelemetry's default) would drop every child of it.
     /// </summary>
     private void StartTraced(bool canUpgrade)
     {
-        using var activity = ServerActivities.Source.StartActivity(ServerActivities.Handshake, ActivityKind.Internal);
-        if (activity is { IsAllDataRequested: true })
+        var previous = Activity.Current;
+        var activity = previous is null or { Recorded: true }
+            ? ServerActivities.Source.StartActivity(ServerActivities.Handshake, ActivityKind.Internal)
+            : ServerActivities.StartDetached(ServerActivities.Handshake, ActivityKind.Internal);
+        if (activity is null)
+        {
+            StartCore(canUpgrade);
+            return;
+        }
+
+        if (activity.IsAllDataRequested)
         {
             activity.SetTag(ServerActivities.SessionIdTag, Id);
             activity.SetTag(ServerActivities.TransportTag, Transport);
         }
 
-        StartCore(canUpgrade);
+        Activity.Current = activity;
+        try
+        {
+            StartCore(canUpgrade);
+        }
+        finally
+        {
+            activity.Stop();
+            Activity.Current = previous;
+        }
     }
 
     private void StartCore(bool canUpgrade)
