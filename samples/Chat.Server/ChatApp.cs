@@ -2,6 +2,9 @@ using System.Globalization;
 using Chat.Contracts;
 using Chat.Server.Chat;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using TypedSockets;
 using TypedSockets.Server;
 using TypedSockets.Server.AdminUI;
 
@@ -15,6 +18,7 @@ namespace Chat.Server;
 /// <c>--admin-ui &lt;user&gt;:&lt;password&gt;</c> (configuration key <c>admin-ui</c>) turns on the Socket.IO Admin UI: the
 /// instrumentation on the "/admin" namespace, signed in to with that user and password (hashed with bcrypt at startup,
 /// never kept in clear), and the UI page itself at /admin-ui/. Without it neither exists.
+/// <c>--otel console</c> exports TypedSockets' traces and metrics with the OpenTelemetry SDK to the console.
 /// </summary>
 public static class ChatApp
 {
@@ -43,6 +47,11 @@ public static class ChatApp
         }
 
         var adminUI = ResolveAdminUI(builder.Configuration);
+
+        if (builder.Configuration["otel"] is { } otel)
+        {
+            AddOpenTelemetry(builder.Services, otel);
+        }
 
         var app = builder.Build();
         app.UseDefaultFiles();
@@ -92,6 +101,27 @@ public static class ChatApp
         }
 
         return (value[..colon], value[(colon + 1)..]);
+    }
+
+    /// <summary>
+    /// <c>--otel console</c>: the server's spans (<see cref="TypedSocketsTelemetry.ServerActivitySourceName"/>) and the
+    /// server's and Redis adapters' instruments, written to standard output by the OpenTelemetry console exporter
+    /// (metrics every 10 s). Any other exporter name is refused at startup.
+    /// </summary>
+    private static void AddOpenTelemetry(IServiceCollection services, string exporter)
+    {
+        if (!string.Equals(exporter, "console", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"--otel expects 'console' (the only exporter of this sample), not '{exporter}'.");
+        }
+
+        services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing
+                .AddSource(TypedSocketsTelemetry.ServerActivitySourceName)
+                .AddConsoleExporter())
+            .WithMetrics(metrics => metrics
+                .AddMeter(TypedSocketsTelemetry.ServerMeterName, TypedSocketsTelemetry.RedisMeterName)
+                .AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 10_000));
     }
 
     private static string ResolveUrls(IConfiguration configuration)

@@ -57,6 +57,7 @@ internal sealed class PendingAck
     private ITimer? _timer;
     private CancellationTokenRegistration _cancellation;
     private int _done;
+    private readonly System.Diagnostics.Activity? _activity; // the socketio.emit_with_ack span, when someone listens
 
     public PendingAck(SocketIOClientSocket socket, string eventName, bool withTask, Action<SocketIOArguments?, Exception?>? callback, bool callbackInline = false)
     {
@@ -65,6 +66,12 @@ internal sealed class PendingAck
         _task = withTask ? new TaskCompletionSource<SocketIOArguments>(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         _callback = callback;
         _callbackInline = callbackInline;
+
+        // An inline callback is the internal attempt of a queued emit (retries): the user's own ack has the span.
+        if (!callbackInline)
+        {
+            _activity = ClientActivities.StartEmitWithAck(socket.Namespace, eventName, socket.Id);
+        }
     }
 
     public string EventName { get; }
@@ -124,6 +131,10 @@ internal sealed class PendingAck
 
         _timer?.Dispose();
         _cancellation.Dispose();
+        if (_activity is not null)
+        {
+            ClientActivities.StopEmitWithAck(_activity, args, error);
+        }
         if (_task is not null)
         {
             if (error is null)

@@ -93,6 +93,35 @@ public abstract class ClusterTests<TFixture>
     }
 
     [Fact]
+    public async Task FetchSocketsIsOneAdapterRequestSpanAnsweredByEveryOtherNode()
+    {
+        const string testSource = "TypedSockets.Redis.Tests.Tracing";
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name is TypedSocketsTelemetry.ServerActivitySourceName or testSource,
+            Sample = static (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var source = new System.Diagnostics.ActivitySource(testSource);
+        using var parent = source.StartActivity("test");
+
+        var all = await Cluster.A.Io.FetchSocketsAsync();
+        Assert.Contains(all, s => s.Id == Cluster.N1);
+
+        var span = Assert.Single(stopped, a => a.OperationName == "socketio.adapter.request" && a.ParentSpanId == parent!.SpanId);
+        Assert.Equal(System.Diagnostics.ActivityKind.Client, span.Kind);
+        Assert.Equal("fetchSockets", span.GetTagItem("socketio.adapter.operation"));
+        Assert.Equal("socketio.adapter.request fetchSockets", span.DisplayName);
+        var servers = Assert.IsType<int>(span.GetTagItem("socketio.adapter.servers"));
+        Assert.True(servers >= 2, $"B and N answer: {servers}");
+        Assert.Equal(servers, span.GetTagItem("socketio.adapter.responses"));
+        Assert.Equal(System.Diagnostics.ActivityStatusCode.Unset, span.Status);
+    }
+
+    [Fact]
     public async Task FetchSocketsSeesTheSocketsOfEveryNode()
     {
         var all = await Cluster.A.Io.FetchSocketsAsync();

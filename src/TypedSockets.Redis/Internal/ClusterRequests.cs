@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using TypedSockets.Protocol.SocketIO;
 
 namespace TypedSockets.Redis.Internal;
@@ -6,6 +7,9 @@ namespace TypedSockets.Redis.Internal;
 /// <summary>The requests a node waits answers for, and its broadcasts with acknowledgements, by request id.</summary>
 internal sealed class ClusterRequests
 {
+    // The server's source (an adapter request is server work): one socketio.adapter.request span per request sent.
+    private static readonly ActivitySource s_source = new(TypedSocketsTelemetry.ServerActivitySourceName);
+
     private readonly ConcurrentDictionary<string, PendingRequest> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AckRequest> _acks = new(StringComparer.Ordinal);
 
@@ -24,6 +28,42 @@ internal sealed class ClusterRequests
     /// </summary>
     /// <exception cref="TimeoutException">The request could not be queued, or not every node answered in time.</exception>
     public async Task<List<Dictionary<string, object?>>> SendAsync(
+        string requestId, string operation, long type, int expected, Func<bool> publish, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!s_source.HasListeners())
+        {
+            return await SendCoreAsync(requestId, operation, type, expected, publish, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var activity = s_source.StartActivity("socketio.adapter.request", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.DisplayName = "socketio.adapter.request " + operation;
+            activity.SetTag("socketio.adapter.operation", operation);
+            activity.SetTag("socketio.adapter.request.id", requestId);
+            activity.SetTag("socketio.adapter.servers", expected);
+        }
+
+        try
+        {
+            var responses = await SendCoreAsync(requestId, operation, type, expected, publish, timeout, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("socketio.adapter.responses", responses.Count);
+            return responses;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, e.Message);
+            if (activity.IsAllDataRequested)
+            {
+                activity.SetTag("error.type", e.GetType().FullName);
+                activity.AddException(e);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<List<Dictionary<string, object?>>> SendCoreAsync(
         string requestId, string operation, long type, int expected, Func<bool> publish, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var pending = Start(requestId, operation, type, expected);

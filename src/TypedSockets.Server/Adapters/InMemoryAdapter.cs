@@ -1,4 +1,5 @@
 using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.Diagnostics;
 
 namespace TypedSockets.Server.Adapters;
 
@@ -393,6 +394,11 @@ public partial class InMemoryAdapter : SocketIOAdapter
         packet = StoreForRecovery(packet, options);
         var encoded = packet.Encode(Namespace.Server.Parser);
         var recipients = ComputeRecipients(options);
+        if (ServerActivities.IsEnabled())
+        {
+            ServerActivities.AddRecipients(recipients.Count);
+        }
+
         foreach (var socket in recipients)
         {
             socket.SendEncoded(encoded, options.Volatile, packet.Offset);

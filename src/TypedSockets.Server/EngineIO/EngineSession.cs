@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TypedSockets.Protocol.EngineIO;
 using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.Diagnostics;
 
 namespace TypedSockets.Server.EngineIO;
 
@@ -138,6 +140,53 @@ internal sealed partial class EngineSession : EngineConnection
 
     /// <summary>Queues the open packet, starts the heartbeat and tells the handler. Called once, right after registration.</summary>
     public void Start(bool canUpgrade)
+    {
+        if (ServerActivities.IsEnabled())
+        {
+            StartTraced(canUpgrade);
+            return;
+        }
+
+        StartCore(canUpgrade);
+    }
+
+    /// <summary>
+    /// <see cref="Start"/> inside the <c>engineio.handshake</c> span, which is current while the handler's OnOpen runs, so
+    /// the layer above can remember it. It is a child of the handshake request's span when that span is recorded, and a
+    /// root span otherwise: ASP.NET Core creates an unrecorded request activity when only TypedSockets is traced, and a
+    /// parent-based sampler (OpenTelemetry's default) would drop every child of it.
+    /// </summary>
+    private void StartTraced(bool canUpgrade)
+    {
+        var previous = Activity.Current;
+        var activity = previous is null or { Recorded: true }
+            ? ServerActivities.Source.StartActivity(ServerActivities.Handshake, ActivityKind.Internal)
+            : ServerActivities.StartDetached(ServerActivities.Handshake, ActivityKind.Internal);
+        if (activity is null)
+        {
+            StartCore(canUpgrade);
+            return;
+        }
+
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag(ServerActivities.SessionIdTag, Id);
+            activity.SetTag(ServerActivities.TransportTag, Transport);
+        }
+
+        Activity.Current = activity;
+        try
+        {
+            StartCore(canUpgrade);
+        }
+        finally
+        {
+            activity.Stop();
+            Activity.Current = previous;
+        }
+    }
+
+    private void StartCore(bool canUpgrade)
     {
         var handshake = new EngineHandshake(
             Id,

@@ -1,5 +1,6 @@
 using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Server.Adapters;
+using TypedSockets.Server.Diagnostics;
 
 namespace TypedSockets.Server;
 
@@ -68,7 +69,26 @@ public readonly struct BroadcastOperator
     public ValueTask EmitAsync(string eventName, params object?[] args)
     {
         SocketIOSocket.ThrowIfReserved(eventName);
+        if (ServerActivities.IsEnabled())
+        {
+            return EmitTracedAsync(eventName, args);
+        }
+
         return _namespace.Adapter.BroadcastAsync(new BroadcastPacket(_namespace.Name, eventName, args), Options);
+    }
+
+    private async ValueTask EmitTracedAsync(string eventName, object?[] args)
+    {
+        using var activity = ServerActivities.StartBroadcast(_namespace.Name, eventName, withAck: false);
+        try
+        {
+            await _namespace.Adapter.BroadcastAsync(new BroadcastPacket(_namespace.Name, eventName, args), Options).ConfigureAwait(false);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            ServerActivities.SetError(activity, e);
+            throw;
+        }
     }
 
     /// <summary>
@@ -88,6 +108,27 @@ public readonly struct BroadcastOperator
         var timeout = options.Timeout ?? _namespace.Server.Options.DefaultAckTimeout
             ?? throw new InvalidOperationException("A broadcast with acknowledgement needs a timeout: call Timeout(...) first, or set DefaultAckTimeout.");
         options = options with { Timeout = timeout }; // adapters (cluster requests) see the timeout in effect
+        using var activity = ServerActivities.IsEnabled() ? ServerActivities.StartBroadcast(_namespace.Name, eventName, withAck: true) : null;
+        try
+        {
+            var result = await EmitWithAckCoreAsync(eventName, args, options, timeout, cancellationToken).ConfigureAwait(false);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag(ServerActivities.RecipientsTag, result.ExpectedCount);
+                activity.SetTag(ServerActivities.ResponsesTag, result.Responses.Count);
+            }
+
+            return result;
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            ServerActivities.SetError(activity, e);
+            throw;
+        }
+    }
+
+    private async Task<BroadcastAckResult> EmitWithAckCoreAsync(string eventName, object?[] args, BroadcastOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var serverCount = await _namespace.Adapter.ServerCountAsync().ConfigureAwait(false);
         var collector = new BroadcastAckCollector(options.Local ? 1 : serverCount);
         await _namespace.Adapter.BroadcastWithAckAsync(new BroadcastPacket(_namespace.Name, eventName, args), options, collector.OnClientCount, collector.OnAck).ConfigureAwait(false);

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Diagnostics;
 using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.Diagnostics;
 using TypedSockets.Server.EngineIO;
 
 namespace TypedSockets.Server;
@@ -32,6 +34,13 @@ internal sealed class SocketIOConnection
         _server = server;
         Connection = connection;
         _decoder = server.Parser.CreateDecoder(server.Options.MaxAttachments);
+        if (ServerActivities.IsEnabled() &&
+            Activity.Current is { } current &&
+            ReferenceEquals(current.Source, ServerActivities.Source) &&
+            current.OperationName == ServerActivities.Handshake)
+        {
+            Handshake = current;
+        }
         var timeout = server.Options.ConnectTimeout;
         if (timeout > TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
@@ -41,6 +50,12 @@ internal sealed class SocketIOConnection
     }
 
     public EngineConnection Connection { get; }
+
+    /// <summary>
+    /// The <c>engineio.handshake</c> span that opened this connection, when it was traced: the parent of the namespace
+    /// connect spans and the link of the event spans. Null when nobody listened then.
+    /// </summary>
+    public Activity? Handshake { get; }
 
     public void OnMessage(in ReadOnlySequence<byte> data, bool isBinary)
     {

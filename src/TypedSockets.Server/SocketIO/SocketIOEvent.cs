@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using TypedSockets.Protocol.SocketIO;
+using TypedSockets.Server.Diagnostics;
 
 namespace TypedSockets.Server;
 
@@ -6,6 +8,8 @@ namespace TypedSockets.Server;
 public sealed class SocketIOEvent
 {
     private int _acked;
+    private int _traceHolds; // traced events: dispatch + async handlers + middlewares still running; the span ends at 0
+    private int _traceFailed;
 
     internal SocketIOEvent(SocketIOSocket socket, string name, SocketIOArguments arguments, long ackId)
     {
@@ -55,6 +59,50 @@ public sealed class SocketIOEvent
 
     /// <summary>Claims the single acknowledgement of this event (the typed path sends it itself).</summary>
     internal bool TryClaimAck() => HasAck && Interlocked.Exchange(ref _acked, 1) == 0;
+
+    /// <summary>The <c>socketio.event</c> span of this event; null when nobody listens.</summary>
+    internal Activity? Activity { get; private set; }
+
+    /// <summary>Starts tracing: the dispatch holds the span open until <see cref="ReleaseTrace"/>.</summary>
+    internal void BeginTrace(Activity activity)
+    {
+        Activity = activity;
+        _traceHolds = 1;
+    }
+
+    /// <summary>Something more (an async handler, the middlewares) runs for this event: the span waits for it.</summary>
+    internal void HoldTrace()
+    {
+        if (Activity is not null)
+        {
+            Interlocked.Increment(ref _traceHolds);
+        }
+    }
+
+    /// <summary>One holder finished; the last one stops the span (outcome <c>ok</c> unless a failure was recorded).</summary>
+    internal void ReleaseTrace()
+    {
+        if (Activity is not { } activity || Interlocked.Decrement(ref _traceHolds) != 0)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _traceFailed) == 0 && activity.IsAllDataRequested && activity.GetTagItem(ServerActivities.OutcomeTag) is null)
+        {
+            activity.SetTag(ServerActivities.OutcomeTag, ServerActivities.Ok);
+        }
+
+        ServerActivities.Stop(activity);
+    }
+
+    /// <summary>A handler or middleware of this event failed: the span gets status Error (the first failure's type).</summary>
+    internal void TraceFailure(Exception error, string outcome)
+    {
+        if (Activity is { } activity && Interlocked.Exchange(ref _traceFailed, 1) == 0)
+        {
+            ServerActivities.SetError(activity, error, outcome);
+        }
+    }
 
     /// <summary>The name, the argument count and the ack id (for logs).</summary>
     public override string ToString() => $"{Name} ({Arguments.Count} argument(s){(HasAck ? $", ack {AckId}" : string.Empty)})";

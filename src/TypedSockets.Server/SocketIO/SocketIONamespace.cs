@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text.RegularExpressions;
 using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Server.Adapters;
+using TypedSockets.Server.Diagnostics;
 
 namespace TypedSockets.Server;
 
@@ -166,6 +168,8 @@ public partial class SocketIONamespace
 
     private async ValueTask ConnectCoreAsync(SocketIOConnection client, SocketIOArguments auth)
     {
+        // Current while the middlewares and connection handlers run (an async method keeps that change to itself).
+        using var activity = ServerActivities.IsEnabled() ? StartConnectActivity(client) : null;
         var handshake = new SocketIOHandshake(client.Connection, auth);
         var recovery = Server.Options.ConnectionStateRecovery;
         RecoveredSession? recovered = null;
@@ -199,6 +203,11 @@ public partial class SocketIONamespace
         }
 
         client.AddPending(socket);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(ServerActivities.SocketIdTag, socket.Id);
+            activity.SetTag(ServerActivities.RecoveredTag, recovered is not null);
+        }
 
         var middlewares = recovered is not null && recovery!.SkipMiddlewares ? [] : Middlewares;
         try
@@ -222,6 +231,11 @@ public partial class SocketIONamespace
                 SocketIOLog.ConnectRefused(Server.Logger, Name, message);
             }
 
+            if (activity is not null)
+            {
+                ServerActivities.SetError(activity, e, e is SocketConnectException ? ServerActivities.Refused : ServerActivities.Error);
+            }
+
             client.RemovePending(socket);
             client.Send(Server.Parser.EncodeConnectError(Name, message, data), isVolatile: false);
             await socket.AbandonAsync(SocketDisconnectReasons.ServerNamespaceDisconnect).ConfigureAwait(false);
@@ -230,6 +244,7 @@ public partial class SocketIONamespace
 
         if (!client.Connection.IsOpen)
         {
+            activity?.SetTag(ServerActivities.OutcomeTag, ServerActivities.Closed);
             client.RemovePending(socket);
             await socket.AbandonAsync(SocketDisconnectReasons.TransportClose).ConfigureAwait(false);
             return;
@@ -251,6 +266,7 @@ public partial class SocketIONamespace
         if (!socket.TryCompleteConnect(missed, Server.Parser.EncodeConnect(Name, socket.Id, socket.Pid)))
         {
             // The connection closed while the socket was being set up: undo the registration.
+            activity?.SetTag(ServerActivities.OutcomeTag, ServerActivities.Closed);
             Remove(socket);
             client.RemoveSocket(socket);
             await Adapter.DelAllAsync(socket.Id).ConfigureAwait(false);
@@ -261,6 +277,7 @@ public partial class SocketIONamespace
         Server.Metrics.SocketConnected(Name);
         SocketIOLog.SocketConnected(Server.Logger, socket.Id, Name, client.Connection.Id);
         Server.Observer?.SocketConnected(socket);
+        activity?.SetTag(ServerActivities.OutcomeTag, ServerActivities.Ok);
 
         foreach (var handler in ConnectionHandlers)
         {
@@ -271,8 +288,29 @@ public partial class SocketIONamespace
             catch (Exception e)
             {
                 SocketIOLog.HandlerFailed(Server.Logger, "connection", socket.Id, e);
+                activity?.AddException(e); // the socket stays connected: an event on the span, not an error status
             }
         }
+    }
+
+    /// <summary>
+    /// Starts the <c>socketio.connect</c> span as a child of the connection's handshake span (a root span when that was not
+    /// traced) rather than of the receive loop's request, and makes it current.
+    /// </summary>
+    private Activity? StartConnectActivity(SocketIOConnection client)
+    {
+        Activity.Current = null;
+        var activity = ServerActivities.Source.StartActivity(
+            ServerActivities.Connect, ActivityKind.Internal, client.Handshake?.Context ?? default);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(ServerActivities.RpcSystemTag, ServerActivities.RpcSystem);
+            activity.SetTag(ServerActivities.NamespaceTag, Name);
+            activity.SetTag(ServerActivities.SessionIdTag, client.Connection.Id);
+            activity.SetTag(ServerActivities.TransportTag, client.Connection.Transport);
+        }
+
+        return activity;
     }
 }
 

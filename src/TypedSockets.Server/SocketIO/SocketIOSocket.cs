@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Server.Adapters;
+using TypedSockets.Server.Diagnostics;
 
 namespace TypedSockets.Server;
 
@@ -362,29 +364,38 @@ public sealed partial class SocketIOSocket
             throw new SocketDisconnectedException(Id, _disconnectReason ?? "not connected");
         }
 
-        var id = Namespace.NextAckId();
-        var waiter = new AckWaiter();
-        Acks[id] = waiter;
-        NotifyOutgoing(eventName, args);
-        if (!_client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id), isVolatile: false))
-        {
-            _acks!.TryRemove(id, out _);
-            throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
-        }
-
-        Sent(true);
+        using var activity = ServerActivities.IsEnabled() ? ServerActivities.StartEmitWithAck(Namespace.Name, eventName, Id) : null;
         try
         {
-            return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            var id = Namespace.NextAckId();
+            var waiter = new AckWaiter();
+            Acks[id] = waiter;
+            NotifyOutgoing(eventName, args);
+            if (!_client.Send(Server.Parser.EncodeEvent(Namespace.Name, eventName, args, id), isVolatile: false))
+            {
+                _acks!.TryRemove(id, out _);
+                throw new SocketDisconnectedException(Id, _disconnectReason ?? "transport closed");
+            }
+
+            Sent(true);
+            try
+            {
+                return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                Server.Metrics.AckTimedOut(Namespace.Name);
+                throw new SocketAckTimeoutException(eventName, timeout!.Value);
+            }
+            finally
+            {
+                _acks!.TryRemove(id, out _);
+            }
         }
-        catch (TimeoutException)
+        catch (Exception e) when (activity is not null)
         {
-            Server.Metrics.AckTimedOut(Namespace.Name);
-            throw new SocketAckTimeoutException(eventName, timeout!.Value);
-        }
-        finally
-        {
-            _acks!.TryRemove(id, out _);
+            ServerActivities.SetError(activity, e, e is SocketAckTimeoutException ? ServerActivities.Timeout : null);
+            throw;
         }
     }
 
@@ -595,6 +606,17 @@ public sealed partial class SocketIOSocket
             return;
         }
 
+        if (ServerActivities.IsEnabled())
+        {
+            OnEventTraced(evt);
+            return;
+        }
+
+        OnEventCore(evt);
+    }
+
+    private void OnEventCore(SocketIOEvent evt)
+    {
         var middlewares = _middlewares;
         if (middlewares.Length == 0)
         {
@@ -602,7 +624,65 @@ public sealed partial class SocketIOSocket
             return;
         }
 
-        Observe(RunMiddlewares(evt, middlewares, 0), evt.Name);
+        var task = RunMiddlewares(evt, middlewares, 0);
+        if (evt.Activity is not null && !task.IsCompleted)
+        {
+            evt.HoldTrace();
+            task = ReleaseTraceAfter(task, evt);
+        }
+
+        Observe(task, evt.Name);
+    }
+
+    private static async ValueTask ReleaseTraceAfter(ValueTask task, SocketIOEvent evt)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        finally
+        {
+            evt.ReleaseTrace();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="OnEventCore"/> inside a <c>socketio.event</c> span: a root span (not a child of the receive loop's
+    /// request) linked to the connection's handshake span, current while the handlers start, so what they trace is
+    /// its child; it ends when the last asynchronous handler completes.
+    /// </summary>
+    private void OnEventTraced(SocketIOEvent evt)
+    {
+        var activity = ServerActivities.StartDetached(
+            ServerActivities.HandleEvent, ActivityKind.Server, link: _client.Handshake?.Context ?? default);
+        if (activity is null)
+        {
+            OnEventCore(evt);
+            return;
+        }
+
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag(ServerActivities.RpcSystemTag, ServerActivities.RpcSystem);
+            activity.SetTag(ServerActivities.RpcMethodTag, evt.Name);
+            activity.SetTag(ServerActivities.NamespaceTag, Namespace.Name);
+            activity.SetTag(ServerActivities.EventTag, evt.Name);
+            activity.SetTag(ServerActivities.SocketIdTag, Id);
+            activity.SetTag(ServerActivities.AckTag, evt.HasAck);
+        }
+
+        evt.BeginTrace(activity);
+        var previous = Activity.Current;
+        Activity.Current = activity;
+        try
+        {
+            OnEventCore(evt);
+        }
+        finally
+        {
+            Activity.Current = previous;
+            evt.ReleaseTrace();
+        }
     }
 
     private async ValueTask RunMiddlewares(SocketIOEvent evt, Func<SocketIOEvent, Func<ValueTask>, ValueTask>[] middlewares, int index)
@@ -623,6 +703,7 @@ public sealed partial class SocketIOSocket
         }
         catch (Exception e) when (index < middlewares.Length)
         {
+            evt.TraceFailure(e, ServerActivities.Refused);
             RaiseError(e);
             if (evt.HasAck && !evt.IsAcknowledged)
             {
@@ -671,6 +752,7 @@ public sealed partial class SocketIOSocket
         else if (_anyHandlers.Length == 0)
         {
             SocketIOLog.NoHandler(Server.Logger, evt.Name, Namespace.Name, Id);
+            evt.Activity?.SetTag(ServerActivities.OutcomeTag, ServerActivities.Unhandled);
         }
     }
 
@@ -702,6 +784,7 @@ public sealed partial class SocketIOSocket
     {
         // Counted per connection: past SocketIOServerOptions.MaxPendingHandlersPerConnection the connection stops reading.
         _client.HandlerStarted();
+        evt.HoldTrace();
         try
         {
             await task.ConfigureAwait(false);
@@ -714,6 +797,7 @@ public sealed partial class SocketIOSocket
         {
             Server.Metrics.EventHandled(Namespace.Name, started);
             _client.HandlerEnded();
+            evt.ReleaseTrace();
         }
     }
 
@@ -749,6 +833,7 @@ public sealed partial class SocketIOSocket
         }
 
         Server.Metrics.EventFailed(Namespace.Name, reason, error);
+        evt.TraceFailure(error, reason);
         if (evt.HasAck && !evt.IsAcknowledged)
         {
             SendErrorAnswer(evt, error);

@@ -14,7 +14,8 @@ public partial class InMemoryAdapter
     /// Sends an already encoded typed packet to the local sockets <paramref name="selection"/> targets, reusing
     /// per-thread collections so a steady stream of broadcasts allocates nothing.
     /// </summary>
-    internal void SendTypedLocal(in SocketTargetSelection selection, in OutgoingPacket packet)
+    /// <returns>How many sockets it went to.</returns>
+    internal int SendTypedLocal(in SocketTargetSelection selection, in OutgoingPacket packet)
     {
         var recipients = t_recipients ??= [];
         t_recipients = null; // re-entrant sends (a transport callback broadcasting) get their own list
@@ -25,6 +26,8 @@ public partial class InMemoryAdapter
             {
                 socket.SendTyped(packet, selection.Volatile);
             }
+
+            return recipients.Count;
         }
         finally
         {

@@ -1,5 +1,6 @@
 using TypedSockets.Protocol.SocketIO;
 using TypedSockets.Server.Adapters;
+using TypedSockets.Server.Diagnostics;
 
 namespace TypedSockets.Server;
 
@@ -26,6 +27,31 @@ internal sealed class NamespaceBroadcastSink : SocketBroadcastSink
 
     public override void Send(in SocketTargetSelection selection, SocketEventWriter writer)
     {
+        if (ServerActivities.IsEnabled())
+        {
+            SendTraced(selection, writer);
+            return;
+        }
+
+        SendCore(selection, writer);
+    }
+
+    private void SendTraced(in SocketTargetSelection selection, SocketEventWriter writer)
+    {
+        using var activity = ServerActivities.StartBroadcast(_namespace.Name, TypedPackets.AsPacketWriter(writer).Event!.Name, withAck: false);
+        try
+        {
+            SendCore(selection, writer);
+        }
+        catch (Exception e) when (activity is not null)
+        {
+            ServerActivities.SetError(activity, e);
+            throw;
+        }
+    }
+
+    private void SendCore(in SocketTargetSelection selection, SocketEventWriter writer)
+    {
         var packetWriter = TypedPackets.AsPacketWriter(writer);
         var name = packetWriter.Event!.Name;
         var packet = TypedPackets.Finish(packetWriter);
@@ -33,7 +59,12 @@ internal sealed class NamespaceBroadcastSink : SocketBroadcastSink
         {
             if (_namespace.Adapter.GetType() == typeof(InMemoryAdapter) && _namespace.Server.Options.ConnectionStateRecovery is null)
             {
-                ((InMemoryAdapter)_namespace.Adapter).SendTypedLocal(selection, packet);
+                var recipients = ((InMemoryAdapter)_namespace.Adapter).SendTypedLocal(selection, packet);
+                if (ServerActivities.IsEnabled())
+                {
+                    ServerActivities.AddRecipients(recipients);
+                }
+
                 return;
             }
 

@@ -1,3 +1,5 @@
+using TypedSockets.Server.Diagnostics;
+
 namespace TypedSockets.Server;
 
 /// <summary>
@@ -90,7 +92,27 @@ internal sealed class TypedEventDispatcher<T>
         }
     }
 
-    private ValueTask Invoke(SocketIOEvent evt) => _filters.Length == 0 ? Dispatch(evt) : InvokeFilteredAsync(evt);
+    private ValueTask Invoke(SocketIOEvent evt)
+    {
+        if (evt.Activity is { IsAllDataRequested: true } activity)
+        {
+            DescribeSpan(activity, evt.Name);
+        }
+
+        return _filters.Length == 0 ? Dispatch(evt) : InvokeFilteredAsync(evt);
+    }
+
+    /// <summary>Names the event span after the hub (or contract) and the event: both bounded by the contract.</summary>
+    private void DescribeSpan(System.Diagnostics.Activity activity, string eventName)
+    {
+        var service = _hub?.GetType().Name ?? typeof(T).Name;
+        activity.DisplayName = service + "/" + eventName;
+        activity.SetTag(ServerActivities.RpcServiceTag, service);
+        if (_hub is not null)
+        {
+            activity.SetTag(ServerActivities.HubTag, service);
+        }
+    }
 
     private async ValueTask InvokeFilteredAsync(SocketIOEvent evt)
     {

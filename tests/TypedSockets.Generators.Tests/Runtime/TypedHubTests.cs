@@ -118,6 +118,64 @@ public sealed class TypedHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AHubMethodCallIsAServerSpanNamedAfterTheHubAndItsTypedBroadcastIsAChildSpan()
+    {
+        var stopped = new ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == TypedSocketsTelemetry.ServerActivitySourceName,
+            Sample = static (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) =>
+                System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        using var client = await ConnectAsync(_ => { });
+        var room = "traced-" + client.Id;
+
+        var reply = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.EmitAsync("join", r => reply.TrySetResult(r), room);
+        await reply.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var bad = new TaskCompletionSource<SocketIOResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.EmitAsync("join", r => bad.TrySetResult(r), new { room = "not a string" });
+        await bad.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        System.Diagnostics.Activity? join = null;
+        System.Diagnostics.Activity? refused = null;
+        System.Diagnostics.Activity? broadcast = null;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!Found())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The join spans were not recorded in time.");
+            await Task.Delay(20);
+        }
+
+        bool Found()
+        {
+            var events = stopped.Where(a => a.OperationName == "socketio.event" && (string?)a.GetTagItem("socketio.socket.id") == client.Id).ToList();
+            join = events.FirstOrDefault(a => a.Status == System.Diagnostics.ActivityStatusCode.Unset);
+            refused = events.FirstOrDefault(a => a.Status == System.Diagnostics.ActivityStatusCode.Error);
+            broadcast = join is null ? null : stopped.FirstOrDefault(a => a.OperationName == "socketio.broadcast" && a.ParentSpanId == join.SpanId);
+            return join is not null && refused is not null && broadcast is not null;
+        }
+
+        Assert.Equal("ChatHub/join", join!.DisplayName);
+        Assert.Equal(System.Diagnostics.ActivityKind.Server, join.Kind);
+        Assert.Equal("ChatHub", join.GetTagItem("rpc.service"));
+        Assert.Equal("ChatHub", join.GetTagItem("socketio.hub"));
+        Assert.Equal("join", join.GetTagItem("rpc.method"));
+        Assert.Equal("/chat", join.GetTagItem("socketio.namespace"));
+        Assert.Equal(true, join.GetTagItem("socketio.ack"));
+        Assert.Equal("ok", join.GetTagItem("socketio.outcome"));
+
+        Assert.Equal(System.Diagnostics.ActivityKind.Producer, broadcast!.Kind);
+        Assert.Equal("user:joined", broadcast.GetTagItem("socketio.event"));
+        Assert.Equal(1, broadcast.GetTagItem("socketio.broadcast.recipients"));
+
+        Assert.Equal("invalid_arguments", refused!.GetTagItem("socketio.outcome"));
+        Assert.Equal(typeof(SocketInvocationException).FullName, refused.GetTagItem("error.type"));
+    }
+
+    [Fact]
     public async Task TypedBroadcastReachesTheRoomButNotTheSender()
     {
         using var alice = await ConnectAsync(_ => { });
