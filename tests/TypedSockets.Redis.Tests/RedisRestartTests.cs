@@ -38,7 +38,7 @@ public sealed class RedisRestartTests
         Assert.Contains("Redis", error.Message + error.InnerException?.Message, StringComparison.OrdinalIgnoreCase);
 
         // What could not reach Redis was dropped and counted.
-        await WaitUntilAsync(() => RedisAdapterMetrics.DroppedTotal > droppedBefore, "a counted drop");
+        await Eventually.TrueAsync(() => RedisAdapterMetrics.DroppedTotal > droppedBefore, "a counted drop");
 
         await redis.StartAsync();
 
@@ -52,7 +52,7 @@ public sealed class RedisRestartTests
             await Task.Delay(100);
         }
 
-        await WaitUntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             try
             {
@@ -73,18 +73,6 @@ public sealed class RedisRestartTests
         {
             Assert.True(DateTime.UtcNow < deadline, $"'{eventName}' from the .NET node never reached {client}.");
             await io.EmitAsync(eventName, i);
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what) => await WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Waited 20 s in vain for: {what}");
             await Task.Delay(100);
         }
     }

@@ -97,8 +97,11 @@ public class EngineIOOptions
     public Func<HttpContext, ValueTask<EngineRequestVerdict>>? AllowRequest { get; set; }
 
     /// <summary>
-    /// The clock of the heartbeat, the close deadlines and the connect timeout. Default <see cref="TimeProvider.System"/>;
-    /// tests replace it with a fake clock.
+    /// The one clock of the server: the heartbeat, the upgrade timeout and close deadlines, the connect timeout, the
+    /// acknowledgement timeouts of sockets and broadcasts, and the adapters' timers (connection state recovery expiry,
+    /// cluster request timeouts) all run on it. Default <see cref="TimeProvider.System"/>; tests replace it with a fake
+    /// clock (<c>FakeTimeProvider</c>) to move time on without waiting. It is not taken from dependency injection: set it
+    /// here (for example in <c>AddTypedSockets(o =&gt; o.TimeProvider = clock)</c>).
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

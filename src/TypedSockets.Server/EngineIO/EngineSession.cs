@@ -68,7 +68,7 @@ internal sealed partial class EngineSession : EngineConnection
         _handler = server.Handler;
         _logger = server.Logger;
         Id = id;
-        Issued = DateTimeOffset.UtcNow;
+        Issued = _options.TimeProvider.GetUtcNow();
         _isWebSocket = isWebSocket;
         _scope = new LazyServiceScope(handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>());
         _handshakeRequest = EngineHandshakeRequest.Capture(handshakeContext);

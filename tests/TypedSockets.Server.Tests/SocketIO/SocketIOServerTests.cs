@@ -688,17 +688,7 @@ public sealed class SocketIOServerTests
         }
     }
 
-    internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 5000)
-    {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException("The condition was not met in time.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>Kept for the tests that call it: forwards to <see cref="Eventually.TrueAsync(Func{bool}, string, TimeSpan?)"/> (a longer <paramref name="timeoutMs"/> than its default is kept).</summary>
+    internal static Task WaitUntil(Func<bool> condition, int timeoutMs = 5000) =>
+        Eventually.TrueAsync(condition, "the awaited condition holds", TimeSpan.FromMilliseconds(timeoutMs) > Eventually.DefaultTimeout ? TimeSpan.FromMilliseconds(timeoutMs) : null);
 }
