@@ -83,22 +83,22 @@ public sealed class SessionExpiryTests
 
         var (lost, lostSid, _, _) = await ConnectAsync(url);
         var (kept, keptSid, keptPid, keptOffset) = await ConnectAsync(url);
+        var (sentinel, sentinelSid, _, _) = await ConnectAsync(url);
         lost.Abort();
         kept.Abort();
-        await Task.Delay(300);
+        // A socket leaves its namespace once its session is stored (and its expiry watch started).
+        await Eventually.TrueAsync(() => io.Sockets.Sockets.Count == 1, "the two aborted sockets have left");
+
+        // The sentinel's session is stored after the other two, so its expiry is reported after anything they report.
+        sentinel.Abort();
+        await Eventually.TrueAsync(() => io.Sockets.Sockets.Count == 0, "the sentinel socket has left");
 
         // Recover one of the two sessions; the other expires.
         var (recovered, recoveredSid, _, _) = await ConnectAsync(url, $"40{{\"pid\":\"{keptPid}\",\"offset\":\"{keptOffset}\"}}");
         Assert.Equal(keptSid, recoveredSid);
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (expired.IsEmpty && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        await Task.Delay(800);
-        Assert.Equal([lostSid], expired);
+        await Eventually.TrueAsync(() => expired.Contains(sentinelSid), "the sentinel session is reported expired");
+        Assert.Equal([lostSid, sentinelSid], expired.ToArray());
         recovered.Dispose();
     }
 }

@@ -20,16 +20,27 @@ public static class Eventually
     }
 
     /// <summary>Waits until <paramref name="condition"/> completes with true; throws <see cref="TimeoutException"/> naming <paramref name="what"/> after <paramref name="timeout"/> (default <see cref="DefaultTimeout"/>).</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) => TrueAsync(condition, () => what, timeout);
+
+    /// <summary>As <see cref="TrueAsync(Func{bool}, string, TimeSpan?)"/>; <paramref name="what"/> is read only on failure, so it can describe the state then.</summary>
+    public static Task TrueAsync(Func<bool> condition, Func<string> what, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        return TrueAsync(() => Task.FromResult(condition()), what, timeout);
+    }
+
+    /// <summary>As <see cref="TrueAsync(Func{Task{bool}}, string, TimeSpan?)"/>; <paramref name="what"/> is read only on failure.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(what);
         var bound = timeout ?? DefaultTimeout;
         var started = TimeProvider.System.GetTimestamp();
         while (!await condition().ConfigureAwait(false))
         {
             if (TimeProvider.System.GetElapsedTime(started) > bound)
             {
-                throw new TimeoutException($"Timed out after {bound.TotalSeconds:0.#} s waiting until {what}.");
+                throw new TimeoutException($"Timed out after {bound.TotalSeconds:0.#} s waiting until {what()}.");
             }
 
             // A poll interval, not a wait for an outcome: the loop ends as soon as the condition holds.
