@@ -146,19 +146,12 @@ public abstract class ClusterTests<TFixture>
 
         async Task<Dictionary<string, T>> UntilBothAsync<T>(Func<Task<Dictionary<string, T>>> fetch)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            while (true)
-            {
-                var sockets = await fetch();
-                if (sockets.ContainsKey(t1) && sockets.ContainsKey(t2))
-                {
-                    Assert.Equal(2, sockets.Count);
-                    return sockets;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"Only {string.Join(", ", sockets.Keys)} of {t1}, {t2} answered within 15 s.");
-                await Task.Delay(100);
-            }
+            Dictionary<string, T> sockets = [];
+            await Eventually.TrueAsync(
+                async () => (sockets = await fetch()).ContainsKey(t1) && sockets.ContainsKey(t2),
+                () => $"both {t1} and {t2} answer (only {string.Join(", ", sockets.Keys)} did)");
+            Assert.Equal(2, sockets.Count);
+            return sockets;
         }
     }
 
