@@ -215,7 +215,7 @@ public abstract class ClientScenarioTests
         // Emitted while the server is down: buffered, sent after the reconnection.
         Assert.True(socket.Emit("echo", "sent while offline"));
         Assert.Equal(1, socket.BufferedCount);
-        await Task.Delay(300); // let at least one attempt fail against the stopped server
+        await TestWait.UntilAsync(() => attempts.Count >= 2, "a reconnection attempt failed against the stopped server (a second one started)");
 
         var welcome = socket.NextAsync("welcome");
         var echoed = socket.NextAsync("echo-back");
