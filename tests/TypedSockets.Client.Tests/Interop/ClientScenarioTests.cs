@@ -474,11 +474,6 @@ public abstract class ClientScenarioTests
     private sealed record ConnectErrorData(string Reason, int Code);
 
     private sealed record Report(int Emitters, int Total, int Duplicates, int OutOfOrder);
-}
-
-public sealed class NodeServerScenarioTests : ClientScenarioTests
-{
-    protected override async Task<IScenarioServer> StartServerAsync(ScenarioServerConfig config) => await NodeScenarioServer.StartAsync(config);
 
     /// <summary>
     /// A sentinel instead of a sleep: an echo goes through the server and back on the same ordered connection, so once
@@ -491,4 +486,9 @@ public sealed class NodeServerScenarioTests : ClientScenarioTests
         Assert.True(socket.Emit("echo", marker));
         Assert.Equal(marker, (await back).Get<string>(0));
     }
+}
+
+public sealed class NodeServerScenarioTests : ClientScenarioTests
+{
+    protected override async Task<IScenarioServer> StartServerAsync(ScenarioServerConfig config) => await NodeScenarioServer.StartAsync(config);
 }
