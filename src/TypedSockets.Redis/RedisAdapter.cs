@@ -26,7 +26,7 @@ public sealed class RedisAdapter : InMemoryAdapter
     private readonly RedisAdapterOptions _options;
     private readonly ILogger _logger;
     private readonly JsonSocketIOParser _parser;
-    private readonly ClusterRequests _requests = new();
+    private readonly ClusterRequests _requests;
     private readonly string _channel;
     private readonly string _requestChannel;
     private readonly string _responseChannel;
@@ -40,6 +40,7 @@ public sealed class RedisAdapter : InMemoryAdapter
         _options = options;
         _logger = connection.Logger;
         _parser = JsValues.JsonParserOf(nsp.Server.Parser);
+        _requests = new ClusterRequests(nsp.Server.Options.TimeProvider);
         Uid = WireFormat.Uid2(6);
         _channel = $"{options.Key}#{nsp.Name}#";
         _requestChannel = $"{options.Key}-request#{nsp.Name}#";

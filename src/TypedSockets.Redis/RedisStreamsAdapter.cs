@@ -30,7 +30,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
     private readonly RedisStreamsAdapterOptions _options;
     private readonly ILogger _logger;
     private readonly JsonSocketIOParser _parser;
-    private readonly ClusterRequests _requests = new();
+    private readonly ClusterRequests _requests;
     private readonly string _publicChannel;
     private readonly string _privateChannel;
     private readonly Lock _localSync = new();
@@ -44,6 +44,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         _options = options;
         _logger = connection.Logger;
         _parser = JsValues.JsonParserOf(nsp.Server.Parser);
+        _requests = new ClusterRequests(nsp.Server.Options.TimeProvider);
         Uid = WireFormat.RandomHexId();
         _publicChannel = $"{options.ChannelPrefix}#{nsp.Name}#";
         _privateChannel = $"{options.ChannelPrefix}#{nsp.Name}#{Uid}#";
@@ -305,14 +306,14 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
         try
         {
             var margin = ttl > ExpiryCheckMargin * 4 ? ExpiryCheckMargin : ttl / 4;
-            await Task.Delay(ttl - margin, _subscriptions.Disposed).ConfigureAwait(false);
+            await Task.Delay(ttl - margin, TimeProvider, _subscriptions.Disposed).ConfigureAwait(false);
             var database = (await _connection.GetAsync().ConfigureAwait(false)).GetDatabase();
             if (!await database.KeyExistsAsync(key).ConfigureAwait(false))
             {
                 return; // recovered
             }
 
-            await Task.Delay(margin * 2, _subscriptions.Disposed).ConfigureAwait(false);
+            await Task.Delay(margin * 2, TimeProvider, _subscriptions.Disposed).ConfigureAwait(false);
             if (!await database.KeyExistsAsync(key).ConfigureAwait(false))
             {
                 OnSessionExpired(session);

@@ -81,8 +81,11 @@ public sealed class OrderingTests(ITestOutputHelper output)
             }
         }
 
-        await Task.Delay(200);
-        Assert.Equal(BurstSize, received.Items.Count);
+        // Sentinel instead of a sleep: one more event on the same ordered connection; anything extra would come before it.
+        await client.EmitAsync("c0", "seq", BurstSize, "sentinel");
+        await received.WaitForCountAsync(BurstSize + 1, "the sentinel", timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(BurstSize + 1, received.Items.Count);
+        Assert.Equal(BurstSize, received.Items[BurstSize].Get<int>(0));
     }
 
     private static byte[] BytesFor(int i) => [.. Enumerable.Range(0, 1 + i % 17).Select(k => (byte)(i + k))];

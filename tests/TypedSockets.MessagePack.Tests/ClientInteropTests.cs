@@ -128,13 +128,11 @@ public sealed class ClientInteropTests(NodeMsgpackServer server) : IClassFixture
         await b.EmitWithAckAsync("join", ["room1"], Timeout);
 
         a.Emit("to-room", "room1", "hi", new byte[] { 1 });
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!received.ContainsKey("b") && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => received.ContainsKey("b"), "b got the room message");
 
-        await Task.Delay(200); // would a or c get it too?
+        // Would a or c get it too? Sentinel instead of a sleep: an ack round trip on each; a wrong message comes first.
+        await a.EmitWithAckAsync("ack-me", ["sentinel"], Timeout);
+        await c.EmitWithAckAsync("ack-me", ["sentinel"], Timeout);
         Assert.Equal("hi:01", received.GetValueOrDefault("b"));
         Assert.False(received.ContainsKey("a"));
         Assert.False(received.ContainsKey("c"));
@@ -187,11 +185,7 @@ public sealed class ClientInteropTests(NodeMsgpackServer server) : IClassFixture
         var firstId = socket.Id;
 
         socket.Emit("drop-me");
-        var deadline = DateTime.UtcNow + Timeout;
-        while ((ticks.Count < 2 || !socket.IsConnected) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => ticks.Count >= 2 && socket.IsConnected, () => $"two ticks arrived and the socket is connected again (ticks: {string.Join(",", ticks)})");
 
         Assert.Equal([1, 2], ticks);
         Assert.True(socket.Recovered);

@@ -175,19 +175,12 @@ public abstract class ClusterTests<TFixture>
 
         async Task<Dictionary<string, T>> UntilBothAsync<T>(Func<Task<Dictionary<string, T>>> fetch)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            while (true)
-            {
-                var sockets = await fetch();
-                if (sockets.ContainsKey(t1) && sockets.ContainsKey(t2))
-                {
-                    Assert.Equal(2, sockets.Count);
-                    return sockets;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"Only {string.Join(", ", sockets.Keys)} of {t1}, {t2} answered within 15 s.");
-                await Task.Delay(100);
-            }
+            Dictionary<string, T> sockets = [];
+            await Eventually.TrueAsync(
+                async () => (sockets = await fetch()).ContainsKey(t1) && sockets.ContainsKey(t2),
+                () => $"both {t1} and {t2} answer (only {string.Join(", ", sockets.Keys)} did)");
+            Assert.Equal(2, sockets.Count);
+            return sockets;
         }
     }
 
@@ -244,7 +237,7 @@ public abstract class ClusterTests<TFixture>
         // Without ack: every other node gets it, the sender does not.
         await Cluster.B.Io.ServerSideEmitAsync("server-note", "z");
         await Cluster.N.WaitForAsync(e => e.GetProperty("event").GetString() == "server" && e.GetProperty("ev").GetString() == "server-note", what: "server-note on the Node node");
-        await WaitUntilAsync(() => Cluster.A.ServerSideEvents.Contains(("server-note", "z")), "server-note on A");
+        await Eventually.TrueAsync(() => Cluster.A.ServerSideEvents.Contains(("server-note", "z")), "server-note on A");
         Assert.DoesNotContain(("server-note", "z"), Cluster.B.ServerSideEvents);
     }
 
@@ -265,8 +258,8 @@ public abstract class ClusterTests<TFixture>
     {
         await Cluster.A.Io.In(Cluster.N1, Cluster.B1).SocketsJoinAsync("joined-by-a");
         await Cluster.N.SendAsync("server.socketsJoin", new { rooms = new[] { Cluster.A1 }, room = "joined-by-n" });
-        await WaitUntilAsync(async () => (await Cluster.B.Io.In("joined-by-a").FetchSocketsAsync()).Count == 2, "joined-by-a has n1 and b1");
-        await WaitUntilAsync(async () => (await Cluster.B.Io.In("joined-by-n").FetchSocketsAsync()).Count == 1, "joined-by-n has a1");
+        await Eventually.TrueAsync(async () => (await Cluster.B.Io.In("joined-by-a").FetchSocketsAsync()).Count == 2, "joined-by-a has n1 and b1");
+        await Eventually.TrueAsync(async () => (await Cluster.B.Io.In("joined-by-n").FetchSocketsAsync()).Count == 1, "joined-by-n has a1");
 
         await Cluster.B.Io.To("joined-by-a").EmitAsync("joined-a");
         await Cluster.B.Io.To("joined-by-n").EmitAsync("joined-n");
@@ -274,22 +267,6 @@ public abstract class ClusterTests<TFixture>
         await Clients.WaitForClientEventAsync("b1", "joined-a");
         await Clients.WaitForClientEventAsync("a1", "joined-n");
         Assert.Empty(Clients.Received("a1", "joined-a"));
-    }
-
-    protected static async Task WaitUntilAsync(Func<bool> condition, string what) => await WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    protected static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Waited 10 s in vain for: {what}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }
 

@@ -60,8 +60,8 @@ public sealed class RedisHealthAndMetricsTests
 
         await a.Io.EmitAsync("hello", 1);
 
-        await RedisRestartTests.WaitUntilAsync(() => published.GetMeasurementSnapshot().EvaluateAsCounter() >= 1, "a published message");
-        await RedisRestartTests.WaitUntilAsync(() => receivedByB.GetMeasurementSnapshot().EvaluateAsCounter() >= 1, "the other node receiving it");
+        await Eventually.TrueAsync(() => published.GetMeasurementSnapshot().EvaluateAsCounter() >= 1, "a published message");
+        await Eventually.TrueAsync(() => receivedByB.GetMeasurementSnapshot().EvaluateAsCounter() >= 1, "the other node receiving it");
         Assert.Equal(0, receivedByA.GetMeasurementSnapshot().EvaluateAsCounter()); // a node ignores its own messages
         Assert.Equal("{message}", published.Instrument!.Unit);
     }
@@ -69,7 +69,7 @@ public sealed class RedisHealthAndMetricsTests
     private static async Task<HealthReport> WaitForStatusAsync(HealthCheckService health, HealthStatus status)
     {
         HealthReport? report = null;
-        await RedisRestartTests.WaitUntilAsync(
+        await Eventually.TrueAsync(
             async () => (report = await health.CheckHealthAsync()).Status == status,
             $"the health check to report {status}");
         return report!;

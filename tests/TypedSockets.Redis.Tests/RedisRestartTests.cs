@@ -41,22 +41,29 @@ public sealed class RedisRestartTests
         Assert.Contains("Redis", error.Message + error.InnerException?.Message, StringComparison.OrdinalIgnoreCase);
 
         // What could not reach Redis was dropped and counted.
-        await WaitUntilAsync(() => dropped.GetMeasurementSnapshot().Count > 0, "a counted drop");
+        await Eventually.TrueAsync(() => dropped.GetMeasurementSnapshot().Count > 0, "a counted drop");
         Assert.Contains(dropped.GetMeasurementSnapshot(), m => (string?)m.Tags["reason"] is "redis_unreachable" or "queue_full");
 
         await redis.StartAsync();
 
         // Both directions heal: .NET to Node.js and Node.js to .NET, then cluster requests work again.
         await UntilDeliveredAsync(a.Io, clients, "n1", "after");
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        for (var i = 0; clients.Received("a1", "after-n").Count == 0; i++)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The Node.js node's broadcasts never reached the .NET node's client after the restart.\n" + n.StandardError);
-            await n.SendAsync("server.emit", new { @event = "after-n", args = new object[] { i } });
-            await Task.Delay(100);
-        }
+        var probe = 0;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                if (clients.Received("a1", "after-n").Count > 0)
+                {
+                    return true;
+                }
 
-        await WaitUntilAsync(async () =>
+                await n.SendAsync("server.emit", new { @event = "after-n", args = new object[] { probe++ } });
+                await Task.Delay(100); // pacing of the probes, not a wait for an outcome
+                return false;
+            },
+            () => "the Node.js node's broadcasts reach the .NET node's client after the restart\n" + n.StandardError);
+
+        await Eventually.TrueAsync(async () =>
         {
             try
             {
@@ -72,24 +79,19 @@ public sealed class RedisRestartTests
     /// <summary>Broadcasts from <paramref name="io"/> until <paramref name="client"/> gets one (bounded: 20 s).</summary>
     private static async Task UntilDeliveredAsync(SocketIOServer io, NodePeer clients, string client, string eventName)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        for (var i = 0; clients.Received(client, eventName).Count == 0; i++)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"'{eventName}' from the .NET node never reached {client}.");
-            await io.EmitAsync(eventName, i);
-            await Task.Delay(100);
-        }
-    }
+        var probe = 0;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                if (clients.Received(client, eventName).Count > 0)
+                {
+                    return true;
+                }
 
-    internal static async Task WaitUntilAsync(Func<bool> condition, string what) => await WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Waited 20 s in vain for: {what}");
-            await Task.Delay(100);
-        }
+                await io.EmitAsync(eventName, probe++);
+                await Task.Delay(100); // pacing of the probes, not a wait for an outcome
+                return false;
+            },
+            $"'{eventName}' from the .NET node reaches {client}");
     }
 }

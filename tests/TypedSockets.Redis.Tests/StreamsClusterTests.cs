@@ -30,10 +30,12 @@ public sealed class StreamsClusterTests(StreamsClusterFixture cluster) : Cluster
         await Clients.SendAsync("client.moveTo", new { name, url = Url(to) });
         await ticking;
 
-        var received = await Clients.WaitForClientEventAsync(name, tick, Count, TimeSpan.FromSeconds(15));
-        await Task.Delay(200); // a duplicate would arrive right behind the last one
-        received = Clients.Received(name, tick);
-        Assert.Equal(Enumerable.Range(1, Count), received.Select(e => e.GetProperty("args")[0].GetInt32()));
+        await Clients.WaitForClientEventAsync(name, tick, Count, TimeSpan.FromSeconds(15));
+        // Sentinel instead of a sleep: one more tick from the same node; a duplicate would arrive before it.
+        await SendTickAsync(ticker, tick, Count + 1);
+        await Clients.WaitForClientEventAsync(name, tick, Count + 1, TimeSpan.FromSeconds(15));
+        var received = Clients.Received(name, tick);
+        Assert.Equal(Enumerable.Range(1, Count + 1), received.Select(e => e.GetProperty("args")[0].GetInt32()));
 
         // The second CONNECT recovered the session: same socket id, reported recovered by the client.
         var connects = Clients.Events(e => e.GetProperty("event").GetString() == "connect" && e.GetProperty("name").GetString() == name);
@@ -70,6 +72,17 @@ public sealed class StreamsClusterTests(StreamsClusterFixture cluster) : Cluster
         "B" => Cluster.B.UrlText,
         _ => Cluster.NUrl,
     };
+
+    private async Task SendTickAsync(string node, string eventName, int value)
+    {
+        if (node == "N")
+        {
+            await Cluster.N.SendAsync("server.emit", new { @event = eventName, args = new object[] { value } });
+            return;
+        }
+
+        await (node == "A" ? Cluster.A.Io : Cluster.B.Io).EmitAsync(eventName, value);
+    }
 
     private async Task Tick(string node, string eventName, int count)
     {

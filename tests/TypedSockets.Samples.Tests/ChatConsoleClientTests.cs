@@ -45,12 +45,7 @@ public sealed class ChatConsoleClientTests
 
         public async Task WaitForAsync(string text)
         {
-            var deadline = DateTime.UtcNow + s_wait;
-            while (!Printed.Contains(text, StringComparison.Ordinal))
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"'{text}' was not printed. Output:\n{Printed}");
-                await Task.Delay(20);
-            }
+            await Eventually.TrueAsync(() => Printed.Contains(text, StringComparison.Ordinal), () => $"'{text}' is printed. Output:\n{Printed}", s_wait);
         }
 
         private sealed class ChannelReader(ChannelReader<string> lines) : TextReader

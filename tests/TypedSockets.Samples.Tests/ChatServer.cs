@@ -42,13 +42,7 @@ internal sealed class ChatServer : IAsyncDisposable
     /// <summary>Waits until every user has been signed out (the server saw their disconnection), or fails.</summary>
     public async Task AssertEveryoneSignsOutAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (Directory.Usernames.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.Empty(Directory.Usernames);
+        await Eventually.TrueAsync(() => Directory.Usernames.Count == 0, () => $"every user signed out (left: {string.Join(", ", Directory.Usernames)})");
         Assert.All(Directory.ListRooms(), room =>
         {
             Assert.True(room.Permanent, $"room {room.Name} should have been removed with its last user");

@@ -4,8 +4,11 @@ using TypedSockets.Protocol.SocketIO;
 
 namespace TypedSockets.Redis.Internal;
 
-/// <summary>The requests a node waits answers for, and its broadcasts with acknowledgements, by request id.</summary>
-internal sealed class ClusterRequests
+/// <summary>
+/// The requests a node waits answers for, and its broadcasts with acknowledgements, by request id. Timeouts run on
+/// <paramref name="time"/>, the clock of the server the adapter is attached to.
+/// </summary>
+internal sealed class ClusterRequests(TimeProvider time)
 {
     // The server's source (an adapter request is server work): one socketio.adapter.request span per request sent.
     private static readonly ActivitySource s_source = new(TypedSocketsTelemetry.ServerActivitySourceName);
@@ -74,7 +77,7 @@ internal sealed class ClusterRequests
                 throw new TimeoutException($"{operation}: the request could not be queued for Redis (queue full).");
             }
 
-            return await pending.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await pending.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -97,7 +100,7 @@ internal sealed class ClusterRequests
 
     private async Task ExpireAsync(string requestId, TimeSpan timeout)
     {
-        await Task.Delay(timeout).ConfigureAwait(false);
+        await Task.Delay(timeout, time).ConfigureAwait(false);
         _acks.TryRemove(requestId, out _);
     }
 

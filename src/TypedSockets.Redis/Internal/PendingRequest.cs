@@ -33,11 +33,11 @@ internal sealed class PendingRequest
     }
 
     /// <exception cref="TimeoutException">Not every response arrived in time.</exception>
-    public async Task<List<Dictionary<string, object?>>> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<List<Dictionary<string, object?>>> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
-            return await _done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await _done.Task.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -17,7 +17,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
     private readonly Dictionary<string, long> _offsets = new(StringComparer.Ordinal);
     private readonly string _offsetPrefix = SocketIds.Create()[..6];
     private long _nextSequence;
-    private Timer? _cleanupTimer;
+    private ITimer? _cleanupTimer;
 
     /// <summary>An adapter for <paramref name="nsp"/>; cluster adapters derive from it to keep the local rooms.</summary>
     public InMemoryAdapter(SocketIONamespace nsp)
@@ -33,7 +33,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         if (Recovery is { } recovery)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(recovery.MaxDisconnectionDuration.Ticks / 2, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromMinutes(1).Ticks));
-            _cleanupTimer = new Timer(static s => ((InMemoryAdapter)s!).RemoveExpired(), this, period, period);
+            _cleanupTimer = TimeProvider.CreateTimer(static s => ((InMemoryAdapter)s!).RemoveExpired(), this, period, period);
         }
 
         return ValueTask.CompletedTask;
@@ -46,6 +46,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         return ValueTask.CompletedTask;
     }
 
+    // EmittedAt: a timestamp of the server's TimeProvider.
     private sealed record StoredPacket(long Sequence, long EmittedAt, BroadcastPacket Packet, BroadcastOptions Options);
 
     /// <summary>
@@ -63,7 +64,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
         {
             var sequence = _nextSequence++;
             var stored = packet.WithOffset(_offsetPrefix + sequence.ToString("x", System.Globalization.CultureInfo.InvariantCulture));
-            _packets.Enqueue(new StoredPacket(sequence, Environment.TickCount64, stored, options));
+            _packets.Enqueue(new StoredPacket(sequence, TimeProvider.GetTimestamp(), stored, options));
             _offsets[stored.Offset!] = sequence;
             while (_packets.Count > recovery.MaxStoredPackets)
             {
@@ -79,7 +80,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
     {
         lock (_recoverySync)
         {
-            _sessions[session.Pid] = (session, Environment.TickCount64);
+            _sessions[session.Pid] = (session, TimeProvider.GetTimestamp());
         }
 
         return ValueTask.CompletedTask;
@@ -100,8 +101,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
                 return new((RecoveredSession?)null);
             }
 
-            var maxAge = (long)recovery.MaxDisconnectionDuration.TotalMilliseconds;
-            if (Environment.TickCount64 - kept.DisconnectedAt > maxAge || !_offsets.TryGetValue(offset, out var after))
+            if (TimeProvider.GetElapsedTime(kept.DisconnectedAt) > recovery.MaxDisconnectionDuration || !_offsets.TryGetValue(offset, out var after))
             {
                 return new((RecoveredSession?)null);
             }
@@ -176,14 +176,15 @@ public partial class InMemoryAdapter : SocketIOAdapter
             return;
         }
 
-        var maxAge = (long)recovery.MaxDisconnectionDuration.TotalMilliseconds;
-        var now = Environment.TickCount64;
+        var maxAge = recovery.MaxDisconnectionDuration;
+        var time = TimeProvider;
+        var now = time.GetTimestamp();
         List<SocketSession>? expired = null;
         lock (_recoverySync)
         {
             foreach (var (pid, kept) in _sessions)
             {
-                if (now - kept.DisconnectedAt > maxAge)
+                if (time.GetElapsedTime(kept.DisconnectedAt, now) > maxAge)
                 {
                     (expired ??= []).Add(kept.Session);
                 }
@@ -197,7 +198,7 @@ public partial class InMemoryAdapter : SocketIOAdapter
                 }
             }
 
-            while (_packets.TryPeek(out var oldest) && now - oldest.EmittedAt > maxAge)
+            while (_packets.TryPeek(out var oldest) && time.GetElapsedTime(oldest.EmittedAt, now) > maxAge)
             {
                 _offsets.Remove(_packets.Dequeue().Packet.Offset!);
             }

@@ -18,6 +18,13 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>The namespace whose rooms and operations this adapter holds.</summary>
     public SocketIONamespace Namespace { get; }
 
+    /// <summary>
+    /// The clock of the server this adapter is attached to (<see cref="EngineIO.EngineIOOptions.TimeProvider"/> of
+    /// <see cref="SocketIOServer.Options"/>): adapters take every expiry, timeout and periodic task from it, so a test
+    /// with a fake clock controls them too.
+    /// </summary>
+    protected TimeProvider TimeProvider => Namespace.Server.Options.TimeProvider;
+
     /// <summary>A room was created (its first member joined).</summary>
     public event Action<string>? RoomCreated;
 

@@ -99,7 +99,7 @@ public class EngineIOOptions
     /// <summary>
     /// Most Engine.IO sessions one remote IP address may have open at once; a handshake past it is refused with HTTP 429
     /// and <c>{"code":4,"message":"Too many connections"}</c> (a plain 429 on WebSocket), counted in
-    /// <c>typedsockets.engineio.handshakes_limited</c> and logged once until one of that address's sessions closes.
+    /// <c>typedsockets.server.handshakes.limited</c> and logged once until one of that address's sessions closes.
     /// Null (the default): no limit, because behind a reverse proxy without <c>UseForwardedHeaders</c> every client has
     /// the proxy's address, and many users can share one address (NAT, a company's network). The address is
     /// <c>HttpContext.Connection.RemoteIpAddress</c>: behind a proxy, configure the ForwardedHeaders middleware (with the
@@ -111,14 +111,17 @@ public class EngineIOOptions
     /// A limiter every handshake acquires one permit of, without waiting (for example a fixed window per remote IP built
     /// with <c>PartitionedRateLimiter.Create</c>); refused handshakes get HTTP 429 and <c>{"code":4,"message":"Too many
     /// handshakes"}</c> (with <c>Retry-After</c> when the lease says when), are counted in
-    /// <c>typedsockets.engineio.handshakes_limited</c> and logged at most once a second. Null (the default): none.
+    /// <c>typedsockets.server.handshakes.limited</c> and logged at most once a second. Null (the default): none.
     /// The application owns the limiter (and disposes it).
     /// </summary>
     public System.Threading.RateLimiting.PartitionedRateLimiter<HttpContext>? HandshakeLimiter { get; set; }
 
     /// <summary>
-    /// The clock of the heartbeat, the close deadlines and the connect timeout. Default <see cref="TimeProvider.System"/>;
-    /// tests replace it with a fake clock.
+    /// The one clock of the server: the heartbeat, the upgrade timeout and close deadlines, the connect timeout, the
+    /// acknowledgement timeouts of sockets and broadcasts, and the adapters' timers (connection state recovery expiry,
+    /// cluster request timeouts) all run on it. Default <see cref="TimeProvider.System"/>; tests replace it with a fake
+    /// clock (<c>FakeTimeProvider</c>) to move time on without waiting. It is not taken from dependency injection: set it
+    /// here (for example in <c>AddTypedSockets(o =&gt; o.TimeProvider = clock)</c>).
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -440,7 +440,7 @@ public sealed class EngineIOServer
 
     private async Task ForgetClosedByClientAsync(string id)
     {
-        await Task.Delay(LateGetWindow).ConfigureAwait(false);
+        await Task.Delay(LateGetWindow, Options.TimeProvider).ConfigureAwait(false);
         _closedByClient.TryRemove(id, out _);
     }
 

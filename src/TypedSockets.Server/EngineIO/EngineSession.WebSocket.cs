@@ -62,7 +62,7 @@ internal sealed partial class EngineSession
         if (!accepted)
         {
             EngineIOLog.UpgradeFailed(_logger, Id, "the session cannot upgrade (already upgraded, upgrading, or closed)");
-            await CloseSocketAsync(socket, WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
+            await CloseSocketAsync(socket, _time, WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
             return;
         }
 
@@ -71,9 +71,10 @@ internal sealed partial class EngineSession
 
     private async Task RunSocketAsync(WebSocket socket, bool probing)
     {
-        using var receiveSource = new CancellationTokenSource();
+        // Created on the session's clock so the upgrade timeout and the close grace period (CancelAfter) follow it.
+        using var receiveSource = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         Task? writer = null;
-        Timer? noopTimer = null;
+        ITimer? noopTimer = null;
         var upgradeFailure = "the client closed the WebSocket";
         var closeReason = EngineCloseReasons.TransportClose;
         Exception? closeError = null;
@@ -197,7 +198,7 @@ internal sealed partial class EngineSession
                             EngineIOLog.UpgradeProbe(_logger, Id);
                             await socket.SendAsync(ProbeAnswer, WebSocketMessageType.Text, true, receiveSource.Token).ConfigureAwait(false);
                             // Answer every parked GET with a noop until the upgrade completes, so the client can pause polling.
-                            noopTimer ??= new Timer(static state => ((EngineSession)state!).RequestNoop(), this, TimeSpan.Zero, NoopInterval);
+                            noopTimer ??= _time.CreateTimer(static state => ((EngineSession)state!).RequestNoop(), this, TimeSpan.Zero, NoopInterval);
                             break;
 
                         case ProbeAction.Upgrade:
@@ -263,7 +264,7 @@ internal sealed partial class EngineSession
             }
 
             EngineIOLog.UpgradeFailed(_logger, Id, upgradeFailure);
-            await CloseSocketAsync(socket, rejectStatus).ConfigureAwait(false);
+            await CloseSocketAsync(socket, _time, rejectStatus).ConfigureAwait(false);
             return;
         }
 
@@ -564,7 +565,7 @@ internal sealed partial class EngineSession
             status = _closeStatus;
         }
 
-        await CloseOutputAsync(socket, status).ConfigureAwait(false);
+        await CloseOutputAsync(socket, _time, status).ConfigureAwait(false);
         // Give the client a moment to answer the close frame, then stop reading.
         receiveSource.CancelAfter(CloseHandshakeTimeout);
         if (graceful)
@@ -641,13 +642,13 @@ internal sealed partial class EngineSession
         }
     }
 
-    private static async Task CloseOutputAsync(WebSocket socket, WebSocketCloseStatus status)
+    private static async Task CloseOutputAsync(WebSocket socket, TimeProvider time, WebSocketCloseStatus status)
     {
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, time);
                 await socket.CloseOutputAsync(status, null, timeout.Token).ConfigureAwait(false);
             }
         }
@@ -658,13 +659,13 @@ internal sealed partial class EngineSession
     }
 
     /// <summary>Closes a socket that never carried the session (rejected or failed upgrade): close frame, then wait briefly for the answer.</summary>
-    private static async Task CloseSocketAsync(WebSocket socket, WebSocketCloseStatus status)
+    private static async Task CloseSocketAsync(WebSocket socket, TimeProvider time, WebSocketCloseStatus status)
     {
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout, time);
                 await socket.CloseAsync(status, null, timeout.Token).ConfigureAwait(false);
             }
         }

@@ -76,7 +76,7 @@ internal sealed partial class EngineSession : EngineConnection
         _logger = server.Logger;
         _metrics = server.Metrics;
         Id = id;
-        Issued = DateTimeOffset.UtcNow;
+        Issued = _options.TimeProvider.GetUtcNow();
         _isWebSocket = isWebSocket;
         _scope = new LazyServiceScope(handshakeContext.RequestServices.GetRequiredService<IServiceScopeFactory>());
         _handshakeRequest = EngineHandshakeRequest.Capture(handshakeContext);

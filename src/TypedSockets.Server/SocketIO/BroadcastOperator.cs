@@ -132,7 +132,7 @@ public readonly struct BroadcastOperator
         var serverCount = await _namespace.Adapter.ServerCountAsync().ConfigureAwait(false);
         var collector = new BroadcastAckCollector(options.Local ? 1 : serverCount);
         await _namespace.Adapter.BroadcastWithAckAsync(new BroadcastPacket(_namespace.Name, eventName, args), options, collector.OnClientCount, collector.OnAck).ConfigureAwait(false);
-        return await collector.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        return await collector.WaitAsync(timeout, _namespace.Server.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Snapshots of the targeted sockets, across the cluster unless <see cref="Local"/> was chosen.</summary>
@@ -209,11 +209,11 @@ public readonly struct BroadcastOperator
             }
         }
 
-        public async Task<BroadcastAckResult> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        public async Task<BroadcastAckResult> WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
         {
             try
             {
-                await _done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+                await _done.Task.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -380,7 +380,7 @@ public sealed partial class SocketIOSocket
             Sent(true);
             try
             {
-                return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+                return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, Server.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

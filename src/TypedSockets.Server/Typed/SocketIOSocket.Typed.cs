@@ -115,7 +115,7 @@ public sealed partial class SocketIOSocket
         var timeout = ackTimeout ?? Server.Options.DefaultAckTimeout;
         try
         {
-            return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            return await waiter.Task.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, Server.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

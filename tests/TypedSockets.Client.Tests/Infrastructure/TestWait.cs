@@ -30,18 +30,6 @@ internal static class TestWait
     /// <summary>Polls <paramref name="condition"/> until it holds (bounded).</summary>
     public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => UntilAsync(condition, () => what, timeout);
 
-    /// <summary>Polls <paramref name="condition"/> until it holds (bounded); <paramref name="what"/> is read on failure.</summary>
-    public static async Task UntilAsync(Func<bool> condition, Func<string> what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {what()}.");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>Polls <paramref name="condition"/> until it holds (bounded); <paramref name="what"/> is read on failure. Forwards to <see cref="Eventually"/>.</summary>
+    public static Task UntilAsync(Func<bool> condition, Func<string> what, TimeSpan? timeout = null) => Eventually.TrueAsync(condition, what, timeout ?? Timeout);
 }

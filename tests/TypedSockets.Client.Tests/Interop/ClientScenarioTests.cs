@@ -215,7 +215,7 @@ public abstract class ClientScenarioTests
         // Emitted while the server is down: buffered, sent after the reconnection.
         Assert.True(socket.Emit("echo", "sent while offline"));
         Assert.Equal(1, socket.BufferedCount);
-        await Task.Delay(300); // let at least one attempt fail against the stopped server
+        await TestWait.UntilAsync(() => attempts.Count >= 2, "a reconnection attempt failed against the stopped server (a second one started)");
 
         var welcome = socket.NextAsync("welcome");
         var echoed = socket.NextAsync("echo-back");
@@ -252,7 +252,7 @@ public abstract class ClientScenarioTests
         const int count = 40;
         socket.Emit("stream", new { count, dropAt = 10, intervalMs = 15 });
         await TestWait.UntilAsync(() => ticks.Count >= count, () => $"{count} ticks arrived (got {string.Join(',', ticks)})");
-        await Task.Delay(100); // nothing more (no duplicate) may follow
+        await EchoRoundTripAsync(socket); // nothing more (no duplicate) may follow: anything sent before the echo is in
 
         Assert.Equal(Enumerable.Range(0, count), ticks);
         Assert.Single(disconnects);
@@ -278,7 +278,7 @@ public abstract class ClientScenarioTests
         const int count = 400;
         socket.Emit("stream", new { count, dropAt = 30, intervalMs = 2, dropEvery = 30 });
         await TestWait.UntilAsync(() => ticks.Count >= count, () => $"{count} ticks arrived (got {ticks.Count}: {string.Join(',', ticks)})", TimeSpan.FromSeconds(30));
-        await Task.Delay(100);
+        await EchoRoundTripAsync(socket);
 
         Assert.Equal(Enumerable.Range(0, count), ticks);
         Assert.True(Volatile.Read(ref disconnects) >= 2, $"only {disconnects} recoveries happened");
@@ -474,6 +474,18 @@ public abstract class ClientScenarioTests
     private sealed record ConnectErrorData(string Reason, int Code);
 
     private sealed record Report(int Emitters, int Total, int Duplicates, int OutOfOrder);
+
+    /// <summary>
+    /// A sentinel instead of a sleep: an echo goes through the server and back on the same ordered connection, so once
+    /// it is back, whatever the server sent before it (a duplicate tick, say) has arrived too.
+    /// </summary>
+    private static async Task EchoRoundTripAsync(SocketIOClientSocket socket)
+    {
+        var marker = "sentinel-" + Guid.NewGuid().ToString("N");
+        var back = socket.NextAsync("echo-back");
+        Assert.True(socket.Emit("echo", marker));
+        Assert.Equal(marker, (await back).Get<string>(0));
+    }
 }
 
 public sealed class NodeServerScenarioTests : ClientScenarioTests

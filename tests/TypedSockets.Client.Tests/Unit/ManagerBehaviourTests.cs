@@ -20,16 +20,20 @@ public sealed class ManagerBehaviourTests
     }
 
     /// <summary>Advances the fake clock in small steps until <paramref name="done"/> holds (bounded in real time).</summary>
-    private static async Task DriveAsync(FakeTimeProvider time, Func<bool> done, TimeSpan step, string what)
-    {
-        var deadline = DateTime.UtcNow + TestWait.Timeout;
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out driving the clock until {what}.");
-            time.Advance(step);
-            await Task.Delay(5);
-        }
-    }
+    private static Task DriveAsync(FakeTimeProvider time, Func<bool> done, TimeSpan step, string what) =>
+        Eventually.TrueAsync(
+            () =>
+            {
+                if (done())
+                {
+                    return true;
+                }
+
+                time.Advance(step);
+                return false;
+            },
+            "driving the fake clock until " + what,
+            TestWait.Timeout);
 
     [Fact]
     public async Task ReconnectionWaitsTheBackoffDelaysThenGivesUp()

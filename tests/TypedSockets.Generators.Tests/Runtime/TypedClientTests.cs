@@ -146,15 +146,7 @@ public sealed class TypedClientTests : IAsyncLifetime
         return socket;
     }
 
-    private static async Task UntilAsync(Func<bool> condition, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + s_wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out: " + describe());
-            await Task.Delay(20);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition, Func<string> describe) => TypedSockets.Testing.Eventually.TrueAsync(condition, describe);
 
     [Theory]
     [InlineData(SocketIOTransports.WebSocket)]

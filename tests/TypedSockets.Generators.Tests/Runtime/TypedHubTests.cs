@@ -197,7 +197,10 @@ public sealed class TypedHubTests : IAsyncLifetime
         Assert.Equal("hi bob", message.GetProperty("text").GetString());
         Assert.Equal(alice.Id, message.GetProperty("user").GetString());
         Assert.Equal("1970-01-01T00:00:00+00:00", message.GetProperty("sentAt").GetString());
-        await Task.Delay(200);
+        // Sentinel: alice's next acknowledged event is handled after "send", so its ack comes after any broadcast to her.
+        var sentinel = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await alice.EmitAsync("join", _ => sentinel.TrySetResult(), "blue");
+        await sentinel.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(aliceGot.Task.IsCompleted, "The sender was excluded with Except(Socket).");
     }
 

@@ -176,7 +176,7 @@ public class EngineIOBadInputTests(ConformanceHostFixture host) : IClassFixture<
     }
 
     [Fact]
-    public Task UpgradeAnswersEveryParkedGetWithANoop() => EngineIOConformanceTests.RetryWhenAPingAnswersFirstAsync(async () =>
+    public Task UpgradeAnswersEveryParkedGetWithANoop() => EngineIOTestClient.RetryWhenAPingAnswersFirstAsync(async () =>
     {
         var sid = await Client.OpenPollingAsync();
         await Client.AwaitPingAndPongAsync(sid);

@@ -161,7 +161,7 @@ public class EngineIOSessionTests
         Assert.False(connection.TrySend(Text("dropped"), isVolatile: true));
 
         var poll = host.Client.PollAsync(sid);
-        await WaitUntilAsync(() => connection.IsWritable);
+        await Eventually.TrueAsync(() => connection.IsWritable, "the connection is writable again");
         Assert.True(connection.TrySend(Text("kept"), isVolatile: true));
 
         using var response = await poll.WaitAsync(EngineIOTestClient.Timeout);
@@ -442,7 +442,7 @@ public class EngineIOSessionTests
             var (socket, handshake) = await host.Client.OpenWebSocketAsync();
             var connection = await handler.WaitForOpenAsync(sid);
             var poll = host.Client.PollAsync(sid);
-            await WaitUntilAsync(() => connection.IsWritable);
+            await Eventually.TrueAsync(() => connection.IsWritable, "the connection is writable again");
             var socketClosed = EngineIOTestClient.WaitForCloseAsync(socket);
 
             await host.App.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
@@ -511,16 +511,6 @@ public class EngineIOSessionTests
             connection.Close("custom reason");
             Assert.False(connection.IsOpen);
             Assert.False(connection.TrySend(Text("too late")));
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + EngineIOTestClient.Timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(10);
         }
     }
 }

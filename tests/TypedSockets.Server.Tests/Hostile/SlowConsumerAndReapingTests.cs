@@ -151,6 +151,41 @@ public class SlowConsumerAndReapingTests
         Assert.Equal((HttpStatusCode.OK, "ok"), await host.Client.PostAsync(sid, "6"));
     }
 
+    [Fact]
+    public async Task AWebSocketSessionLivesWhileItAnswersPingsAndIsClosedWhenOneGoesUnanswered()
+    {
+        var time = new FakeTimeProvider();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var handler = new RecordingHandler { OnText = (_, text) => seen.Enqueue(text) };
+        await using var host = await EngineIOTestHost.StartAsync(handler, options =>
+        {
+            options.TimeProvider = time;
+            options.PingInterval = TimeSpan.FromSeconds(25);
+            options.PingTimeout = TimeSpan.FromSeconds(20);
+        });
+        var (socket, handshake) = await host.Client.OpenWebSocketAsync();
+        var sid = handshake.GetProperty("sid").GetString()!;
+        using (socket)
+        {
+            await handler.WaitForOpenAsync(sid);
+
+            // First ping, answered; a message after the pong proves the server has read the pong.
+            time.Advance(TimeSpan.FromSeconds(25));
+            Assert.Equal("2", await EngineIOTestClient.ReceiveTextAsync(socket));
+            await EngineIOTestClient.SendTextAsync(socket, "3");
+            await EngineIOTestClient.SendTextAsync(socket, "4after-pong");
+            await Eventually.TrueAsync(() => seen.Contains("after-pong"), "the message after the pong is read");
+
+            // Second ping, unanswered: the session lives until PingTimeout is over, not a tick longer.
+            time.Advance(TimeSpan.FromSeconds(25));
+            Assert.Equal("2", await EngineIOTestClient.ReceiveTextAsync(socket));
+            time.Advance(TimeSpan.FromSeconds(19));
+            Assert.Equal(0, handler.CloseCalls(sid));
+            time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(EngineCloseReasons.PingTimeout, await handler.WaitForCloseAsync(sid));
+        }
+    }
+
     /// <summary>A fake clock whose timers never fire: every timer callback is "late".</summary>
     private sealed class LateTimerTimeProvider : FakeTimeProvider
     {

@@ -116,13 +116,16 @@ public sealed class SocketIOClientInteropTests(IndependentClientHost host) : ICl
             }
 
             await clients[0].EmitAsync("shout", "room", "hey");
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (received.Count < 2 && DateTime.UtcNow < deadline)
+            await Eventually.TrueAsync(() => received.Count >= 2, "the two other room members got the shout");
+
+            // Sentinel instead of a sleep: an ack round trip on every client; a wrong "shouted" would have come first.
+            foreach (var client in clients)
             {
-                await Task.Delay(20);
+                var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await client.EmitAsync("ack", _ => answered.TrySetResult(), "sentinel");
+                await answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
             }
 
-            await Task.Delay(200);
             Assert.Equal([1, 2], received.Order());
         }
         finally

@@ -6,10 +6,14 @@ namespace TypedSockets.Server.Tests.SocketIO;
 /// <summary>Connection state recovery with the in-memory adapter, as the reference server does it.</summary>
 public sealed class ConnectionStateRecoveryTests
 {
-    private static SocketIOTestHost CreateHost(TimeSpan? maxDuration = null, bool skipMiddlewares = true) => new(o => o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions
+    private static SocketIOTestHost CreateHost(TimeSpan? maxDuration = null, bool skipMiddlewares = true, TimeProvider? time = null) => new(o =>
     {
-        MaxDisconnectionDuration = maxDuration ?? TimeSpan.FromMinutes(1),
-        SkipMiddlewares = skipMiddlewares,
+        o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions
+        {
+            MaxDisconnectionDuration = maxDuration ?? TimeSpan.FromMinutes(1),
+            SkipMiddlewares = skipMiddlewares,
+        };
+        o.TimeProvider = time ?? TimeProvider.System;
     });
 
     private static (string Sid, string Pid) ParseConnect(string packet)
@@ -136,8 +140,9 @@ public sealed class ConnectionStateRecoveryTests
     [Fact]
     public async Task ExpiredSessionsAreDroppedAndReported()
     {
-        await using var host = CreateHost(TimeSpan.FromMilliseconds(100));
-        var expired = new TaskCompletionSource<string>();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var host = CreateHost(TimeSpan.FromMinutes(2), time: time);
+        var expired = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         host.Server.Sockets.Adapter.SessionExpired += s => expired.TrySetResult(s.Sid);
         host.Server.OnConnection(s => s.Emit("hi"));
         var first = host.Connect();
@@ -145,11 +150,47 @@ public sealed class ConnectionStateRecoveryTests
         var (sid, pid) = ParseConnect(await first.NextAsync());
         var (_, offset) = ParseEvent(await first.NextAsync());
         first.Close(EngineCloseReasons.PingTimeout);
+        // The session is stored before the socket leaves its namespace.
+        await Eventually.TrueAsync(() => host.Server.Sockets.Sockets.Count == 0, "the socket has left its namespace");
 
-        Assert.Equal(sid, await expired.Task.WaitAsync(TimeSpan.FromSeconds(5)));
+        // The cleanup timer (every minute here) runs inside Advance: within MaxDisconnectionDuration nothing expires.
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.False(expired.Task.IsCompleted, "a session is kept for MaxDisconnectionDuration");
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(sid, await expired.Task.WaitAsync(Eventually.DefaultTimeout));
         var second = host.Connect();
         second.Receive($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
         Assert.NotEqual(sid, ParseConnect(await second.NextAsync()).Sid);
+    }
+
+    [Fact]
+    public async Task ASessionIsRecoverableUntilMaxDisconnectionDurationOnTheServersClock()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var host = CreateHost(TimeSpan.FromMinutes(2), time: time);
+        host.Server.OnConnection(s => s.Emit("hi"));
+
+        // Recovered just before the deadline ...
+        var first = host.Connect();
+        first.Receive("0");
+        var (sid, pid) = ParseConnect(await first.NextAsync());
+        var (_, offset) = ParseEvent(await first.NextAsync());
+        first.Close(EngineCloseReasons.TransportClose);
+        await Eventually.TrueAsync(() => host.Server.Sockets.Sockets.Count == 0, "the first socket has left its namespace");
+        time.Advance(TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(1));
+        var second = host.Connect();
+        second.Receive($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        Assert.Equal(sid, ParseConnect(await second.NextAsync()).Sid);
+
+        // ... and not just after it.
+        var (_, offset2) = ParseEvent(await second.NextAsync());
+        second.Close(EngineCloseReasons.TransportClose);
+        await Eventually.TrueAsync(() => host.Server.Sockets.Sockets.Count == 0, "the second socket has left its namespace");
+        time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        var third = host.Connect();
+        third.Receive($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset2}\"}}");
+        Assert.NotEqual(sid, ParseConnect(await third.NextAsync()).Sid);
     }
 
     [Fact]

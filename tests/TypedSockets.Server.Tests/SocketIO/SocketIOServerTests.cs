@@ -130,14 +130,19 @@ public sealed class SocketIOServerTests
     [Fact]
     public async Task AckTimeoutThrowsAndALateAckIsIgnored()
     {
-        await using var host = new SocketIOTestHost();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var host = new SocketIOTestHost(o => o.TimeProvider = time);
         var socketReady = new TaskCompletionSource<SocketIOSocket>();
         host.Server.OnConnection(s => socketReady.SetResult(s));
         var (connection, _) = await host.JoinAsync();
         var socket = await socketReady.Task;
 
-        await Assert.ThrowsAsync<SocketAckTimeoutException>(() => socket.EmitWithAckAsync("q", [], TimeSpan.FromMilliseconds(50)));
-        await connection.NextAsync();
+        var pending = socket.EmitWithAckAsync("q", [], TimeSpan.FromSeconds(10));
+        Assert.Equal("20[\"q\"]", await connection.NextAsync());
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(pending.IsCompleted, "the ack is awaited for the whole timeout");
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<SocketAckTimeoutException>(() => pending.WaitAsync(Eventually.DefaultTimeout));
         connection.Receive("30[\"late\"]");
         Assert.True(connection.IsOpen);
     }
@@ -309,14 +314,15 @@ public sealed class SocketIOServerTests
     [Fact]
     public async Task BroadcastAckCollectsEveryReplyAndCountsTheMissingOnes()
     {
-        await using var host = new SocketIOTestHost();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var host = new SocketIOTestHost(o => o.TimeProvider = time);
         var connections = new List<TestEngineConnection>();
         for (var i = 0; i < 3; i++)
         {
             connections.Add((await host.JoinAsync()).Connection);
         }
 
-        var pending = host.Server.Timeout(TimeSpan.FromMilliseconds(500)).EmitWithAckAsync("vote");
+        var pending = host.Server.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("vote");
         for (var i = 0; i < 3; i++)
         {
             var packet = await connections[i].NextAsync();
@@ -327,7 +333,10 @@ public sealed class SocketIOServerTests
             }
         }
 
-        var result = await pending;
+        // Acks are taken in synchronously by Receive: the two replies are in; the third never comes.
+        Assert.False(pending.IsCompleted, "one socket has not answered yet");
+        time.Advance(TimeSpan.FromSeconds(5));
+        var result = await pending.WaitAsync(Eventually.DefaultTimeout);
         Assert.Equal(3, result.ExpectedCount);
         Assert.False(result.IsComplete);
         Assert.Equal(1, result.MissingCount);
@@ -353,11 +362,19 @@ public sealed class SocketIOServerTests
     [Fact]
     public async Task BroadcastAckWithoutTimeoutWaitsTheDefaultAckTimeout()
     {
-        await using var host = new SocketIOTestHost(o => o.DefaultAckTimeout = TimeSpan.FromMilliseconds(200));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var host = new SocketIOTestHost(o =>
+        {
+            o.TimeProvider = time;
+            o.DefaultAckTimeout = TimeSpan.FromSeconds(30);
+        });
         var (connection, _) = await host.JoinAsync();
         var pending = host.Server.Sockets.All.EmitWithAckAsync("x");
         Assert.Equal("20[\"x\"]", await connection.NextAsync());
-        var result = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(pending.IsCompleted, "the broadcast waits the whole DefaultAckTimeout");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var result = await pending.WaitAsync(Eventually.DefaultTimeout);
         Assert.Equal(1, result.MissingCount);
     }
 
@@ -435,14 +452,24 @@ public sealed class SocketIOServerTests
     [Fact]
     public async Task AConnectionThatJoinsNoNamespaceInTimeIsClosed()
     {
-        await using var host = new SocketIOTestHost(o => o.ConnectTimeout = TimeSpan.FromMilliseconds(100));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var host = new SocketIOTestHost(o =>
+        {
+            o.TimeProvider = time;
+            o.ConnectTimeout = TimeSpan.FromSeconds(45);
+        });
         var connection = host.Connect();
-        await WaitUntil(() => !connection.IsOpen);
         var joined = host.Connect();
         joined.Receive("0");
         await joined.NextAsync();
-        await Task.Delay(250);
-        Assert.True(joined.IsOpen);
+
+        time.Advance(TimeSpan.FromSeconds(44));
+        Assert.True(connection.IsOpen, "not closed before the connect timeout");
+
+        // The fake clock runs due timers inside Advance: past this line the connect timeout has fired for both.
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Eventually.TrueAsync(() => !connection.IsOpen, "the connection that joined nothing is closed");
+        Assert.True(joined.IsOpen, "a connection that joined a namespace in time is kept");
     }
 
     [Fact]
@@ -688,17 +715,7 @@ public sealed class SocketIOServerTests
         }
     }
 
-    internal static async Task WaitUntil(Func<bool> condition, int timeoutMs = 5000)
-    {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException("The condition was not met in time.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    /// <summary>Kept for the tests that call it: forwards to <see cref="Eventually.TrueAsync(Func{bool}, string, TimeSpan?)"/> (a longer <paramref name="timeoutMs"/> than its default is kept).</summary>
+    internal static Task WaitUntil(Func<bool> condition, int timeoutMs = 5000) =>
+        Eventually.TrueAsync(condition, "the awaited condition holds", TimeSpan.FromMilliseconds(timeoutMs) > Eventually.DefaultTimeout ? TimeSpan.FromMilliseconds(timeoutMs) : null);
 }
