@@ -105,6 +105,8 @@ internal sealed partial class EngineSession : EngineConnection
 
     internal override System.Security.Claims.ClaimsPrincipal? UserIfSet => HttpContextIfCreated?.User ?? _handshakeRequest.User;
 
+    internal override DateTimeOffset? AuthenticationExpiresUtc => _handshakeRequest.AuthenticationExpiresUtc;
+
     /// <summary>The context if anything asked for it yet, else null (tests).</summary>
     internal HttpContext? HttpContextIfCreated => Volatile.Read(ref _httpContext);
 

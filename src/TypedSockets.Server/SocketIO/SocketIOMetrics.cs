@@ -19,6 +19,7 @@ internal static class SocketIOMetrics
         public const string InvalidArguments = "invalid_arguments";
         public const string Refused = "refused";
         public const string Error = "error";
+        public const string Unauthorized = "unauthorized";
     }
 
     public static void EventFailed(string nsp, string reason) =>

@@ -144,6 +144,12 @@ public partial class SocketIONamespace
         }
     }
 
+    /// <summary>
+    /// The authorization of the hub mapped here (<c>[Authorize]</c> on the hub class): runs before the middlewares, also
+    /// for a recovered session, and refuses with <see cref="SocketConnectException"/>. Null when there is none.
+    /// </summary>
+    internal Func<SocketIOSocket, ValueTask>? ConnectAuthorization { get; set; }
+
     /// <summary>Connects attempts under way on this child namespace (guarded by its parent's lock).</summary>
     internal int PendingConnects { get; set; }
 
@@ -203,6 +209,11 @@ public partial class SocketIONamespace
         var middlewares = recovered is not null && recovery!.SkipMiddlewares ? [] : Middlewares;
         try
         {
+            if (ConnectAuthorization is { } authorize)
+            {
+                await authorize(socket).ConfigureAwait(false);
+            }
+
             foreach (var middleware in middlewares)
             {
                 await middleware(socket).ConfigureAwait(false);
