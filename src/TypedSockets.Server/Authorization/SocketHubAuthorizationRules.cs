@@ -48,12 +48,29 @@ internal sealed class SocketHubAuthorizationRules
         var methodRules = new Dictionary<string, (bool Anonymous, List<IAuthorizeData> Data)>(StringComparer.Ordinal);
         var anyAnonymousMethod = false;
         var contracts = EventInterfaces(hubType);
+
+        // A virtual method overridden by a derived hub: read the override's attributes (they include the base's).
+        var overrides = new Dictionary<MethodInfo, MethodInfo>();
+        foreach (var method in hubType.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (method.IsVirtual)
+            {
+                overrides[method.GetBaseDefinition()] = method;
+            }
+        }
+
         foreach (var contract in contracts)
         {
             var map = hubType.GetInterfaceMap(contract);
             for (var i = 0; i < map.InterfaceMethods.Length; i++)
             {
-                var attributes = map.TargetMethods[i].GetCustomAttributes(inherit: true);
+                var target = map.TargetMethods[i];
+                if (target.IsVirtual && overrides.TryGetValue(target.GetBaseDefinition(), out var mostDerived))
+                {
+                    target = mostDerived;
+                }
+
+                var attributes = target.GetCustomAttributes(inherit: true);
                 var anonymous = Has<IAllowAnonymous>(attributes);
                 var data = Collect(attributes);
                 if (!anonymous && data.Length == 0)
