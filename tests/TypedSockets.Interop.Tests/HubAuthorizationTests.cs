@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TypedSockets.Interop.Tests.Infrastructure;
@@ -294,6 +295,52 @@ public sealed class HubAuthorizationTests(ITestOutputHelper output)
         Assert.Empty(calls.Items.Items);
     }
 
+    // ---- Endpoint authorization (MapSocketIO(...).RequireAuthorization()) ----------------------------------------
+
+    [Fact]
+    public async Task WebSocketClientRefusedByTheEndpointSeesUnauthorizedInConnectError()
+    {
+        var connections = new Recorder<string>();
+        await using var server = await StartEndpointAsync(connections, e => e.RequireAuthorization());
+        await using var anonymous = await NodeClient.StartAsync("single", server.Url, ClientTransport.WebSocket, output);
+        await using var ann = await NodeClient.StartAsync("single", server.Url, ClientTransport.WebSocket, output, options: new { query = new { user = "ann" } });
+
+        var error = await anonymous.WaitForAsync("connect_error", "c0");
+        Assert.Equal("Unauthorized", error.String("message"));
+        Assert.Equal("""{"code":401}""", error.Json.GetProperty("data").GetRawText());
+        await ann.WaitForAsync("connect", "c0");
+        await connections.WaitForAsync("ann's connection");
+        await anonymous.AssertNoneDuringAsync(o => o.Type is "connect", TimeSpan.FromMilliseconds(300), "a connection after the refusal");
+        Assert.Single(connections.Items);
+    }
+
+    [Fact]
+    public async Task WebSocketClientForbiddenByTheEndpointsPolicySeesForbiddenInConnectError()
+    {
+        var connections = new Recorder<string>();
+        await using var server = await StartEndpointAsync(connections, e => e.RequireAuthorization("Adults"));
+        await using var kid = await NodeClient.StartAsync("single", server.Url, ClientTransport.WebSocket, output, options: new { query = new { user = "kid", age = "12" } });
+
+        var error = await kid.WaitForAsync("connect_error", "c0");
+        Assert.Equal("Forbidden", error.String("message"));
+        Assert.Equal("""{"code":403}""", error.Json.GetProperty("data").GetRawText());
+        Assert.Empty(connections.Items);
+    }
+
+    [Fact]
+    public async Task PollingClientRefusedByTheEndpointSeesTheHttpStatus()
+    {
+        var connections = new Recorder<string>();
+        await using var server = await StartEndpointAsync(connections, e => e.RequireAuthorization());
+        await using var client = await NodeClient.StartAsync("single", server.Url, ClientTransport.Polling, output, options: new { reconnection = false });
+
+        // Polling is plain HTTP: the client reports the transport error with the status as its description.
+        var error = await client.WaitForAsync("connect_error", "c0");
+        Assert.Equal("xhr poll error", error.String("message"));
+        Assert.Equal("401", error.Json.GetProperty("description").GetRawText());
+        Assert.Empty(connections.Items);
+    }
+
     // ---- Helpers -------------------------------------------------------------------------------------------------
 
     private Task<InteropServer> StartAsync(Action<SocketIOServer> configure, Calls calls, Action<SocketIOServerOptions>? options = null) =>
@@ -302,6 +349,9 @@ public sealed class HubAuthorizationTests(ITestOutputHelper output)
             services.AddSingleton(calls);
             QueryAuthenticationHandler.Register(services);
         });
+
+    private Task<InteropServer> StartEndpointAsync(Recorder<string> connections, Action<IEndpointConventionBuilder> endpoint) =>
+        InteropServer.StartAsync(io => io.OnConnection(socket => connections.Add(socket.Id)), output, services: QueryAuthenticationHandler.Register, endpoint: endpoint);
 
     /// <summary>Records the <c>typedsockets.socketio.events.failed</c> measurements of <paramref name="nsp"/> with reason "unauthorized".</summary>
     private static MeterListener ListenToFailures(string nsp, Recorder<string> recorder)

@@ -23,6 +23,9 @@ public abstract class EngineConnection
     /// <summary>When the authentication of the handshake request expires (<c>AuthenticateResult.Properties.ExpiresUtc</c>), null when unknown.</summary>
     internal virtual DateTimeOffset? AuthenticationExpiresUtc => null;
 
+    /// <summary>Set when the endpoint's authorization refused the handshake (the layer above refuses every CONNECT), else null.</summary>
+    internal virtual EngineAuthorizationRefusal? AuthorizationRefusal => null;
+
     /// <summary>"polling" or "websocket": the transport currently carrying the session.</summary>
     public abstract string Transport { get; }
 

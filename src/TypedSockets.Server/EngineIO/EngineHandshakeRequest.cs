@@ -37,6 +37,7 @@ internal sealed class EngineHandshakeRequest
     private readonly ClaimsPrincipal? _user; // null when nothing set one: the context then makes an anonymous one on demand
     private readonly string _traceIdentifier;
     private readonly DateTimeOffset? _authenticationExpiresUtc;
+    private readonly EngineAuthorizationRefusal? _authorizationRefusal;
 
     private EngineHandshakeRequest(HttpContext source)
     {
@@ -94,6 +95,7 @@ internal sealed class EngineHandshakeRequest
 
         _user = features.Get<IHttpAuthenticationFeature>()?.User;
         _authenticationExpiresUtc = features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
+        _authorizationRefusal = features.Get<EngineAuthorizationRefusal>();
         _traceIdentifier = source.TraceIdentifier;
     }
 
@@ -102,6 +104,9 @@ internal sealed class EngineHandshakeRequest
 
     /// <summary>When the handshake's authentication expires (the ticket's <c>ExpiresUtc</c>), null when unknown.</summary>
     public DateTimeOffset? AuthenticationExpiresUtc => _authenticationExpiresUtc;
+
+    /// <summary>Set when the endpoint's authorization refused the handshake but let it through to tell the client in the protocol.</summary>
+    public EngineAuthorizationRefusal? AuthorizationRefusal => _authorizationRefusal;
 
     public static EngineHandshakeRequest Capture(HttpContext source) => new(source);
 

@@ -45,6 +45,6 @@ public static class SocketIOEndpointRouteBuilderExtensions
             services.GetRequiredService<ILoggerFactory>(),
             services.GetService<IHostApplicationLifetime>());
         server.Engine = engine;
-        return endpoints.MapEngineIOServer(server.Path, engine);
+        return endpoints.MapEngineIOServer(server.Path, engine).WithMetadata(SocketIOEndpointMetadata.Instance);
     }
 }

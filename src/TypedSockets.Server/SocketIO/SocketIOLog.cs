@@ -75,6 +75,9 @@ internal static partial class SocketIOLog
     [LoggerMessage(2102, LogLevel.Information, "The authentication of socket {SocketId} in namespace {Namespace} expired at {ExpiresUtc}: disconnected.")]
     public static partial void AuthenticationExpired(ILogger logger, string socketId, string @namespace, DateTimeOffset expiresUtc);
 
+    [LoggerMessage(2103, LogLevel.Debug, "Connection {ConnectionId} was refused by the endpoint's authorization: its CONNECT to namespace {Namespace} is answered with CONNECT_ERROR \"{Message}\".")]
+    public static partial void EndpointAuthorizationRefused(ILogger logger, string connectionId, string @namespace, string message);
+
     [LoggerMessage(2060, LogLevel.Warning, "Dynamic namespace {Namespace} has {MaxChildNamespaces} children (MaxChildNamespaces): CONNECTs to new children are refused with \"Invalid namespace\" (logged once).")]
     public static partial void ChildNamespaceLimitReached(ILogger logger, string @namespace, int maxChildNamespaces);
 
