@@ -11,7 +11,7 @@ internal static class SocketIOMetrics
 
     private static readonly Counter<long> s_failed = s_meter.CreateCounter<long>(
         "typedsockets.socketio.events.failed", "{event}",
-        "Events whose handler failed, by namespace and reason: invalid_arguments (refused before the handler ran), refused (the handler threw a SocketInvocationException), error (any other exception).");
+        "Events whose handler failed, by namespace and reason: invalid_arguments (refused before the handler ran), refused (the handler threw a SocketInvocationException), error (any other exception), unauthorized (a hub method's [Authorize] refused the call before it ran).");
 
     /// <summary>The <c>reason</c> tag of <c>typedsockets.socketio.events.failed</c>.</summary>
     public static class FailureReasons
