@@ -43,10 +43,6 @@ internal sealed class SocketIOAuthorizationResultHandler(IAuthorizationMiddlewar
     /// Wraps the result handler registered so far (ASP.NET Core's default when none): called by <c>AddTypedSockets</c>.
     /// A handler the application registers after <c>AddTypedSockets</c> replaces this one (the refusal is then the plain HTTP answer).
     /// </summary>
-    [UnconditionalSuppressMessage(
-        "Trimming",
-        "IL2072",
-        Justification = "ServiceDescriptor.ImplementationType keeps its public constructors (it is annotated so in the DI abstractions).")]
     public static void Register(IServiceCollection services)
     {
         ServiceDescriptor? previous = null;

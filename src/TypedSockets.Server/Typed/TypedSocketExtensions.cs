@@ -73,7 +73,7 @@ public static class TypedSocketExtensions
         server.Services.GetService<SocketIOServerRegistry>()?.AddHub(typeof(THub), nsp);
         if (authorizer is { ChecksConnect: true })
         {
-            nsp.ConnectAuthorization = authorizer.AuthorizeConnectAsync;
+            nsp.AddConnectAuthorization(authorizer.AuthorizeConnectAsync);
         }
 
         var factory = ActivatorUtilities.CreateFactory<THub>([]);
