@@ -133,8 +133,29 @@ public sealed class HubAuthorizationTests(ITestOutputHelper output)
         var rules = SocketHubAuthorizationRules.Create(typeof(PublicEchoHub));
 
         Assert.Null(rules.Connect);
-        Assert.DoesNotContain("echo:text", rules.Events.Keys);
-        Assert.Equal(["add", "join", "note", "reverse", "roundtrip", "slow", "touch"], rules.Events.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["echo:text"], rules.Anonymous);
+        Assert.Null(rules.For("echo:text"));
+        Assert.IsType<AuthorizeAttribute>(Assert.Single(rules.For("add")!));
+        Assert.Same(rules.Default, rules.For("join"));
+
+        // Fail closed: an event the hub's type does not list still needs the class rule.
+        Assert.Same(rules.Default, rules.For("not-in-the-contract"));
+    }
+
+    /// <summary>An attribute on a method that is not an event would protect nothing.</summary>
+    public sealed class StrayAttributeHub(Calls calls) : RecordingHub(calls)
+    {
+        [Authorize(Roles = "admin")]
+        public void Helper()
+        {
+        }
+    }
+
+    [Fact]
+    public void AttributeOnAMethodThatIsNoEventIsAnError()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SocketHubAuthorizationRules.Create(typeof(StrayAttributeHub)));
+        Assert.Contains("StrayAttributeHub.Helper", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,158 +13,207 @@ namespace TypedSockets.Server;
 /// <remarks>
 /// The class attributes apply to every method (as a controller's do to its actions in MVC). When no method has
 /// <c>[AllowAnonymous]</c>, they are checked once, at the CONNECT (the user is the handshake's and does not change);
-/// when one does, anonymous clients may connect and the class attributes are checked per event for the other methods.
+/// when one does, anonymous clients may connect and the class attributes are checked per event for every event but
+/// the exempt ones (<see cref="Default"/>: also events this type does not know, so nothing is left open by mistake).
+/// Hub methods are matched to the contract's methods by name and parameter types (explicit implementations included),
+/// without <c>GetInterfaceMap</c>, which Native AOT answers with an empty map. A hub method that has attributes but
+/// matches no event makes <see cref="Create"/> throw rather than leave the event unprotected.
 /// </remarks>
 internal sealed class SocketHubAuthorizationRules
 {
-    private SocketHubAuthorizationRules(IAuthorizeData[]? connect, FrozenDictionary<string, IAuthorizeData[]> events)
+    private SocketHubAuthorizationRules(IAuthorizeData[]? connect, FrozenDictionary<string, IAuthorizeData[]> events, FrozenSet<string> anonymous, IAuthorizeData[]? @default)
     {
         Connect = connect;
         Events = events;
+        Anonymous = anonymous;
+        Default = @default;
     }
 
     /// <summary>What the CONNECT requires (null: nothing).</summary>
     public IAuthorizeData[]? Connect { get; }
 
-    /// <summary>What each event requires, by wire name (events that require nothing are absent).</summary>
+    /// <summary>What events with a rule of their own require, by wire name (the class rule included when it applies per event).</summary>
     public FrozenDictionary<string, IAuthorizeData[]> Events { get; }
 
-    /// <summary>True when the hub has no attribute that asks for anything.</summary>
-    public bool IsEmpty => Connect is null && Events.Count == 0;
+    /// <summary>Events exempt from every rule (<c>[AllowAnonymous]</c> methods).</summary>
+    public FrozenSet<string> Anonymous { get; }
 
-    /// <summary>Reads the attributes of <paramref name="hubType"/> and of the methods implementing its event interfaces.</summary>
-    [UnconditionalSuppressMessage(
-        "Trimming",
-        "IL2072",
-        Justification = "GetInterfaceMap needs the interface's methods: the event interfaces' methods are all called by the generated dispatcher, so they are kept, and the hub's implementing methods are kept by the annotation.")]
+    /// <summary>What every other event requires (the class rule when it is checked per event), null when nothing.</summary>
+    public IAuthorizeData[]? Default { get; }
+
+    /// <summary>True when the hub has no attribute that asks for anything.</summary>
+    public bool IsEmpty => Connect is null && Events.Count == 0 && Default is null;
+
+    /// <summary>True when events need checking (a built-in filter is then added to the hub).</summary>
+    public bool ChecksEvents => Events.Count > 0 || Default is not null;
+
+    /// <summary>The rule of one event, null when it needs nothing.</summary>
+    public IAuthorizeData[]? For(string eventName) =>
+        Events.TryGetValue(eventName, out var data) ? data : Anonymous.Contains(eventName) ? null : Default;
+
+    /// <summary>Reads the attributes of <paramref name="hubType"/> and of its methods that implement its contract's events.</summary>
+    /// <exception cref="InvalidOperationException">A method has <c>[Authorize]</c> or <c>[AllowAnonymous]</c> but is not an event of the hub's contract.</exception>
     public static SocketHubAuthorizationRules Create(
-        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.Interfaces)]
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.NonPublicMethods)]
         Type hubType)
     {
         var classAttributes = hubType.GetCustomAttributes(inherit: true);
         var classAnonymous = Has<IAllowAnonymous>(classAttributes);
         var classData = classAnonymous ? [] : Collect(classAttributes);
 
-        var methodRules = new Dictionary<string, (bool Anonymous, List<IAuthorizeData> Data)>(StringComparer.Ordinal);
-        var anyAnonymousMethod = false;
-        var contracts = EventInterfaces(hubType);
-
-        // A virtual method overridden by a derived hub: read the override's attributes (they include the base's).
-        var overrides = new Dictionary<MethodInfo, MethodInfo>();
+        // The hub's methods that carry attributes (public ones, inherited included, and the hub's own non-public ones:
+        // explicit interface implementations).
+        var attributed = new List<(MethodInfo Method, bool Anonymous, IAuthorizeData[] Data)>();
         foreach (var method in hubType.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
         {
-            if (method.IsVirtual)
+            var attributes = method.GetCustomAttributes(inherit: true);
+            var anonymous = Has<IAllowAnonymous>(attributes);
+            var data = Collect(attributes);
+            if (anonymous || data.Length > 0)
             {
-                overrides[method.GetBaseDefinition()] = method;
+                attributed.Add((method, anonymous, data));
             }
         }
 
-        foreach (var contract in contracts)
+        var methodRules = new Dictionary<string, (bool Anonymous, List<IAuthorizeData> Data)>(StringComparer.Ordinal);
+        if (attributed.Count > 0)
         {
-            var map = hubType.GetInterfaceMap(contract);
-            for (var i = 0; i < map.InterfaceMethods.Length; i++)
+            var matched = new bool[attributed.Count];
+            foreach (var contractMethod in ContractMethods(hubType))
             {
-                var target = map.TargetMethods[i];
-                if (target.IsVirtual && overrides.TryGetValue(target.GetBaseDefinition(), out var mostDerived))
+                var name = WireName(contractMethod);
+                for (var i = 0; i < attributed.Count; i++)
                 {
-                    target = mostDerived;
-                }
+                    var (method, anonymous, data) = attributed[i];
+                    if (!Implements(method, contractMethod))
+                    {
+                        continue;
+                    }
 
-                var attributes = target.GetCustomAttributes(inherit: true);
-                var anonymous = Has<IAllowAnonymous>(attributes);
-                var data = Collect(attributes);
-                if (!anonymous && data.Length == 0)
-                {
-                    continue;
-                }
+                    matched[i] = true;
+                    ref var rule = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(methodRules, name, out var exists);
+                    if (!exists)
+                    {
+                        rule = (anonymous, []);
+                    }
+                    else
+                    {
+                        rule.Anonymous &= anonymous; // two methods answer to one name: the stricter rule wins
+                    }
 
-                anyAnonymousMethod |= anonymous;
-                var name = WireName(map.InterfaceMethods[i]);
-                ref var rule = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(methodRules, name, out var exists);
-                if (!exists)
-                {
-                    rule = (anonymous, []);
+                    rule.Data.AddRange(data);
                 }
-                else
-                {
-                    // Two interfaces name the same event: the stricter rule wins.
-                    rule.Anonymous &= anonymous;
-                }
-
-                rule.Data.AddRange(data);
             }
+
+            for (var i = 0; i < attributed.Count; i++)
+            {
+                if (!matched[i] && !IsFrameworkMethod(attributed[i].Method))
+                {
+                    throw new InvalidOperationException(
+                        $"{hubType.Name}.{attributed[i].Method.Name} has [Authorize] or [AllowAnonymous] but implements no event of the hub's contract, so the attribute would protect nothing. " +
+                        "Put it on a method that implements the contract (the TServer interface of SocketHub<TServer, TClient>).");
+                }
+            }
+        }
+
+        var anyAnonymousMethod = false;
+        foreach (var rule in methodRules.Values)
+        {
+            anyAnonymousMethod |= rule.Anonymous;
         }
 
         // The class rule is checked at the CONNECT unless a method lets anonymous clients in; then it is checked per event.
         var classAtConnect = classData.Length > 0 && !anyAnonymousMethod;
+        var classPerEvent = classData.Length > 0 && anyAnonymousMethod;
         var events = new Dictionary<string, IAuthorizeData[]>(StringComparer.Ordinal);
+        var exempt = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, rule) in methodRules)
         {
             if (rule.Anonymous)
             {
+                exempt.Add(name);
                 continue;
             }
 
-            IAuthorizeData[] data = classAtConnect || classData.Length == 0 ? [.. rule.Data] : [.. classData, .. rule.Data];
+            IAuthorizeData[] data = classPerEvent ? [.. classData, .. rule.Data] : [.. rule.Data];
             if (data.Length > 0)
             {
                 events[name] = data;
             }
         }
 
-        if (!classAtConnect && classData.Length > 0)
-        {
-            // Methods without attributes of their own still need the class rule.
-            foreach (var contract in contracts)
-            {
-                foreach (var method in hubType.GetInterfaceMap(contract).InterfaceMethods)
-                {
-                    var name = WireName(method);
-                    if (!methodRules.ContainsKey(name))
-                    {
-                        events[name] = classData;
-                    }
-                }
-            }
-        }
-
-        return new SocketHubAuthorizationRules(classAtConnect ? classData : null, events.ToFrozenDictionary(StringComparer.Ordinal));
+        return new SocketHubAuthorizationRules(
+            classAtConnect ? classData : null,
+            events.ToFrozenDictionary(StringComparer.Ordinal),
+            exempt.ToFrozenSet(StringComparer.Ordinal),
+            classPerEvent ? classData : null);
     }
 
-    /// <summary>The <c>[SocketEvents]</c> interfaces <paramref name="hubType"/> implements, with the interfaces they extend.</summary>
-    private static List<Type> EventInterfaces(
-        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.Interfaces)] Type hubType)
+    /// <summary>The methods of the hub's <c>TServer</c> contract and of the interfaces it extends.</summary>
+    [UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2075",
+        Justification = "TServer of SocketHub<TServer, TClient> is annotated PublicMethods, so the contract's methods are kept and reflectable; the interfaces it extends are the generated dispatcher's too.")]
+    [UnconditionalSuppressMessage(
+        "Trimming",
+        "IL2065",
+        Justification = "As above: the contract type is TServer of SocketHub<TServer, TClient>.")]
+    private static List<MethodInfo> ContractMethods(Type hubType)
     {
-        var all = hubType.GetInterfaces();
-        var result = new List<Type>();
-        foreach (var contract in all)
+        var methods = new List<MethodInfo>();
+        for (var type = hubType; type is not null; type = type.BaseType)
         {
-            if (contract.GetCustomAttribute<SocketEventsAttribute>() is null)
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(SocketHub<,>))
             {
-                continue;
-            }
-
-            if (!result.Contains(contract))
-            {
-                result.Add(contract);
-            }
-
-            // A contract's base interfaces are part of it (the generator dispatches their methods too); the hub implements them.
-            foreach (var inherited in all)
-            {
-                if (inherited != contract && inherited.IsAssignableFrom(contract) && !result.Contains(inherited))
+                var contract = type.GetGenericArguments()[0];
+                methods.AddRange(contract.GetMethods());
+                foreach (var inherited in contract.GetInterfaces())
                 {
-                    result.Add(inherited);
+                    methods.AddRange(inherited.GetMethods());
                 }
+
+                break;
             }
         }
 
-        return result;
+        return methods;
     }
+
+    /// <summary>True when <paramref name="method"/> (of the hub) implements <paramref name="contractMethod"/>: same name, or an explicit implementation of it, and same parameter types.</summary>
+    private static bool Implements(MethodInfo method, MethodInfo contractMethod)
+    {
+        var name = method.Name;
+        if (name != contractMethod.Name &&
+            !(name.EndsWith(contractMethod.Name, StringComparison.Ordinal) && name.Length > contractMethod.Name.Length && name[^(contractMethod.Name.Length + 1)] == '.'))
+        {
+            return false;
+        }
+
+        var a = method.GetParameters();
+        var b = contractMethod.GetParameters();
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i].ParameterType != b[i].ParameterType)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Methods of the hub base classes and of <see cref="object"/> (never events).</summary>
+    private static bool IsFrameworkMethod(MethodInfo method) =>
+        method.DeclaringType == typeof(object) || method.DeclaringType?.Assembly == typeof(SocketHub).Assembly;
 
     /// <summary>The event's wire name as the generator computes it: <c>[SocketEvent("name")]</c>, else the camelCase method name.</summary>
-    private static string WireName(MethodInfo interfaceMethod) =>
-        interfaceMethod.GetCustomAttribute<SocketEventAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(interfaceMethod.Name);
+    private static string WireName(MethodInfo contractMethod) =>
+        contractMethod.GetCustomAttribute<SocketEventAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(contractMethod.Name);
 
     private static bool Has<T>(object[] attributes)
     {

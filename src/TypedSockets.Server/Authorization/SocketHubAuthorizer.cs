@@ -52,7 +52,7 @@ internal sealed class SocketHubAuthorizer
             }
         }
 
-        if (rules.Events.Count > 0)
+        if (rules.ChecksEvents)
         {
             EventFilter = new SocketHubAuthorizationFilter(this);
         }
@@ -205,7 +205,7 @@ internal enum SocketAuthorizationOutcome
 internal sealed class SocketHubAuthorizationFilter(SocketHubAuthorizer authorizer) : ISocketHubFilter
 {
     public ValueTask InvokeMethodAsync(SocketHubInvocationContext context, Func<SocketHubInvocationContext, ValueTask> next) =>
-        authorizer.Rules.Events.TryGetValue(context.EventName, out var data)
+        authorizer.Rules.For(context.EventName) is { } data
             ? AuthorizeThenInvokeAsync(context, data, next)
             : next(context);
 

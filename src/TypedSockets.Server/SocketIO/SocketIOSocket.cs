@@ -457,8 +457,7 @@ public sealed partial class SocketIOSocket
             return;
         }
 
-        _client.Send(Server.Parser.EncodeDisconnect(Namespace.Name), isVolatile: false);
-        OnClose(SocketDisconnectReasons.ServerNamespaceDisconnect);
+        DisconnectFor(SocketDisconnectReasons.ServerNamespaceDisconnect);
     }
 
     /// <summary>Disconnects this socket from its namespace as <see cref="Disconnect"/> does, with <paramref name="reason"/> for the server's handlers.</summary>

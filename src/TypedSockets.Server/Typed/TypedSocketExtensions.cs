@@ -57,7 +57,7 @@ public static class TypedSocketExtensions
     /// <exception cref="InvalidOperationException">The hub has <c>[Authorize]</c> attributes and authorization services are not registered.</exception>
     public static SocketIONamespace MapNamespace<[DynamicallyAccessedMembers(
         DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods |
-        DynamicallyAccessedMemberTypes.NonPublicMethods | DynamicallyAccessedMemberTypes.Interfaces)] THub>(
+        DynamicallyAccessedMemberTypes.NonPublicMethods)] THub>(
         this SocketIOServer server, string name = "/", Action<SocketHubOptions>? configure = null)
         where THub : SocketHub
     {
