@@ -362,6 +362,47 @@ public sealed class HubAuthorizationTests(ITestOutputHelper output)
         Assert.Empty(connections.Items);
     }
 
+    private sealed class CustomResultHandler : Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler
+    {
+        public int Calls { get; private set; }
+
+        public Task HandleAsync(Microsoft.AspNetCore.Http.RequestDelegate next, Microsoft.AspNetCore.Http.HttpContext context, AuthorizationPolicy policy, Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult authorizeResult)
+        {
+            Calls++;
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task ResultHandlerWrapsWhatWasRegisteredBeforeAddTypedSockets()
+    {
+        var custom = new CustomResultHandler();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAuthorization();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler>(custom);
+        services.AddTypedSockets();
+        services.AddTypedSockets(); // twice: still one wrapper
+        await using var provider = services.BuildServiceProvider();
+
+        var handler = provider.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler>();
+        Assert.IsType<SocketIOAuthorizationResultHandler>(handler);
+        await handler.HandleAsync(_ => Task.CompletedTask, new Microsoft.AspNetCore.Http.DefaultHttpContext(), new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build(), Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult.Challenge());
+        Assert.Equal(1, custom.Calls);
+    }
+
+    [Fact]
+    public async Task ResultHandlerIsRegisteredWhenAuthorizationIsAddedAfterwards()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddTypedSockets();
+        services.AddAuthorization();
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.IsType<SocketIOAuthorizationResultHandler>(provider.GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler>());
+    }
+
     // ---- Helpers -------------------------------------------------------------------------------------------------
 
     private Task<InteropServer> StartAsync(Action<SocketIOServer> configure, Calls calls, Action<SocketIOServerOptions>? options = null) =>
