@@ -81,7 +81,7 @@ public sealed class AdminUIClusterTests(ITestOutputHelper output)
                 });
             },
             output,
-            services: s => s.AddRedisAdapter(redis.ConnectionString));
+            typedSockets: s => s.AddRedisAdapter(redis.ConnectionString));
 
         // Both namespaces listen to the cluster before clients come.
         await ((RedisAdapter)node.Io.Sockets.Adapter).Subscribed.WaitAsync(TimeSpan.FromSeconds(10));

@@ -20,6 +20,12 @@ public abstract class EngineConnection
     /// <summary>The user of <see cref="HttpContext"/>, or null when none was set; a session reads it without building its context.</summary>
     internal virtual System.Security.Claims.ClaimsPrincipal? UserIfSet => HttpContext.User;
 
+    /// <summary>When the authentication of the handshake request expires (<c>AuthenticateResult.Properties.ExpiresUtc</c>), null when unknown.</summary>
+    internal virtual DateTimeOffset? AuthenticationExpiresUtc => null;
+
+    /// <summary>Set when the endpoint's authorization refused the handshake (the layer above refuses every CONNECT), else null.</summary>
+    internal virtual EngineAuthorizationRefusal? AuthorizationRefusal => null;
+
     /// <summary>"polling" or "websocket": the transport currently carrying the session.</summary>
     public abstract string Transport { get; }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
@@ -35,6 +36,8 @@ internal sealed class EngineHandshakeRequest
     private readonly X509Certificate2? _clientCertificate;
     private readonly ClaimsPrincipal? _user; // null when nothing set one: the context then makes an anonymous one on demand
     private readonly string _traceIdentifier;
+    private readonly DateTimeOffset? _authenticationExpiresUtc;
+    private readonly EngineAuthorizationRefusal? _authorizationRefusal;
 
     private EngineHandshakeRequest(HttpContext source)
     {
@@ -91,11 +94,19 @@ internal sealed class EngineHandshakeRequest
         }
 
         _user = features.Get<IHttpAuthenticationFeature>()?.User;
+        _authenticationExpiresUtc = features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Properties?.ExpiresUtc;
+        _authorizationRefusal = features.Get<EngineAuthorizationRefusal>();
         _traceIdentifier = source.TraceIdentifier;
     }
 
     /// <summary>The authenticated user of the handshake request (null when no authentication set one).</summary>
     public ClaimsPrincipal? User => _user;
+
+    /// <summary>When the handshake's authentication expires (the ticket's <c>ExpiresUtc</c>), null when unknown.</summary>
+    public DateTimeOffset? AuthenticationExpiresUtc => _authenticationExpiresUtc;
+
+    /// <summary>Set when the endpoint's authorization refused the handshake but let it through to tell the client in the protocol.</summary>
+    public EngineAuthorizationRefusal? AuthorizationRefusal => _authorizationRefusal;
 
     public static EngineHandshakeRequest Capture(HttpContext source) => new(source);
 

@@ -47,6 +47,6 @@ public static class SocketIOEndpointRouteBuilderExtensions
             services.GetService<IHostApplicationLifetime>(),
             services.GetService<IMeterFactory>());
         server.Engine = engine;
-        return endpoints.MapEngineIOServer(server.Path, engine);
+        return endpoints.MapEngineIOServer(server.Path, engine).WithMetadata(SocketIOEndpointMetadata.Instance);
     }
 }

@@ -31,6 +31,7 @@ public static class TypedSocketsServiceCollectionExtensions
         services.TryAddSingleton(static sp => sp.GetRequiredService<SocketIOServerRegistry>().Default);
         services.TryAddSingleton(typeof(ISocketHubContext<,>), typeof(SocketHubContext<,>));
         services.TryAddSingleton<ISocketUserIdProvider, NameIdentifierUserIdProvider>();
+        SocketIOAuthorizationResultHandler.Register(services);
         return new TypedSocketsBuilder(services);
     }
 

@@ -7,6 +7,12 @@ public static class SocketDisconnectReasons
     public const string ClientNamespaceDisconnect = "client namespace disconnect";
     /// <summary>The server disconnected the socket from the namespace (<see cref="SocketIOSocket.Disconnect"/>, or a namespace-wide <c>DisconnectSocketsAsync</c>).</summary>
     public const string ServerNamespaceDisconnect = "server namespace disconnect";
+    /// <summary>
+    /// The authentication of the handshake request expired and the hub was mapped with
+    /// <see cref="SocketHubOptions.CloseOnAuthenticationExpiration"/>: the server disconnected the socket from the namespace
+    /// (the client sees <c>io server disconnect</c> and does not reconnect by itself). Not recoverable.
+    /// </summary>
+    public const string AuthenticationExpired = "authentication expired";
     /// <summary>The connection closed: the client closed it, or the network went away. Recoverable with connection state recovery.</summary>
     public const string TransportClose = "transport close";
     /// <summary>The connection failed (a network error, or a client too slow to take its messages). Recoverable.</summary>

@@ -276,6 +276,14 @@ internal sealed class SocketIOConnection
     private void OnConnectPacket(SocketIOPacket packet)
     {
         var name = packet.Namespace;
+        if (Connection.AuthorizationRefusal is { } refusal)
+        {
+            // The endpoint's authorization refused this WebSocket handshake: tell the client in its connect_error.
+            SocketIOLog.EndpointAuthorizationRefused(_server.Logger, Connection.Id, name, refusal.Message);
+            Send(_server.Parser.EncodeConnectError(name, refusal.Message, refusal.Data), isVolatile: false);
+            return;
+        }
+
         lock (_sync)
         {
             if (FindSocket(name) is not null || (_pending?.ContainsKey(name) ?? false))

@@ -34,6 +34,9 @@ public sealed class SocketIOHandshake
     /// <summary><see cref="User"/> when authentication set one, else null (read without building <see cref="HttpContext"/>).</summary>
     internal ClaimsPrincipal? UserIfSet => _connection.UserIfSet;
 
+    /// <summary>When the authentication of the handshake request expires (its ticket's <c>ExpiresUtc</c>), null when unknown.</summary>
+    internal DateTimeOffset? AuthenticationExpiresUtc => _connection.AuthenticationExpiresUtc;
+
     /// <summary>The client's IP address.</summary>
     public string? Address => HttpContext.Connection.RemoteIpAddress?.ToString();
 

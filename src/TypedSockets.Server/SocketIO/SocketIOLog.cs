@@ -66,6 +66,18 @@ internal static partial class SocketIOLog
     [LoggerMessage(2014, LogLevel.Error, "Initializing the adapter of namespace {Namespace} failed.")]
     public static partial void AdapterInitFailed(ILogger logger, string @namespace, Exception error);
 
+    [LoggerMessage(2100, LogLevel.Debug, "Socket {SocketId} was refused namespace {Namespace} by the hub's authorization ({Message}): {Reason}")]
+    public static partial void ConnectUnauthorized(ILogger logger, string @namespace, string socketId, string message, string reason);
+
+    [LoggerMessage(2101, LogLevel.Information, "Event '{EventName}' of socket {SocketId} was refused by authorization ({Code}), the method did not run: {Reason}")]
+    public static partial void EventUnauthorized(ILogger logger, string eventName, string socketId, string? code, string reason);
+
+    [LoggerMessage(2102, LogLevel.Information, "The authentication of socket {SocketId} in namespace {Namespace} expired at {ExpiresUtc}: disconnected.")]
+    public static partial void AuthenticationExpired(ILogger logger, string socketId, string @namespace, DateTimeOffset expiresUtc);
+
+    [LoggerMessage(2103, LogLevel.Debug, "Connection {ConnectionId} was refused by the endpoint's authorization: its CONNECT to namespace {Namespace} is answered with CONNECT_ERROR \"{Message}\".")]
+    public static partial void EndpointAuthorizationRefused(ILogger logger, string connectionId, string @namespace, string message);
+
     [LoggerMessage(2060, LogLevel.Warning, "Dynamic namespace {Namespace} has {MaxChildNamespaces} children (MaxChildNamespaces): CONNECTs to new children are refused with \"Invalid namespace\" (logged once).")]
     public static partial void ChildNamespaceLimitReached(ILogger logger, string @namespace, int maxChildNamespaces);
 

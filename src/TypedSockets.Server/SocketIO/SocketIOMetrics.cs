@@ -38,7 +38,7 @@ internal sealed class SocketIOMetrics
             "typedsockets.server.events.sent", "{event}", "Events sent to clients (each recipient of a broadcast counts once), by namespace.");
         _eventsFailed = meter.CreateCounter<long>(
             "typedsockets.server.events.failed", "{event}",
-            "Events whose handler failed, by namespace, reason (invalid_arguments: refused before the handler ran; refused: the handler threw a SocketInvocationException; error: any other exception) and error.type (the exception's type).");
+            "Events whose handler failed, by namespace, reason (invalid_arguments: refused before the handler ran; refused: the handler threw a SocketInvocationException; error: any other exception; unauthorized: a hub method's [Authorize] refused the call before it ran) and error.type (the exception's type).");
         _eventDuration = meter.CreateHistogram(
             "typedsockets.server.event.duration", "s", "How long event handlers ran (until their task completed), by namespace.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
@@ -55,6 +55,7 @@ internal sealed class SocketIOMetrics
         public const string InvalidArguments = "invalid_arguments";
         public const string Refused = "refused";
         public const string Error = "error";
+        public const string Unauthorized = "unauthorized";
     }
 
     /// <summary>

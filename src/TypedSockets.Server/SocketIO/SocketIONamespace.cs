@@ -146,6 +146,26 @@ public partial class SocketIONamespace
         }
     }
 
+    /// <summary>
+    /// The authorization of the hub mapped here (<c>[Authorize]</c> on the hub class): runs before the middlewares, also
+    /// for a recovered session, and refuses with <see cref="SocketConnectException"/>. Null when there is none.
+    /// </summary>
+    internal Func<SocketIOSocket, ValueTask>? ConnectAuthorization { get; private set; }
+
+    /// <summary>Adds a check to <see cref="ConnectAuthorization"/> (a namespace served by two hubs runs both, in order).</summary>
+    internal void AddConnectAuthorization(Func<SocketIOSocket, ValueTask> check)
+    {
+        lock (_sync)
+        {
+            var previous = ConnectAuthorization;
+            ConnectAuthorization = previous is null ? check : async socket =>
+            {
+                await previous(socket).ConfigureAwait(false);
+                await check(socket).ConfigureAwait(false);
+            };
+        }
+    }
+
     /// <summary>Connects attempts under way on this child namespace (guarded by its parent's lock).</summary>
     internal int PendingConnects { get; set; }
 
@@ -212,6 +232,11 @@ public partial class SocketIONamespace
         var middlewares = recovered is not null && recovery!.SkipMiddlewares ? [] : Middlewares;
         try
         {
+            if (ConnectAuthorization is { } authorize)
+            {
+                await authorize(socket).ConfigureAwait(false);
+            }
+
             foreach (var middleware in middlewares)
             {
                 await middleware(socket).ConfigureAwait(false);

@@ -481,8 +481,19 @@ public sealed partial class SocketIOSocket
             return;
         }
 
+        DisconnectFor(SocketDisconnectReasons.ServerNamespaceDisconnect);
+    }
+
+    /// <summary>Disconnects this socket from its namespace as <see cref="Disconnect"/> does, with <paramref name="reason"/> for the server's handlers.</summary>
+    internal void DisconnectFor(string reason)
+    {
+        if (!Connected)
+        {
+            return;
+        }
+
         _client.Send(Server.Parser.EncodeDisconnect(Namespace.Name), isVolatile: false);
-        OnClose(SocketDisconnectReasons.ServerNamespaceDisconnect);
+        OnClose(reason);
     }
 
     // ---- Internals -------------------------------------------------------------------------------------------------
@@ -815,7 +826,12 @@ public sealed partial class SocketIOSocket
         string reason;
         if (error is SocketInvocationException invocation)
         {
-            if (invocation.Code == SocketInvocationException.InvalidArgumentsCode)
+            if (invocation is SocketAuthorizationException authorization)
+            {
+                reason = SocketIOMetrics.FailureReasons.Unauthorized;
+                SocketIOLog.EventUnauthorized(Server.Logger, evt.Name, Id, authorization.Code, authorization.Reason);
+            }
+            else if (invocation.Code == SocketInvocationException.InvalidArgumentsCode)
             {
                 reason = SocketIOMetrics.FailureReasons.InvalidArguments;
                 SocketIOLog.ArgumentsInvalid(Server.Logger, evt.Name, Id, invocation.Message, invocation);

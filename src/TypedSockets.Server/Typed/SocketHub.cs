@@ -98,7 +98,9 @@ public abstract class SocketHub
 /// <see cref="SocketInvocationException"/> answers the caller's acknowledgement with its message, code and data; any other
 /// exception is logged and answered with a generic message (code <c>internal_error</c>).</para>
 /// </remarks>
-public abstract class SocketHub<TServer, TClient> : SocketHub
+/// <typeparam name="TServer">The client-to-server contract the hub implements (its methods are kept for reflection: <c>[Authorize]</c> maps hub methods to events through them).</typeparam>
+/// <typeparam name="TClient">The server-to-client contract.</typeparam>
+public abstract class SocketHub<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods)] TServer, TClient> : SocketHub
     where TServer : class
     where TClient : class
 {
@@ -167,7 +169,7 @@ public abstract class SocketHub<TServer, TClient> : SocketHub
 /// <typeparam name="TServer">The client-to-server contract the hub implements.</typeparam>
 /// <typeparam name="TClient">The server-to-client contract.</typeparam>
 /// <typeparam name="TData">The data kept per socket; a new one is created on first use.</typeparam>
-public abstract class SocketHub<TServer, TClient, TData> : SocketHub<TServer, TClient>
+public abstract class SocketHub<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods)] TServer, TClient, TData> : SocketHub<TServer, TClient>
     where TServer : class
     where TClient : class
     where TData : class, new()

@@ -48,6 +48,18 @@ public sealed class SocketHubOptions
         return this;
     }
 
+    /// <summary>
+    /// When true, a client is disconnected from this hub's namespace when the authentication of its handshake request
+    /// expires (the <c>ExpiresUtc</c> of the ticket the authentication handler returned, as SignalR's
+    /// <c>CloseOnAuthenticationExpiration</c>); a CONNECT made after it expired is refused with
+    /// <c>{"message":"Unauthorized","data":{"code":401}}</c>. The server-side reason is
+    /// <see cref="SocketDisconnectReasons.AuthenticationExpired"/>; the client sees <c>io server disconnect</c> and does not
+    /// reconnect by itself (it reconnects, with fresh credentials, when the application calls <c>socket.connect()</c>).
+    /// Handshakes whose authentication has no expiry are not affected. Timed with
+    /// <see cref="EngineIO.EngineIOOptions.TimeProvider"/>. Default false.
+    /// </summary>
+    public bool CloseOnAuthenticationExpiration { get; set; }
+
     /// <summary>The filters of this hub, run inside the server-wide ones, outermost first.</summary>
     internal IReadOnlyList<SocketHubFilterRegistration> Filters => _filters ?? [];
 

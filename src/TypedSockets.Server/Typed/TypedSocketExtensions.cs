@@ -46,14 +46,28 @@ public static class TypedSocketExtensions
     /// filters, rate limits and <see cref="SocketHubOptions.SerialDispatch"/>. Code outside the hub reaches the namespace's clients
     /// through <see cref="ISocketHubContext{THub, TClient}"/>.
     /// </summary>
-    public static SocketIONamespace MapNamespace<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] THub>(
+    /// <remarks>
+    /// Authorization: <c>[Authorize]</c> (roles, policies) on the hub class is checked at the namespace CONNECT against the
+    /// user of the Engine.IO handshake request (refused with CONNECT_ERROR <c>{"message":"Unauthorized","data":{"code":401}}</c>
+    /// without an authenticated identity, <c>"Forbidden"</c> / 403 otherwise); <c>[Authorize]</c> on a method is checked per
+    /// event before the method runs (refused with the error answer, code <c>unauthorized</c> or <c>forbidden</c>);
+    /// <c>[AllowAnonymous]</c> on a method exempts it from the class's rule (anonymous clients may then connect and call
+    /// only such methods). The attributes are read here, once; they need <c>services.AddAuthorization()</c>.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The hub has <c>[Authorize]</c> attributes and authorization services are not registered.</exception>
+    public static SocketIONamespace MapNamespace<[DynamicallyAccessedMembers(
+        DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.PublicMethods |
+        DynamicallyAccessedMemberTypes.NonPublicMethods)] THub>(
         this SocketIOServer server, string name = "/", Action<SocketHubOptions>? configure = null)
         where THub : SocketHub
     {
         ArgumentNullException.ThrowIfNull(server);
         var hubOptions = new SocketHubOptions();
         configure?.Invoke(hubOptions);
-        SocketHubFilterRegistration[] filters = [.. server.Options.HubFilters, .. hubOptions.Filters];
+        var authorizer = SocketHubAuthorizer.Create(server, SocketHubAuthorizationRules.Create(typeof(THub)), hubOptions.CloseOnAuthenticationExpiration);
+        SocketHubFilterRegistration[] filters = authorizer?.EventFilter is { } authorizationFilter
+            ? [SocketHubFilterRegistration.ForInstance(authorizationFilter), .. server.Options.HubFilters, .. hubOptions.Filters]
+            : [.. server.Options.HubFilters, .. hubOptions.Filters];
         var serial = hubOptions.SerialDispatch;
         var nsp = server.Of(name);
         foreach (var (eventName, policy) in hubOptions.RateLimits)
@@ -69,9 +83,15 @@ public static class TypedSocketExtensions
         }
 
         server.Services.GetService<SocketIOServerRegistry>()?.AddHub(typeof(THub), nsp);
+        if (authorizer is { ChecksConnect: true })
+        {
+            nsp.AddConnectAuthorization(authorizer.AuthorizeConnectAsync);
+        }
+
         var factory = ActivatorUtilities.CreateFactory<THub>([]);
         nsp.OnConnection(socket =>
         {
+            authorizer?.WatchExpiry(socket);
             var hub = factory(socket.Services, []);
             var resolved = filters.Length == 0 ? [] : Array.ConvertAll(filters, f => f.Resolve(socket.Services));
             return hub.AttachAsync(socket, resolved, serial);

@@ -41,14 +41,17 @@ internal sealed class InteropServer : IAsyncDisposable
     /// <summary>
     /// Starts a server on <paramref name="port"/> (0 = any free port). <paramref name="configure"/> registers the
     /// namespaces and handlers; <paramref name="options"/> runs after the test defaults (short heartbeats);
-    /// <paramref name="services"/> adds to the TypedSockets registration (e.g. a Redis adapter).
+    /// <paramref name="typedSockets"/> adds to the TypedSockets registration (e.g. a Redis adapter);
+    /// <paramref name="services"/> adds services (authentication...), <paramref name="endpoint"/> adds endpoint metadata.
     /// </summary>
     public static async Task<InteropServer> StartAsync(
         Action<SocketIOServer> configure,
         ITestOutputHelper? output = null,
         Action<SocketIOServerOptions>? options = null,
         int port = 0,
-        Action<ITypedSocketsBuilder>? services = null)
+        Action<ITypedSocketsBuilder>? typedSockets = null,
+        Action<IServiceCollection>? services = null,
+        Action<IEndpointConventionBuilder>? endpoint = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -60,21 +63,23 @@ internal sealed class InteropServer : IAsyncDisposable
             builder.Logging.AddProvider(new TestOutputLoggerProvider(output));
         }
 
-        var typedSockets = builder.Services.AddTypedSockets(o =>
+        var registration = builder.Services.AddTypedSockets(o =>
         {
             o.PingInterval = DefaultPingInterval;
             o.PingTimeout = DefaultPingTimeout;
             options?.Invoke(o);
         });
-        services?.Invoke(typedSockets);
+        typedSockets?.Invoke(registration);
 
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         SocketIOServer? io = null;
-        app.MapSocketIO("/socket.io", server =>
+        var mapped = app.MapSocketIO("/socket.io", server =>
         {
             io = server;
             configure(server);
         });
+        endpoint?.Invoke(mapped);
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
