@@ -35,11 +35,12 @@ public static class Program
           against the soak target (TypedSockets.LoadTest.Targets --target soak): --clients N (default 10000) held for
           --duration S (default 600) of mixed traffic; exit code 1 when an invariant fails (lost acknowledgement, room
           sequence gap or duplicate, unexpected disconnect, reconnect not recovered, RSS slope over the limit).
-          --warmup S                     excluded from the RSS slope (default: a fifth of the duration, at most 120)
+          --warmup S                     excluded from the RSS slope (default: 30% of the duration, at most 180: the
+                                         recovery store fills for its 2-minute window first)
           --rooms R                      rooms r0.. (default max(4, N/50))
           --request-rate R --publish-rate R --join-rate R   per second over all clients (default N/10, N/500, N/200)
           --churn P                      percent of the clients dropped and reconnected per second (default 1)
-          --reconnect-delay-ms D         before a dropped client reconnects (default 500)
+          --reconnect-delay-ms D         before a dropped client reconnects, times 0.5 to 1.5 (default 1000)
           --ack-timeout S                an acknowledgement later than this is lost (default 30)
           --sample S                     server RSS/CPU sampling period (default 5)
           --max-rss-slope M              MiB per minute after the warm-up (default 2)
@@ -135,7 +136,7 @@ public static class Program
         options.TryAdd("protocol", "socketio");
         options.TryAdd("target", "soak");
         var duration = GetDouble(options, "duration", 600);
-        options.TryAdd("warmup", Math.Min(120, duration / 5).ToString(CultureInfo.InvariantCulture));
+        options.TryAdd("warmup", Math.Min(180, duration * 0.3).ToString(CultureInfo.InvariantCulture));
         var scenario = ToScenarioOptions(options);
         var soak = ToSoakOptions(options);
         using var deadline = new CancellationTokenSource(SoakScenario.Budget(scenario, soak));
@@ -157,7 +158,7 @@ public static class Program
         PublishRate = Get(options, "publish-rate") is { } publishes ? double.Parse(publishes, CultureInfo.InvariantCulture) : null,
         JoinLeaveRate = Get(options, "join-rate") is { } joins ? double.Parse(joins, CultureInfo.InvariantCulture) : null,
         ChurnPercentPerSecond = GetDouble(options, "churn", 1),
-        ReconnectDelay = TimeSpan.FromMilliseconds(GetDouble(options, "reconnect-delay-ms", 500)),
+        ReconnectDelay = TimeSpan.FromMilliseconds(GetDouble(options, "reconnect-delay-ms", 1000)),
         AckTimeout = TimeSpan.FromSeconds(GetDouble(options, "ack-timeout", 30)),
         SampleInterval = TimeSpan.FromSeconds(GetDouble(options, "sample", 5)),
         MaxRssSlopeMiBPerMinute = GetDouble(options, "max-rss-slope", 2),

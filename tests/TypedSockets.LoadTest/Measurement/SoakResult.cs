@@ -56,7 +56,15 @@ public sealed record SoakResult
     /// <summary>Sequence numbers skipped in a room (during the run, and missing at the end).</summary>
     public long Gaps { get; init; }
 
+    /// <summary>Broadcasts received again, at or after the number the client joined its room at.</summary>
     public long Duplicates { get; init; }
+
+    /// <summary>
+    /// Broadcasts a recovered session replayed that were sent to a room before the client joined it (after the offset it
+    /// recovered from): the server filters kept packets by the session's rooms at the disconnect, as the reference
+    /// server does. Not counted as duplicates.
+    /// </summary>
+    public long ReplayedFromBeforeJoin { get; init; }
 
     /// <summary>Broadcasts that came without a recovery offset.</summary>
     public long BroadcastsWithoutOffset { get; init; }
@@ -115,7 +123,7 @@ public sealed record SoakResult
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{Target} soak n={Clients} duration={DurationSeconds:F0}s warmup={WarmupSeconds:F0}s rooms={Rooms} connect={ConnectSeconds:F1}s connect-failures={InitialConnectFailures} min-connected={MinConnected}\n");
         text.Append(CultureInfo.InvariantCulture, $"  acks: sent={AcksSent} answered={AcksAnswered} lost={AcksLost} errors={AckErrors} (requests={Requests} joins={Joins} leaves={Leaves} publishes={Publishes})\n");
-        text.Append(CultureInfo.InvariantCulture, $"  broadcasts: expected={BroadcastsExpected} received={BroadcastsReceived} replayed={BroadcastsReplayed} gaps={Gaps} duplicates={Duplicates} without-offset={BroadcastsWithoutOffset}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  broadcasts: expected={BroadcastsExpected} received={BroadcastsReceived} replayed={BroadcastsReplayed} gaps={Gaps} duplicates={Duplicates} replayed-from-before-join={ReplayedFromBeforeJoin} without-offset={BroadcastsWithoutOffset}\n");
         text.Append(CultureInfo.InvariantCulture, $"  churn: drops={Drops} reconnects={Reconnects} reconnect-failures={ReconnectFailures} recovered={Recovered} recovery-failures={RecoveryFailures} fresh-by-design={FreshSessionsByDesign} unexpected-disconnects={UnexpectedDisconnects} unexpected-packets={UnexpectedPackets} skipped-ops={SkippedOperations}\n");
         text.Append(CultureInfo.InvariantCulture, $"  server: rss start={RssStartMiB:F1}MiB end={RssEndMiB:F1}MiB max={RssMaxMiB:F1}MiB slope-after-warmup={RssSlopeMiBPerMinute:F3}MiB/min ({RssSamplesAfterWarmup} samples) cpu={ServerCpuCores:F2} cores; load tool cpu={ClientCpuCores:F2} cores; load={LoadAverage:F2}\n");
         text.Append(Passed ? "  PASSED" : "  FAILED: " + string.Join("; ", Violations));

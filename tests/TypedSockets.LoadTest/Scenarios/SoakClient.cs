@@ -33,8 +33,14 @@ internal sealed class SoakClient(int index)
     /// <summary>Rooms joined (join acknowledged) and the sequence number expected next in each.</summary>
     public readonly Dictionary<string, long> Next = new(StringComparer.Ordinal);
 
+    /// <summary>Rooms joined and the room's last sequence number when the join happened (what the join answered).</summary>
+    public readonly Dictionary<string, long> JoinedAfter = new(StringComparer.Ordinal);
+
     /// <summary>Rooms whose join is in flight, with the sequence numbers received meanwhile.</summary>
     public readonly Dictionary<string, List<long>> Pending = new(StringComparer.Ordinal);
+
+    /// <summary>Diagnostics: the offset the last reconnect asked to recover from, the last message's offset and the one before.</summary>
+    public string? RecoveryOffset, MessageOffset, PreviousOffset;
 
     public SoakCall? Outstanding;
 

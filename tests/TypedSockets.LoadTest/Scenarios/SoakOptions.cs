@@ -21,8 +21,11 @@ public sealed record SoakOptions
     /// <summary>Percent of the clients that drop their transport abruptly per second (default 1).</summary>
     public double ChurnPercentPerSecond { get; init; } = 1;
 
-    /// <summary>How long a dropped client waits before it reconnects (default 500 ms).</summary>
-    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// How long a dropped client waits before it reconnects, randomized to 0.5 to 1.5 times this as socket.io-client
+    /// does (default 1 s, the client's default reconnectionDelay).
+    /// </summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>An acknowledgement not received within this time is counted lost (default 30 s).</summary>
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(30);

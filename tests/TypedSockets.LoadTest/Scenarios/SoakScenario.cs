@@ -37,7 +37,7 @@ public sealed class SoakScenario : ISoakEvents
     private int _logged;
 
     private long _requests, _joins, _leaves, _publishes, _answered, _lost, _ackErrors;
-    private long _received, _replayed, _gaps, _duplicates, _withoutOffset;
+    private long _received, _replayed, _gaps, _duplicates, _replayedFromBeforeJoin, _withoutOffset;
     private long _drops, _reconnects, _reconnectFailures, _recovered, _recoveryFailures, _freshByDesign;
     private long _unexpectedDisconnects, _unexpectedPackets, _skipped;
 
@@ -229,6 +229,7 @@ public sealed class SoakScenario : ISoakEvents
             BroadcastsReplayed = _replayed,
             Gaps = _gaps,
             Duplicates = _duplicates,
+            ReplayedFromBeforeJoin = _replayedFromBeforeJoin,
             BroadcastsWithoutOffset = _withoutOffset,
             Drops = _drops,
             Reconnects = _reconnects,
@@ -313,6 +314,7 @@ public sealed class SoakScenario : ISoakEvents
                     break;
                 case SoakCallKind.Leave:
                     client.Next.Remove(room!); // what arrives for it from now on is not counted
+                    client.JoinedAfter.Remove(room!);
                     Interlocked.Increment(ref _leaves);
                     break;
                 case SoakCallKind.Publish:
@@ -392,7 +394,8 @@ public sealed class SoakScenario : ISoakEvents
         {
             for (var attempt = 0; attempt < 5; attempt++)
             {
-                await Task.Delay(_soak.ReconnectDelay, _stopping).ConfigureAwait(false);
+                // As socket.io-client does (reconnectionDelay 1 s, randomizationFactor 0.5): 0.5 to 1.5 times the delay.
+                await Task.Delay(_soak.ReconnectDelay * (0.5 + Random.Shared.NextDouble()), _stopping).ConfigureAwait(false);
                 if (await ConnectAsync(client, _stopping).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref _reconnects);
@@ -540,6 +543,7 @@ public sealed class SoakScenario : ISoakEvents
             }
 
             state.AskedRecovery = state.Pid is not null && state.Offset is not null;
+            state.RecoveryOffset = state.AskedRecovery ? state.Offset : null;
             client.Send(SoakProtocol.Connect(state.Pid, state.Offset));
         }
     }
@@ -584,6 +588,7 @@ public sealed class SoakScenario : ISoakEvents
 
                     // A new session: the server holds none of the old rooms.
                     state.Next.Clear();
+                    state.JoinedAfter.Clear();
                     state.Pending.Clear();
                     state.Offset = null;
                 }
@@ -637,6 +642,7 @@ public sealed class SoakScenario : ISoakEvents
                     // The room's last number when this client joined: it expects the next one, then every one after.
                     var meanwhile = state.Pending.Remove(call.Room!, out var list) ? list : [];
                     state.Next[call.Room!] = number + 1;
+                    state.JoinedAfter[call.Room!] = number;
                     meanwhile.Sort();
                     foreach (var seq in meanwhile)
                     {
@@ -669,6 +675,7 @@ public sealed class SoakScenario : ISoakEvents
                 return;
             }
 
+            var previousOffset = state.Offset;
             if (offset is null)
             {
                 Interlocked.Increment(ref _withoutOffset);
@@ -678,6 +685,9 @@ public sealed class SoakScenario : ISoakEvents
                 state.Offset = offset;
                 state.OffsetAt = Stopwatch.GetTimestamp();
             }
+
+            state.MessageOffset = offset;
+            state.PreviousOffset = previousOffset;
 
             if (state.Next.ContainsKey(room))
             {
@@ -753,10 +763,16 @@ public sealed class SoakScenario : ISoakEvents
             Log($"client {state.Index}: room {room} jumped from {expected - 1} to {seq} (sid {state.Sid}, {state.State})");
             state.Next[room] = seq + 1;
         }
+        else if (state.JoinedAfter.TryGetValue(room, out var joinedAfter) && seq <= joinedAfter)
+        {
+            // Broadcast before this client joined the room, but after the offset it recovered from: the server replays
+            // what was kept after the offset in the rooms the session has now (as the reference server does).
+            Interlocked.Increment(ref _replayedFromBeforeJoin);
+        }
         else
         {
             Interlocked.Increment(ref _duplicates);
-            Log($"client {state.Index}: room {room} number {seq} again (expected {expected})");
+            Log($"client {state.Index}: room {room} number {seq} again (expected {expected}; {(state.State == SoakClientState.Connecting ? "replayed" : "live")}, offset {state.MessageOffset} after {state.PreviousOffset}, recovered from {state.RecoveryOffset ?? "-"})");
         }
     }
 
