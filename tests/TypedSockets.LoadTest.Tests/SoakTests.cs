@@ -22,7 +22,7 @@ public sealed class SoakTests
             PublishRate = 20,
             JoinLeaveRate = 10,
             ChurnPercentPerSecond = 10,
-            ReconnectDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectDelay = TimeSpan.FromMilliseconds(500), // 250 to 750 ms: the server has seen the reset by then
             SampleInterval = TimeSpan.FromMilliseconds(500),
         };
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The soak run (issue 15): 10,000 connections for 10 minutes against the soak target (SoakHub, connection state
-# recovery on) with mixed traffic and 1%/s reconnect churn; writes the result line, the RSS samples (CSV) and the
+# recovery on) with mixed traffic and 1%/s reconnect churn; appends the result line (results/soak-runs.jsonl), writes
+# the log and meta of the last run, the RSS samples (CSV) and the
 # RSS chart (PNG). Not part of ./test.sh: tests/TypedSockets.LoadTest.Tests/SoakTests.cs runs a short version.
 #
-#   tests/TypedSockets.LoadTest/run-soak.sh                         full run: 10,000 clients, 600 s, 120 s warm-up
+#   tests/TypedSockets.LoadTest/run-soak.sh --warmup 180            the documented run: 10,000 clients, 600 s (the
+#                                                                   default warm-up is also 180 s at 600 s)
 #   tests/TypedSockets.LoadTest/run-soak.sh --clients 500 --duration 60    any load-tool soak option passes through
 #   environment: OUT (default tests/TypedSockets.LoadTest/results), CHART (default docs/images/soak-rss.png)
 #
@@ -50,7 +52,7 @@ echo "[$started, load $load_start] soak against pid $pid on port $port: $*"
 set +e
 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c $tool_cpu \
   dotnet "$tool" soak --target soak --port "$port" --server-pid "$pid" \
-  --csv "$out/soak-rss.csv" --chart "$chart" --results "$out/soak-last-run.jsonl" "$@" 2>&1 | tee "$out/soak-last-run.log"
+  --csv "$out/soak-rss.csv" --chart "$chart" --results "$out/soak-runs.jsonl" "$@" 2>&1 | tee "$out/soak-last-run.log"
 status=${PIPESTATUS[0]}
 set -e
 {
