@@ -115,8 +115,9 @@ public sealed class ConnectionStateRecoveryTests
         connection.Receive("0");
         ParseConnect(await connection.NextAsync());
 
-        const int Threads = 4;
-        const int PerThread = 500;
+        // A race: without the ordering lock, 4 threads x 500 failed 2 runs of 3; more threads and emits catch it more often.
+        const int Threads = 8;
+        const int PerThread = 1000;
         using var start = new Barrier(Threads);
         await Task.WhenAll(Enumerable.Range(0, Threads).Select(t => Task.Run(async () =>
         {
