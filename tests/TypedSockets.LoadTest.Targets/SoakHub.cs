@@ -36,9 +36,35 @@ public interface ISoakClient
 public sealed class SoakHub : SocketHub<ISoakServer, ISoakClient>, ISoakServer
 {
     private static readonly ConcurrentDictionary<string, Room> s_rooms = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, int> s_connected = new(StringComparer.Ordinal);
 
     /// <summary>Rooms a client may use: <c>r0</c> .. <c>r9999</c>, so a client cannot make the server hold unbounded state.</summary>
     public const int MaxRooms = 10_000;
+
+    /// <summary>
+    /// Whether a socket with this id is connected to a soak hub of this process (its disconnect handled, session kept
+    /// for recovery, once this is false). The short soak test waits on it before a dropped client reconnects.
+    /// </summary>
+    public static bool IsConnected(string sid) => s_connected.TryGetValue(sid, out var count) && count > 0;
+
+    /// <inheritdoc/>
+    public override ValueTask OnConnectedAsync()
+    {
+        s_connected.AddOrUpdate(Socket.Id, 1, static (_, count) => count + 1);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public override ValueTask OnDisconnectedAsync(string reason)
+    {
+        // A recovered session reuses the id: count connections, and forget the id at zero.
+        if (s_connected.AddOrUpdate(Socket.Id, 0, static (_, count) => count - 1) <= 0)
+        {
+            s_connected.TryRemove(new KeyValuePair<string, int>(Socket.Id, 0));
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc/>
     public ValueTask<long> Request(long n) => new(n);

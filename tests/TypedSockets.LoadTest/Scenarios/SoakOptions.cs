@@ -27,6 +27,13 @@ public sealed record SoakOptions
     /// </summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Awaited (with the dropped session's id) after the delay and before a dropped client reconnects, or null. The short
+    /// test waits there until its in-process server has handled the disconnect: a reconnect that overtakes it finds no
+    /// session to recover (the server keeps a session when it sees the transport close), which the long run's delay makes rare.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? BeforeReconnect { get; init; }
+
     /// <summary>An acknowledgement not received within this time is counted lost (default 30 s).</summary>
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

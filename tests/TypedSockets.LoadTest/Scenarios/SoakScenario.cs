@@ -370,6 +370,7 @@ public sealed class SoakScenario : ISoakEvents
     // Drops an idle client's TCP connection (a reset, no close frame) and reconnects it after the delay.
     private bool TryDrop(SoakClient client)
     {
+        string? sid;
         lock (client.Sync)
         {
             if (client.State != SoakClientState.Connected || client.Outstanding is not null || client.Pending.Count > 0 || client.Current is not { } connection)
@@ -380,14 +381,15 @@ public sealed class SoakScenario : ISoakEvents
             client.State = SoakClientState.Dropped;
             client.Current = null;
             connection.Abort();
+            sid = client.Sid;
         }
 
         Interlocked.Increment(ref _drops);
-        _ = ReconnectAsync(client);
+        _ = ReconnectAsync(client, sid);
         return true;
     }
 
-    private async Task ReconnectAsync(SoakClient client)
+    private async Task ReconnectAsync(SoakClient client, string? sid = null)
     {
         Interlocked.Increment(ref _reconnectsInFlight);
         try
@@ -396,6 +398,11 @@ public sealed class SoakScenario : ISoakEvents
             {
                 // As socket.io-client does (reconnectionDelay 1 s, randomizationFactor 0.5): 0.5 to 1.5 times the delay.
                 await Task.Delay(_soak.ReconnectDelay * (0.5 + Random.Shared.NextDouble()), _stopping).ConfigureAwait(false);
+                if (attempt == 0 && sid is not null && _soak.BeforeReconnect is { } before)
+                {
+                    await before(sid, _stopping).ConfigureAwait(false);
+                }
+
                 if (await ConnectAsync(client, _stopping).ConfigureAwait(false))
                 {
                     Interlocked.Increment(ref _reconnects);
