@@ -21,7 +21,7 @@ public static class BenchmarkTargets
 {
     /// <summary>
     /// typedsockets (JSON or MessagePack parser; <paramref name="api"/> "typed": <see cref="TypedBenchmarkHub"/>, "untyped":
-    /// <c>socket.On</c> handlers), signalr, raw. Listens on 127.0.0.1:<paramref name="port"/> (0 = any free port).
+    /// <c>socket.On</c> handlers), soak (<see cref="SoakHub"/> with connection state recovery), signalr, raw. Listens on 127.0.0.1:<paramref name="port"/> (0 = any free port).
     /// </summary>
     public static WebApplication Build(string target, int port, string parser = "json", string api = "typed")
     {
@@ -73,6 +73,24 @@ public static class BenchmarkTargets
                 });
                 break;
 
+            case "soak":
+                // The soak scenario's target: SoakHub (rooms with sequence numbers, acked calls) with connection state
+                // recovery on, so clients that drop their transport come back with their rooms and missed broadcasts.
+                builder.Services.AddTypedSockets(o =>
+                {
+                    o.Transports = EngineTransports.WebSocket;
+                    o.Parser = parser == "msgpack" ? MessagePackSocketIOParser.Default : null;
+                    o.ConnectionStateRecovery = new ConnectionStateRecoveryOptions();
+                });
+                SocketIOServer? soakServer = null;
+                connections = () => soakServer?.Engine?.Count ?? 0;
+                map = app => app.MapSocketIO("/socket.io", io =>
+                {
+                    soakServer = io;
+                    io.MapNamespace<SoakHub>("/");
+                });
+                break;
+
             case "signalr":
                 builder.Services.AddSignalR(o =>
                 {
@@ -95,7 +113,7 @@ public static class BenchmarkTargets
                 break;
 
             default:
-                throw new ArgumentException($"Unknown target '{target}' (typedsockets, signalr, raw).", nameof(target));
+                throw new ArgumentException($"Unknown target '{target}' (typedsockets, soak, signalr, raw).", nameof(target));
         }
 
         var app = builder.Build();

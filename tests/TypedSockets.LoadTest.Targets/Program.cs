@@ -1,7 +1,7 @@
 using System.Globalization;
 using TypedSockets.LoadTest.Targets;
 
-// Benchmark targets on Kestrel: dotnet TypedSockets.LoadTest.Targets.dll --target typedsockets|signalr|raw --port P [--parser json|msgpack] [--api typed|untyped]
+// Benchmark targets on Kestrel: dotnet TypedSockets.LoadTest.Targets.dll --target typedsockets|soak|signalr|raw --port P [--parser json|msgpack] [--api typed|untyped]
 var target = "typedsockets";
 var port = 5000;
 var parser = "json";

@@ -31,6 +31,20 @@ public static class Program
           and (idle) the RSS with --clients held for --settle s, or (echo) round-trips per second until --duration s
           after the start. Without --port the first free loopback port is given to the command as {port}.
           --publish-dir DIR              the server's publish folder, measured as its deployed size
+        loadtest soak --target soak --port P --server-pid PID [options]
+          against the soak target (TypedSockets.LoadTest.Targets --target soak): --clients N (default 10000) held for
+          --duration S (default 600) of mixed traffic; exit code 1 when an invariant fails (lost acknowledgement, room
+          sequence gap or duplicate, unexpected disconnect, reconnect not recovered, RSS slope over the limit).
+          --warmup S                     excluded from the RSS slope (default: 30% of the duration, at most 180: the
+                                         recovery store fills for its 2-minute window first)
+          --rooms R                      rooms r0.. (default max(4, N/50))
+          --request-rate R --publish-rate R --join-rate R   per second over all clients (default N/10, N/500, N/200)
+          --churn P                      percent of the clients dropped and reconnected per second (default 1)
+          --reconnect-delay-ms D         before a dropped client reconnects, times 0.5 to 1.5 (default 1000)
+          --ack-timeout S                an acknowledgement later than this is lost (default 30)
+          --sample S                     server RSS/CPU sampling period (default 5)
+          --max-rss-slope M              MiB per minute after the warm-up (default 2)
+          --seed K --csv FILE --chart FILE.png --results FILE (one JSON line)
         loadtest report --results FILE --doc docs/benchmarks.md --images docs/images [--meta FILE] [--notes FILE]
         loadtest startup-report --results FILE --doc docs/benchmarks.md [--meta FILE] [--notes FILE]
         """;
@@ -61,6 +75,11 @@ public static class Program
                 StartupReportWriter.Write(Get(options, "results") ?? "startup.jsonl", Get(options, "doc") ?? "docs/benchmarks.md",
                     Get(options, "meta"), Get(options, "notes"));
                 return 0;
+            }
+
+            if (command == "soak")
+            {
+                return await RunSoakAsync(options).ConfigureAwait(false);
             }
 
             var scenario = ToScenarioOptions(options, serverCommand);
@@ -109,6 +128,44 @@ public static class Program
             return 3;
         }
     }
+
+    private static async Task<int> RunSoakAsync(Dictionary<string, string> options)
+    {
+        options.TryAdd("clients", "10000");
+        options.TryAdd("duration", "600");
+        options.TryAdd("protocol", "socketio");
+        options.TryAdd("target", "soak");
+        var duration = GetDouble(options, "duration", 600);
+        options.TryAdd("warmup", Math.Min(180, duration * 0.3).ToString(CultureInfo.InvariantCulture));
+        var scenario = ToScenarioOptions(options);
+        var soak = ToSoakOptions(options);
+        using var deadline = new CancellationTokenSource(SoakScenario.Budget(scenario, soak));
+        var result = await new SoakScenario(scenario, soak).RunAsync(deadline.Token).ConfigureAwait(false);
+        Console.WriteLine(result);
+        if (Get(options, "results") is { } file)
+        {
+            await File.AppendAllTextAsync(file, JsonSerializer.Serialize(result, SoakResultJsonContext.Default.SoakResult) + "\n")
+                .ConfigureAwait(false);
+        }
+
+        return result.Passed ? 0 : 1;
+    }
+
+    public static SoakOptions ToSoakOptions(IReadOnlyDictionary<string, string> options) => new()
+    {
+        Rooms = Get(options, "rooms") is { } rooms ? int.Parse(rooms, CultureInfo.InvariantCulture) : null,
+        RequestRate = Get(options, "request-rate") is { } requests ? double.Parse(requests, CultureInfo.InvariantCulture) : null,
+        PublishRate = Get(options, "publish-rate") is { } publishes ? double.Parse(publishes, CultureInfo.InvariantCulture) : null,
+        JoinLeaveRate = Get(options, "join-rate") is { } joins ? double.Parse(joins, CultureInfo.InvariantCulture) : null,
+        ChurnPercentPerSecond = GetDouble(options, "churn", 1),
+        ReconnectDelay = TimeSpan.FromMilliseconds(GetDouble(options, "reconnect-delay-ms", 1000)),
+        AckTimeout = TimeSpan.FromSeconds(GetDouble(options, "ack-timeout", 30)),
+        SampleInterval = TimeSpan.FromSeconds(GetDouble(options, "sample", 5)),
+        MaxRssSlopeMiBPerMinute = GetDouble(options, "max-rss-slope", 2),
+        Seed = GetInt(options, "seed", 1),
+        CsvPath = Get(options, "csv"),
+        ChartPath = Get(options, "chart"),
+    };
 
     public static ScenarioOptions ToScenarioOptions(IReadOnlyDictionary<string, string> options, IReadOnlyList<string>? serverCommand = null)
     {

@@ -12,6 +12,9 @@ public partial class InMemoryAdapter : SocketIOAdapter
 
     // Connection state recovery: kept sessions and the broadcasts they may need, oldest first.
     private readonly Lock _recoverySync = new();
+
+    // With recovery on, held from taking a broadcast's offset until it is queued to every recipient (offset order).
+    private readonly Lock _broadcastOrder = new();
     private readonly Dictionary<string, (SocketSession Session, long DisconnectedAt)> _sessions = new(StringComparer.Ordinal);
     private readonly Queue<StoredPacket> _packets = new();
     private readonly Dictionary<string, long> _offsets = new(StringComparer.Ordinal);
@@ -392,7 +395,25 @@ public partial class InMemoryAdapter : SocketIOAdapter
     /// <inheritdoc/>
     public override ValueTask BroadcastAsync(BroadcastPacket packet, BroadcastOptions options)
     {
-        packet = StoreForRecovery(packet, options);
+        if (Recovery is not null && !options.Volatile && packet.Offset is null)
+        {
+            // A client resumes from the last offset it received, so every socket must get the packets in offset order:
+            // two broadcasts racing between taking their offsets and queueing them could otherwise reach a socket as
+            // o+1 then o, and a recovery from o would replay o+1 (or, dropped before o arrived, from o+1 would skip o).
+            lock (_broadcastOrder)
+            {
+                SendToRecipients(StoreForRecovery(packet, options), options);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        SendToRecipients(StoreForRecovery(packet, options), options);
+        return ValueTask.CompletedTask;
+    }
+
+    private void SendToRecipients(BroadcastPacket packet, BroadcastOptions options)
+    {
         var encoded = packet.Encode(Namespace.Server.Parser);
         var recipients = ComputeRecipients(options);
         if (ServerActivities.IsEnabled())
@@ -404,8 +425,6 @@ public partial class InMemoryAdapter : SocketIOAdapter
         {
             socket.SendEncoded(encoded, options.Volatile, packet.Offset);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>

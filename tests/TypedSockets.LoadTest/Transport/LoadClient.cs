@@ -143,6 +143,29 @@ public sealed class LoadClient
         _socket.Dispose();
     }
 
+    /// <summary>
+    /// Drops the connection abruptly, as a lost network would: no WebSocket close frame, a TCP reset (linger 0). The
+    /// scenario that calls it hears no <see cref="IClientEvents.OnClosed"/> for this client.
+    /// </summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
+        _socket.Dispose();
+    }
+
     public void Fail(Exception? error)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
