@@ -28,10 +28,12 @@ public sealed class PackageContentsTests(PackagedWorkspace workspace)
         [("TypedSockets", "netstandard2.1")] = [],
         [("TypedSockets.Protocol", "net10.0")] = ["TypedSockets", "MessagePack"],
         [("TypedSockets.Protocol", "netstandard2.1")] = ["TypedSockets", "MessagePack", "System.Text.Json"],
-        [("TypedSockets.Server", "net10.0")] = ["TypedSockets.Protocol"],
+        // BCrypt.Net-Next: the Admin UI's password check (docs/admin-ui.md).
+        [("TypedSockets.Server", "net10.0")] = ["TypedSockets.Protocol", "BCrypt.Net-Next"],
         [("TypedSockets.Client", "net10.0")] = ["TypedSockets.Protocol", "Microsoft.Extensions.Logging.Abstractions"],
         [("TypedSockets.Client", "netstandard2.1")] =
-            ["TypedSockets.Protocol", "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Bcl.TimeProvider", "System.Threading.Channels"],
+            ["TypedSockets.Protocol", "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Bcl.TimeProvider", "System.Threading.Channels",
+             "System.Diagnostics.DiagnosticSource"], // the client's ActivitySource (in the shared framework on net10.0)
         [("TypedSockets.Redis", "net10.0")] = ["TypedSockets.Server", "StackExchange.Redis"],
     };
 
