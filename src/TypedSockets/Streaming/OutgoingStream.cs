@@ -172,8 +172,11 @@ internal sealed class OutgoingStream
                 {
                     if (!_host.SendItem(Id, enumerator.Current))
                     {
-                        // Disconnected: Abort cancels the stream too; nobody is left to tell.
+                        // Disconnected: nobody is left to tell. The pump can see the closed socket before the
+                        // socket's Abort reaches this stream (which is then already removed), so the producer's token
+                        // is fired here as Abort would: a disconnect always fires it, whichever side sees it first.
                         silent = true;
+                        Cancel();
                         break;
                     }
 
