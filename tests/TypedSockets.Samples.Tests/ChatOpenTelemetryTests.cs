@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -17,30 +15,25 @@ public sealed class ChatOpenTelemetryTests
     public async Task OtelConsolePrintsTheConnectSpanOfAClient()
     {
         var port = UnusedPort();
-        var output = new ConcurrentQueue<string>();
-        using var process = StartSample(output, "--otel", "console", "--urls", $"http://127.0.0.1:{port}");
-        try
-        {
-            await WaitForAsync(output, "Now listening on", process);
+        await using var sample = TestProcess.Start(
+            "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "Chat.Server.dll"), "--contentRoot", RepositoryPaths.ChatServer,
+             "--otel", "console", "--urls", $"http://127.0.0.1:{port}"],
+            workingDirectory: AppContext.BaseDirectory);
+        await sample.WaitForOutputAsync("Now listening on", Timeout);
 
-            using var socket = new ClientWebSocket();
-            using var cts = new CancellationTokenSource(Timeout);
-            await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket"), cts.Token);
-            Assert.StartsWith("0{", await ReceiveAsync(socket, cts.Token));
-            await socket.SendAsync(Encoding.UTF8.GetBytes("40"), WebSocketMessageType.Text, true, cts.Token);
-            Assert.StartsWith("40{\"sid\":", await ReceiveAsync(socket, cts.Token));
+        using var socket = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(Timeout);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket"), cts.Token);
+        Assert.StartsWith("0{", await ReceiveAsync(socket, cts.Token));
+        await socket.SendAsync(Encoding.UTF8.GetBytes("40"), WebSocketMessageType.Text, true, cts.Token);
+        Assert.StartsWith("40{\"sid\":", await ReceiveAsync(socket, cts.Token));
 
-            // The console exporter's block for each span: its name, its tags, then its source.
-            await WaitForAsync(output, "Activity.DisplayName:        engineio.handshake", process);
-            await WaitForAsync(output, "Activity.DisplayName:        socketio.connect", process);
-            await WaitForAsync(output, "socketio.outcome: ok", process);
-            await WaitForAsync(output, "Name: TypedSockets.Server", process);
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        // The console exporter's block for each span: its name, its tags, then its source.
+        await sample.WaitForOutputAsync("Activity.DisplayName:        engineio.handshake", Timeout);
+        await sample.WaitForOutputAsync("Activity.DisplayName:        socketio.connect", Timeout);
+        await sample.WaitForOutputAsync("socketio.outcome: ok", Timeout);
+        await sample.WaitForOutputAsync("Name: TypedSockets.Server", Timeout);
     }
 
     [Fact]
@@ -48,45 +41,6 @@ public sealed class ChatOpenTelemetryTests
     {
         var error = Assert.Throws<ArgumentException>(() => ChatApp.Build(["--otel", "jaeger", "--urls", "http://127.0.0.1:0"]));
         Assert.Contains("--otel expects 'console'", error.Message, StringComparison.Ordinal);
-    }
-
-    private static Process StartSample(ConcurrentQueue<string> output, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Chat.Server.dll"));
-        start.ArgumentList.Add("--contentRoot");
-        start.ArgumentList.Add(RepositoryPaths.ChatServer);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitForAsync(ConcurrentQueue<string> output, string text, Process process)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!output.Any(line => line.Contains(text, StringComparison.Ordinal)))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"The sample did not print '{text}'{(process.HasExited ? " (it exited)" : string.Empty)}. Output:\n{string.Join('\n', output)}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 
     private static async Task<string> ReceiveAsync(WebSocket socket, CancellationToken cancellationToken)

@@ -142,12 +142,7 @@ public sealed class TypedHubTests : IAsyncLifetime
         System.Diagnostics.Activity? join = null;
         System.Diagnostics.Activity? refused = null;
         System.Diagnostics.Activity? broadcast = null;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!Found())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The join spans were not recorded in time.");
-            await Task.Delay(20);
-        }
+        await TypedSockets.Testing.Eventually.TrueAsync(Found, "the join, refused and broadcast spans are recorded");
 
         bool Found()
         {
